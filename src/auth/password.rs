@@ -1,0 +1,123 @@
+//! Passwords: argon2id with the OWASP parameters (19 MiB, t=2, p=1). Hashing is CPU- and
+//! memory-heavy, so it never runs on an async worker and at most one hash per core runs at a
+//! time: a login flood queues here instead of starving every other request.
+
+use std::sync::Arc;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use tokio::sync::Semaphore;
+
+use crate::error::{ApiError, FieldError};
+
+pub const MIN_LENGTH: usize = 10;
+pub const MAX_LENGTH: usize = 128;
+
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid OWASP argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
+    argon2()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+pub fn verify_blocking(password: &str, hash: &str) -> bool {
+    argon2().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// Checks a new password; returns the reasons it is refused (field `password`).
+pub fn check_policy(password: &str, username: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let len = password.chars().count();
+    if len < MIN_LENGTH {
+        errors.push(FieldError::new(
+            "password",
+            "too_short",
+            format!("a password has at least {MIN_LENGTH} characters"),
+        ));
+    }
+    if len > MAX_LENGTH {
+        errors.push(FieldError::new(
+            "password",
+            "too_long",
+            format!("a password has at most {MAX_LENGTH} characters"),
+        ));
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.lines().any(|common| common == lower) {
+        errors.push(FieldError::new(
+            "password",
+            "too_common",
+            "this password is on the list of common passwords",
+        ));
+    }
+    if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+        errors.push(FieldError::new(
+            "password",
+            "contains_username",
+            "the password must not contain the username",
+        ));
+    }
+    errors
+}
+
+/// Runs argon2 on the blocking pool, at most `permits` at once.
+#[derive(Clone)]
+pub struct PasswordHashing {
+    permits: Arc<Semaphore>,
+    /// A real hash of a random password: verified against when the user does not exist, so
+    /// unknown users cost the same time as wrong passwords.
+    dummy_hash: Arc<String>,
+}
+
+impl PasswordHashing {
+    pub fn new(permits: usize) -> Result<Self, ApiError> {
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(permits.max(1))),
+            dummy_hash: Arc::new(hash_blocking(&crate::auth::tokens::new_secret())?),
+        })
+    }
+
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+        actix_web::web::block(move || hash_blocking(&password)).await?
+    }
+
+    /// Verifies against `hash`, or against the dummy hash when there is no user.
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
+        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+        let exists = hash.is_some();
+        let hash = hash.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
+        let ok = actix_web::web::block(move || verify_blocking(&password, &hash)).await?;
+        Ok(ok && exists)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_only_its_password() {
+        let hash = hash_blocking("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_blocking("correct horse battery", &hash));
+        assert!(!verify_blocking("wrong horse battery", &hash));
+    }
+
+    #[test]
+    fn the_policy_refuses_short_common_and_username_passwords() {
+        assert!(check_policy("Str0ng-enough-pass", "alice").is_empty());
+        let codes = |p: &str, u: &str| -> Vec<String> {
+            check_policy(p, u).into_iter().map(|e| e.code).collect()
+        };
+        assert_eq!(codes("short", "alice"), ["too_short"]);
+        assert_eq!(codes("Password123", "alice"), ["too_common"]);
+        assert_eq!(codes("alice-is-great", "alice"), ["contains_username"]);
+    }
+}

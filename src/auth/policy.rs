@@ -1,0 +1,183 @@
+//! Who may do what, and where: the one scope check (PERMISSIONS.md). A caller's reach is an
+//! organisation subtree, identified by its materialised path; an object is in reach when its
+//! owning organisation's path starts with the subtree's path. Outside reach an object is
+//! invisible (404); inside reach but with a role that may not act, the answer is 403.
+
+use crate::domain::role::Role;
+use crate::error::ApiError;
+
+/// The authenticated caller, as loaded from the database for this request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub org_id: i64,
+    /// Materialised path of the caller's organisation, e.g. `/1/15/40/`.
+    pub org_path: String,
+    pub request_id: String,
+}
+
+/// The part of the organisation tree an action may touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Subtree(String),
+}
+
+impl Scope {
+    pub fn contains(&self, path: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Subtree(root) => path.starts_with(root.as_str()),
+        }
+    }
+
+    /// The subtree root path, or `None` for everything.
+    pub fn root(&self) -> Option<&str> {
+        match self {
+            Scope::All => None,
+            Scope::Subtree(root) => Some(root),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ReadOrganizations,
+    CreateOrganization,
+    ReadUsers,
+    CreateStaffUser,
+    CreateMinistryAdmin,
+    DisableUser,
+    ReadAuditEvents,
+}
+
+/// The top-level subtree of a path: the provincial bureau (or national unit) the
+/// organisation belongs to. `/1/15/40/` → `/1/15/`; the ministry's own path stays `/1/`.
+pub fn province_path(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [root, top, ..] => format!("/{root}/{top}/"),
+        _ => path.to_string(),
+    }
+}
+
+impl Principal {
+    fn own_subtree(&self) -> Scope {
+        Scope::Subtree(self.org_path.clone())
+    }
+
+    /// The scope in which this caller may perform `action`, or `None` if the role may not
+    /// perform it anywhere.
+    pub fn scope_for(&self, action: Action) -> Option<Scope> {
+        use Action::*;
+        use Role::*;
+        match (action, self.role) {
+            (_, MinistryAdmin) => Some(Scope::All),
+            (ReadOrganizations, BureauAdmin | Coordinator | Auditor) => Some(self.own_subtree()),
+            (ReadOrganizations, Volunteer) => None,
+            (CreateOrganization | CreateStaffUser | DisableUser, BureauAdmin) => {
+                Some(self.own_subtree())
+            }
+            (ReadUsers | ReadAuditEvents, BureauAdmin | Auditor) => Some(self.own_subtree()),
+            _ => None,
+        }
+    }
+
+    /// Like `scope_for`, but a refusal becomes the 403 answer.
+    pub fn require(&self, action: Action) -> Result<Scope, ApiError> {
+        self.scope_for(action).ok_or_else(|| {
+            ApiError::forbidden(format!(
+                "the {} role may not perform this action",
+                self.role.as_str()
+            ))
+        })
+    }
+
+    /// Organisations this caller may read by id: its subtree, plus (except for auditors,
+    /// who supervise their subtree only) the names of its ancestors, and for a volunteer
+    /// only its own organisation.
+    pub fn can_read_organization(&self, path: &str) -> bool {
+        match self.role {
+            Role::MinistryAdmin => true,
+            Role::BureauAdmin | Role::Coordinator => {
+                path.starts_with(&self.org_path) || self.org_path.starts_with(path)
+            }
+            Role::Auditor => path.starts_with(&self.org_path),
+            Role::Volunteer => path == self.org_path,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, path: &str) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            org_id: 1,
+            org_path: path.into(),
+            request_id: "r".into(),
+        }
+    }
+
+    #[test]
+    fn province_path_is_the_top_level_subtree() {
+        assert_eq!(province_path("/1/15/40/77/"), "/1/15/");
+        assert_eq!(province_path("/1/15/"), "/1/15/");
+        assert_eq!(province_path("/1/"), "/1/");
+    }
+
+    #[test]
+    fn a_subtree_contains_descendants_only() {
+        let s = Scope::Subtree("/1/15/".into());
+        assert!(s.contains("/1/15/") && s.contains("/1/15/40/"));
+        assert!(!s.contains("/1/150/") && !s.contains("/1/16/") && !s.contains("/1/"));
+    }
+
+    #[test]
+    fn the_permission_table_for_staff_actions() {
+        let ministry = principal(Role::MinistryAdmin, "/1/");
+        let bureau = principal(Role::BureauAdmin, "/1/15/");
+        let coordinator = principal(Role::Coordinator, "/1/15/40/");
+        let auditor = principal(Role::Auditor, "/1/15/");
+        let volunteer = principal(Role::Volunteer, "/1/15/40/");
+        assert_eq!(
+            ministry.scope_for(Action::CreateMinistryAdmin),
+            Some(Scope::All)
+        );
+        assert_eq!(bureau.scope_for(Action::CreateMinistryAdmin), None);
+        assert_eq!(
+            bureau.scope_for(Action::CreateStaffUser),
+            Some(Scope::Subtree("/1/15/".into()))
+        );
+        for denied in [
+            Action::CreateStaffUser,
+            Action::CreateOrganization,
+            Action::DisableUser,
+        ] {
+            assert_eq!(coordinator.scope_for(denied), None);
+            assert_eq!(auditor.scope_for(denied), None);
+            assert_eq!(volunteer.scope_for(denied), None);
+        }
+        assert_eq!(coordinator.scope_for(Action::ReadAuditEvents), None);
+        assert!(auditor.scope_for(Action::ReadAuditEvents).is_some());
+    }
+
+    #[test]
+    fn ancestors_are_readable_by_bureau_staff_but_not_by_auditors() {
+        let coordinator = principal(Role::Coordinator, "/1/15/40/");
+        assert!(coordinator.can_read_organization("/1/15/"));
+        assert!(coordinator.can_read_organization("/1/15/40/41/"));
+        assert!(!coordinator.can_read_organization("/1/16/"));
+        let auditor = principal(Role::Auditor, "/1/15/40/");
+        assert!(!auditor.can_read_organization("/1/15/"));
+        let volunteer = principal(Role::Volunteer, "/1/15/40/");
+        assert!(volunteer.can_read_organization("/1/15/40/"));
+        assert!(!volunteer.can_read_organization("/1/15/40/41/"));
+    }
+}

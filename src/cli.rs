@@ -1,0 +1,50 @@
+//! Administrative commands run from the shell.
+
+use crate::auth::password;
+use crate::config::Settings;
+use crate::db;
+use crate::domain::account::Username;
+use crate::domain::role::Role;
+
+/// `springrain create-admin <username>`: another ministry admin, for recovery or hand-over.
+pub fn create_admin(settings: &Settings, username: &str) -> Result<(), String> {
+    let username = Username::parse(username).map_err(String::from)?;
+    db::migrate(&settings.database_url)?;
+    let pool = db::build_pool(&settings.database_url, 1, settings.db_timeout)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if db::users::find_by_username(&mut conn, username.as_str())
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Err(format!("a user named {} already exists", username.as_str()));
+    }
+    let (password, generated) = match std::env::var("SPRINGRAIN_NEW_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (crate::auth::tokens::new_secret()[..20].to_string(), true),
+    };
+    if let Some(problem) = password::check_policy(&password, username.as_str()).first() {
+        return Err(format!("password refused: {}", problem.message));
+    }
+    let hash = password::hash_blocking(&password).map_err(|e| e.to_string())?;
+    let root = db::organizations::find_root(&mut conn).map_err(|e| e.to_string())?;
+    db::users::insert(
+        &mut conn,
+        &db::users::NewUser {
+            username: username.as_str(),
+            password_hash: Some(&hash),
+            role: Role::MinistryAdmin.as_str(),
+            organization_id: root.id,
+            org_path: &root.path,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if generated {
+        println!(
+            "created ministry admin {} with password {password}",
+            username.as_str()
+        );
+    } else {
+        println!("created ministry admin {}", username.as_str());
+    }
+    Ok(())
+}

@@ -1,0 +1,263 @@
+//! Settings from the environment with zero-set-up defaults: a plain `cargo run` gets a SQLite
+//! file and generated secrets under `./data/`. With `SPRINGRAIN_ENV=production` the secrets
+//! must be given and start-up fails otherwise.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rand::RngCore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub environment: Environment,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub jwt_secret: Vec<u8>,
+    /// AES-256-GCM / HMAC key for personal data at rest.
+    pub data_key: [u8; 32],
+    pub admin_password: Option<String>,
+    pub auth_rate_per_minute: u32,
+    pub login_max_failures: u32,
+    pub login_failure_window: Duration,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    pub cors_origins: Vec<String>,
+    pub db_pool_size: Option<u32>,
+    pub db_timeout: Duration,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_days: i64,
+    /// Concurrent argon2 computations (default: one per core).
+    pub password_hash_permits: usize,
+}
+
+impl std::fmt::Debug for Settings {
+    // Never print secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("environment", &self.environment)
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("auth_rate_per_minute", &self.auth_rate_per_minute)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A variable name and how to read it; `lookup` abstracts the environment so tests can pass
+/// their own values without touching the process environment.
+pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn parse_or<T: std::str::FromStr>(lookup: Lookup, name: &str, default: T) -> Result<T, String> {
+    match lookup(name).filter(|v| !v.trim().is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={v:?} is not a valid value")),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, String> {
+        Settings::load(&|name| std::env::var(name).ok())
+    }
+
+    pub fn load(lookup: Lookup) -> Result<Settings, String> {
+        let environment = match lookup("SPRINGRAIN_ENV").as_deref().map(str::trim) {
+            None | Some("") | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(format!(
+                    "SPRINGRAIN_ENV={other:?}: use development or production"
+                ));
+            }
+        };
+        let data_dir =
+            PathBuf::from(lookup("SPRINGRAIN_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = lookup("DATABASE_URL")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("springrain.db").display()));
+
+        let production = environment == Environment::Production;
+        let jwt_secret = match lookup("SPRINGRAIN_JWT_SECRET").filter(|v| !v.is_empty()) {
+            Some(v) if v.len() >= 32 => v.into_bytes(),
+            Some(_) => return Err("SPRINGRAIN_JWT_SECRET must be at least 32 characters".into()),
+            None if production => {
+                return Err(
+                    "SPRINGRAIN_JWT_SECRET is required when SPRINGRAIN_ENV=production".into(),
+                );
+            }
+            None => secret_file(&data_dir, "jwt.secret", 48)?,
+        };
+        let data_key_bytes = match lookup("SPRINGRAIN_DATA_KEY").filter(|v| !v.is_empty()) {
+            Some(v) => STANDARD
+                .decode(v.trim())
+                .map_err(|_| "SPRINGRAIN_DATA_KEY must be base64 (32 bytes)".to_string())?,
+            None if production => {
+                return Err(
+                    "SPRINGRAIN_DATA_KEY is required when SPRINGRAIN_ENV=production".into(),
+                );
+            }
+            None => secret_file(&data_dir, "data.key", 32)?,
+        };
+        let data_key: [u8; 32] = data_key_bytes
+            .try_into()
+            .map_err(|_| "SPRINGRAIN_DATA_KEY must decode to exactly 32 bytes".to_string())?;
+
+        let log_format = match lookup("SPRINGRAIN_LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            None | Some("") if production => LogFormat::Json,
+            None | Some("") => LogFormat::Pretty,
+            Some(other) => {
+                return Err(format!(
+                    "SPRINGRAIN_LOG_FORMAT={other:?}: use pretty or json"
+                ));
+            }
+        };
+        let cors_origins = lookup("SPRINGRAIN_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+
+        Ok(Settings {
+            environment,
+            bind: lookup("SPRINGRAIN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir,
+            database_url,
+            jwt_secret,
+            data_key,
+            admin_password: lookup("SPRINGRAIN_ADMIN_PASSWORD").filter(|v| !v.is_empty()),
+            auth_rate_per_minute: parse_or(lookup, "SPRINGRAIN_AUTH_RATE_PER_MINUTE", 30)?,
+            login_max_failures: parse_or(lookup, "SPRINGRAIN_LOGIN_MAX_FAILURES", 5)?,
+            login_failure_window: Duration::from_secs(15 * 60),
+            log_format,
+            log_filter: lookup("SPRINGRAIN_LOG").unwrap_or_else(|| "info".into()),
+            cors_origins,
+            db_pool_size: match lookup("SPRINGRAIN_DB_POOL_SIZE") {
+                Some(_) => Some(parse_or(lookup, "SPRINGRAIN_DB_POOL_SIZE", 8)?),
+                None => None,
+            },
+            db_timeout: Duration::from_secs(parse_or(lookup, "SPRINGRAIN_DB_TIMEOUT_SECS", 5)?),
+            access_token_ttl_secs: parse_or(lookup, "SPRINGRAIN_ACCESS_TOKEN_TTL_SECS", 900)?,
+            refresh_token_ttl_days: parse_or(lookup, "SPRINGRAIN_REFRESH_TOKEN_TTL_DAYS", 30)?,
+            password_hash_permits: cores,
+        })
+    }
+}
+
+/// Reads a generated secret from the data directory, creating it (mode 0600) on first start.
+fn secret_file(dir: &Path, name: &str, len: usize) -> Result<Vec<u8>, String> {
+    let path = dir.join(name);
+    if let Ok(text) = fs::read_to_string(&path) {
+        return STANDARD.decode(text.trim()).map_err(|_| {
+            format!(
+                "{} is not valid base64; delete it to regenerate",
+                path.display()
+            )
+        });
+    }
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut bytes = vec![0u8; len];
+    rand::rng().fill_bytes(&mut bytes);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(STANDARD.encode(&bytes).as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::load(&|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn development_generates_secrets_once_with_private_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let first = load(&[("SPRINGRAIN_DATA_DIR", d)]).unwrap();
+        let second = load(&[("SPRINGRAIN_DATA_DIR", d)]).unwrap();
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert_eq!(first.data_key, second.data_key);
+        assert!(first.database_url.starts_with("sqlite://"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join("data.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let err =
+            load(&[("SPRINGRAIN_ENV", "production"), ("SPRINGRAIN_DATA_DIR", d)]).unwrap_err();
+        assert!(err.contains("SPRINGRAIN_JWT_SECRET"));
+        let key = STANDARD.encode([7u8; 32]);
+        let ok = load(&[
+            ("SPRINGRAIN_ENV", "production"),
+            ("SPRINGRAIN_DATA_DIR", d),
+            ("SPRINGRAIN_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("SPRINGRAIN_DATA_KEY", &key),
+        ])
+        .unwrap();
+        assert_eq!(ok.log_format, LogFormat::Json);
+        assert!(!dir.path().join("jwt.secret").exists());
+    }
+
+    #[test]
+    fn bad_numbers_fail_fast() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let err = load(&[
+            ("SPRINGRAIN_DATA_DIR", d),
+            ("SPRINGRAIN_AUTH_RATE_PER_MINUTE", "many"),
+        ])
+        .unwrap_err();
+        assert!(err.contains("SPRINGRAIN_AUTH_RATE_PER_MINUTE"));
+    }
+}

@@ -1,0 +1,23 @@
+//! Pure domain logic: no actix, no diesel. Types here parse their input once ("parse, don't
+//! validate") so that holding one means holding a valid value.
+
+/// Gives a fieldless enum its stable text code (`as_str`) and the inverse (`parse`); the codes
+/// are what the database CHECK constraints and the API use.
+macro_rules! text_enum {
+    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some(Self::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+pub mod account;
+pub mod organization;
+pub mod region;
+pub mod role;

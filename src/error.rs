@@ -1,0 +1,272 @@
+//! The one error type of the HTTP layer. Every error leaves the service as an RFC 9457
+//! `application/problem+json` document with a stable machine-readable `code`; database and
+//! internal messages are logged, never sent.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One failing field or rule inside a problem document.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    /// The request field at fault (JSON name), or `null` when the rule concerns the whole request.
+    pub field: Option<String>,
+    /// Stable code (`required`, `invalid_checksum`, a rule id such as `MIN-03`, a violation code).
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: Some(field.into()),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn general(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: None,
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The problem document (RFC 9457) every error response carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:springrain:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code clients switch on.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: Cow<'static, str>,
+    detail: String,
+    errors: Vec<FieldError>,
+    retry_after_secs: Option<u64>,
+    allow: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after_secs: None,
+            allow: None,
+        }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// 400: the request could not be read (bad JSON, bad query string, bad path segment).
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// 404 for objects that do not exist *or* are outside the caller's scope.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    /// 422 with per-field errors.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.as_slice() {
+            [one] => one.message.clone(),
+            _ => format!("{} fields are invalid", errors.len()),
+        };
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            detail,
+        )
+        .with_errors(errors)
+    }
+
+    /// 422 for a well-formed request that breaks a rule; `code` names the rule.
+    pub fn rule(code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+    }
+
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests; retry later",
+        );
+        e.retry_after_secs = Some(retry_after_secs.max(1));
+        e
+    }
+
+    pub fn method_not_allowed(allow: String) -> Self {
+        let mut e = Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("this resource allows {allow}"),
+        );
+        e.allow = Some(allow);
+        e
+    }
+
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail);
+        e.retry_after_secs = Some(1);
+        e
+    }
+
+    /// 500 with an opaque body; the cause goes to the log only.
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "an internal error occurred; it has been logged",
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            kind: format!("urn:springrain:problem:{}", self.code),
+            title: self
+                .status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .to_string(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_string(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Some(secs) = self.retry_after_secs {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            res.insert_header((header::ALLOW, allow.clone()));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// The one mapping from database errors to HTTP.
+impl From<DieselError> for ApiError {
+    fn from(err: DieselError) -> Self {
+        match &err {
+            DieselError::NotFound => ApiError::not_found("resource"),
+            DieselError::DatabaseError(kind, info) => match kind {
+                DatabaseErrorKind::UniqueViolation => ApiError::conflict(
+                    "conflict",
+                    "a resource with the same unique value already exists",
+                ),
+                DatabaseErrorKind::ForeignKeyViolation => {
+                    ApiError::rule("reference_invalid", "a referenced resource does not exist")
+                }
+                DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => {
+                    tracing::warn!(error = %info.message(), "constraint rejected a write");
+                    ApiError::rule(
+                        "constraint_violated",
+                        "the data breaks a storage constraint",
+                    )
+                }
+                DatabaseErrorKind::SerializationFailure => {
+                    ApiError::conflict("concurrent_update", "a concurrent update won; retry")
+                }
+                _ if info.message().contains("database is locked") => {
+                    tracing::warn!("sqlite busy timeout exceeded");
+                    ApiError::unavailable("the database is busy; retry")
+                }
+                _ => ApiError::internal(err),
+            },
+            _ => ApiError::internal(err),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        tracing::warn!(error = %err, "no database connection available");
+        ApiError::unavailable("no database connection is available; retry shortly")
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

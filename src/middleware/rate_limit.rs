@@ -1,0 +1,27 @@
+//! Per-client-IP limit on the `/api/v1/auth` scope (429 + Retry-After). The peer address is
+//! used, not X-Forwarded-For, which any client could forge.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, ResponseError, web};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn limit_auth(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let verdict = match (req.app_data::<web::Data<AppState>>(), req.peer_addr()) {
+        (Some(state), Some(peer)) => state.auth_rate.check(peer.ip()),
+        _ => Ok(()),
+    };
+    match verdict {
+        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+        Err(retry_after) => {
+            let response = ApiError::too_many_requests(retry_after).error_response();
+            Ok(req.into_response(response).map_into_right_body())
+        }
+    }
+}

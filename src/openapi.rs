@@ -1,0 +1,123 @@
+//! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations as they
+//! are registered (utoipa-actix-web), then completed here: info, the bearer scheme, and the
+//! problem responses every operation can give. `openapi/openapi.json` is this document,
+//! checked in; a test fails when the two drift.
+
+use actix_web::App;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, InfoBuilder, OpenApi, Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_actix_web::AppExt;
+
+use crate::error::Problem;
+
+const BEARER: &str = "bearer";
+
+/// Collects the routes exactly as the server registers them and completes the document.
+pub fn document() -> OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    complete(doc)
+}
+
+/// Pretty JSON with a trailing newline, as committed in `openapi/openapi.json`.
+pub fn to_json(doc: &OpenApi) -> String {
+    let mut text = doc
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    text.push('\n');
+    text
+}
+
+fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn complete_operation(op: &mut Operation) {
+    // Operations annotated `security(())` are public; everything else needs a bearer token.
+    let public = op.security.is_some();
+    op.security = Some(if public {
+        Vec::new()
+    } else {
+        vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]
+    });
+    let mut common = vec![
+        (
+            "400",
+            "Malformed request (bad JSON, query or path parameter)",
+        ),
+        ("404", "Not found, or not visible in your scope"),
+        (
+            "422",
+            "Well-formed but invalid: `errors[]` names each field and rule",
+        ),
+        ("500", "Internal error (details are logged, not sent)"),
+        ("503", "Database unavailable or busy; retry"),
+    ];
+    if !public {
+        common.push(("401", "Missing, invalid or expired access token"));
+        common.push(("403", "Your role may not do this"));
+    }
+    for (status, description) in common {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| problem_response(description));
+    }
+}
+
+fn complete(mut doc: OpenApi) -> OpenApi {
+    doc.info = InfoBuilder::new()
+        .title("springrain")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(
+            "Coordinates cultural volunteers: registration, training, matching and dispatch, \
+             Spring Rain border deployments. Errors are RFC 9457 problem documents with a stable \
+             `code`. Lists are keyset-paginated (`limit`, `cursor`).",
+        ))
+        .build();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    components
+        .schemas
+        .insert(Problem::name().into_owned(), Problem::schema());
+    let mut field_error_schemas = Vec::new();
+    <Problem as ToSchema>::schemas(&mut field_error_schemas);
+    components.schemas.extend(field_error_schemas);
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            complete_operation(op);
+        }
+    }
+    doc
+}

@@ -1,0 +1,216 @@
+//! `/api/v1/auth/*`: login, refresh (rotation with reuse detection) and logout. The whole
+//! scope is rate-limited per client IP; failed logins are also limited per account.
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::tokens;
+use crate::db::{self, audit::AuditEntry, auth::Rotation};
+use crate::error::{ApiError, ApiResult};
+use crate::middleware::request_id::RequestId;
+use crate::routes::extract::ValidatedJson;
+use crate::state::AppState;
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 64))]
+    pub username: String,
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 256))]
+    pub refresh_token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Opaque; single use: every refresh returns a new one.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+fn refresh_ttl(state: &AppState) -> chrono::Duration {
+    chrono::Duration::days(state.settings.refresh_token_ttl_days)
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "the username or password is wrong",
+    )
+}
+
+/// Log in with username and password.
+///
+/// Unknown users, wrong passwords and disabled accounts get the same answer, in the same time.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Wrong credentials", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    request_id: RequestId,
+    body: ValidatedJson<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let LoginRequest { username, password } = body.0;
+    let username = username.trim().to_lowercase();
+    state
+        .login_failures
+        .check(&username)
+        .map_err(ApiError::too_many_requests)?;
+
+    let lookup = username.clone();
+    let user = db::run(&state.pool, move |c| {
+        Ok(db::users::find_by_username(c, &lookup)?)
+    })
+    .await?;
+    let hash = user
+        .as_ref()
+        .filter(|u| !u.disabled)
+        .and_then(|u| u.password_hash.clone());
+    let verified = state.passwords.verify(password, hash).await?;
+
+    let Some(user) = user.filter(|_| verified) else {
+        state.login_failures.record_failure(&username);
+        let rid = request_id.0.clone();
+        db::run(&state.pool, move |c| {
+            db::audit::record(
+                c,
+                AuditEntry {
+                    actor: None,
+                    request_id: &rid,
+                    action: "auth.login_failed",
+                    entity_type: "user",
+                    entity_id: None,
+                    org_path: None,
+                    detail: None,
+                },
+            )?;
+            Ok(())
+        })
+        .await?;
+        return Err(invalid_credentials());
+    };
+    state.login_failures.record_success(&username);
+
+    let refresh_token = tokens::new_secret();
+    let digest = tokens::digest(&refresh_token);
+    let ttl = refresh_ttl(&state);
+    let (user_id, org_path) = (user.id, user.org_path.clone());
+    let rid = request_id.0;
+    let session_id = db::write(&state.pool, move |c| {
+        let session_id = db::auth::create_session(c, user_id, &digest, ttl)?;
+        db::audit::record(
+            c,
+            AuditEntry {
+                actor: None,
+                request_id: &rid,
+                action: "auth.login",
+                entity_type: "user",
+                entity_id: Some(user_id.to_string()),
+                org_path: Some(&org_path),
+                detail: None,
+            },
+        )?;
+        Ok(session_id)
+    })
+    .await?;
+    let access = state
+        .jwt
+        .issue(user.id, &user.role, user.organization_id, &session_id);
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        access_token: access.token,
+        refresh_token,
+        token_type: "Bearer".into(),
+        expires_in: access.expires_in,
+    }))
+}
+
+/// Exchange a refresh token for a new token pair.
+///
+/// The presented refresh token is consumed. Presenting a consumed token again revokes the
+/// whole session (every token descended from the same login).
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: ValidatedJson<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let digest = tokens::digest(&body.0.refresh_token);
+    let next = tokens::new_secret();
+    let next_digest = tokens::digest(&next);
+    let ttl = refresh_ttl(&state);
+    let outcome = db::write(&state.pool, move |c| {
+        Ok(db::auth::rotate(c, &digest, &next_digest, ttl)?)
+    })
+    .await?;
+    match outcome {
+        Rotation::Rotated { user, session_id } => {
+            let access = state
+                .jwt
+                .issue(user.id, &user.role, user.organization_id, &session_id);
+            Ok(HttpResponse::Ok().json(TokenResponse {
+                access_token: access.token,
+                refresh_token: next,
+                token_type: "Bearer".into(),
+                expires_in: access.expires_in,
+            }))
+        }
+        Rotation::ReuseDetected => Err(ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "refresh_token_reused",
+            "this refresh token was already used; the session has been revoked",
+        )),
+        Rotation::Invalid => Err(ApiError::unauthorized(
+            "the refresh token is invalid, expired or revoked",
+        )),
+    }
+}
+
+/// End the session a refresh token belongs to; its access tokens stop working at once.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = RefreshRequest,
+    responses((status = 204, description = "Session revoked (also when it was already over)"))
+)]
+#[post("/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: ValidatedJson<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let digest = tokens::digest(&body.0.refresh_token);
+    db::write(&state.pool, move |c| {
+        if let Some(session_id) = db::auth::session_of_refresh(c, &digest)? {
+            db::auth::revoke_session(c, &session_id, "logout")?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,191 @@
+//! Builds the application: migrations → pool → first-start admin → state → HTTP server
+//! (middleware, error handlers, routes, docs). Tests build it exactly the same way.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::{self, PasswordHashing};
+use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::domain::role::Role;
+use crate::middleware::{metrics, problem, request_id};
+use crate::routes::{self, extract, fallback::RouteTable};
+use crate::state::AppState;
+
+/// Default JSON body limit outside `/auth` (bulk CSV import has its own).
+const JSON_BODY_LIMIT: usize = 256 * 1024;
+
+/// What happened to the `admin` account at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminBootstrap {
+    AlreadyExists,
+    CreatedWithConfiguredPassword,
+    /// Shown once: nobody else will ever see it.
+    CreatedWithGeneratedPassword(String),
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub admin: AdminBootstrap,
+    pub state: web::Data<AppState>,
+}
+
+/// Creates the first ministry admin (`admin`) if it does not exist yet.
+pub fn ensure_admin(pool: &DbPool, configured: Option<&str>) -> Result<AdminBootstrap, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if db::users::find_by_username(&mut conn, "admin")
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Ok(AdminBootstrap::AlreadyExists);
+    }
+    let (password, outcome) = match configured {
+        Some(p) => {
+            let problems = password::check_policy(p, "admin");
+            if let Some(first) = problems.first() {
+                return Err(format!(
+                    "SPRINGRAIN_ADMIN_PASSWORD is refused: {}",
+                    first.message
+                ));
+            }
+            (p.to_string(), AdminBootstrap::CreatedWithConfiguredPassword)
+        }
+        None => {
+            let generated = crate::auth::tokens::new_secret()[..20].to_string();
+            (
+                generated.clone(),
+                AdminBootstrap::CreatedWithGeneratedPassword(generated),
+            )
+        }
+    };
+    let hash = password::hash_blocking(&password).map_err(|e| e.to_string())?;
+    let root = db::organizations::find_root(&mut conn).map_err(|e| e.to_string())?;
+    db::users::insert(
+        &mut conn,
+        &db::users::NewUser {
+            username: "admin",
+            password_hash: Some(&hash),
+            role: Role::MinistryAdmin.as_str(),
+            organization_id: root.id,
+            org_path: &root.path,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(outcome)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, String> {
+        if settings.database_url.starts_with("sqlite://") || !settings.database_url.contains("://")
+        {
+            std::fs::create_dir_all(&settings.data_dir)
+                .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
+        }
+        let applied = db::migrate(&settings.database_url)?;
+        if !applied.is_empty() {
+            tracing::info!(count = applied.len(), "applied database migrations");
+        }
+        let postgres = settings.database_url.starts_with("postgres");
+        let pool_size = settings
+            .db_pool_size
+            .unwrap_or(if postgres { 16 } else { 8 });
+        let pool = db::build_pool(&settings.database_url, pool_size, settings.db_timeout)?;
+        let admin = ensure_admin(&pool, settings.admin_password.as_deref())?;
+
+        let state = web::Data::new(AppState {
+            pool,
+            jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl_secs),
+            passwords: PasswordHashing::new(settings.password_hash_permits)
+                .map_err(|e| e.to_string())?,
+            auth_rate: IpRateLimiter::per_minute(settings.auth_rate_per_minute),
+            login_failures: FailedLoginThrottle::new(
+                settings.login_max_failures,
+                settings.login_failure_window,
+            ),
+            settings: Arc::new(settings),
+        });
+
+        let doc = crate::openapi::document();
+        let route_table = web::Data::new(RouteTable::from_openapi(&doc));
+        let listener = TcpListener::bind(&state.settings.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        metrics::spawn_upkeep();
+
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            let cors = state_cors(&app_state.settings.cors_origins);
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(route_table.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(JSON_BODY_LIMIT)
+                        .error_handler(extract::json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+                .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
+                .wrap(cors)
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Cache-Control", "no-store")),
+                )
+                .wrap(from_fn(metrics::record))
+                .wrap(from_fn(request_id::assign))
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .into_app()
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+                .default_service(web::to(routes::fallback::not_routed))
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .shutdown_timeout(30)
+        .run();
+
+        Ok(Application {
+            port,
+            server,
+            admin,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM / SIGINT, then drains in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn state_cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "Idempotency-Key",
+            "X-Request-Id",
+        ])
+        .expose_headers(["Location", "ETag", "X-Request-Id", "Retry-After"])
+        .max_age(3600);
+    origins
+        .iter()
+        .fold(cors, |cors, origin| cors.allowed_origin(origin))
+}

@@ -1,0 +1,18 @@
+//! What every handler can reach: the pool, keys and settings, and the shared limiters.
+
+use std::sync::Arc;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::PasswordHashing;
+use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
+use crate::config::Settings;
+use crate::db::DbPool;
+
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub jwt: JwtKeys,
+    pub passwords: PasswordHashing,
+    pub auth_rate: IpRateLimiter,
+    pub login_failures: FailedLoginThrottle,
+}
