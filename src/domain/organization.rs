@@ -152,10 +152,10 @@ pub fn check_new_child(parent: &ParentOrg, child: &NewOrg) -> Vec<OrgRuleViolati
     if !organ_type_ok {
         violations.push(OrgRuleViolation::OrganTypeMismatch);
     }
-    if let Some(parent_region) = &parent.region {
-        if !parent_region.contains(&child.region) {
-            violations.push(OrgRuleViolation::RegionOutsideParent);
-        }
+    if let Some(parent_region) = &parent.region
+        && !parent_region.contains(&child.region)
+    {
+        violations.push(OrgRuleViolation::RegionOutsideParent);
     }
     violations
 }

@@ -1,0 +1,305 @@
+//! The test harness: `spawn_app` starts the real server on port 0 against a fresh database
+//! (a SQLite file in a temp dir, or a new PostgreSQL database on `TEST_DATABASE_URL`), and
+//! `db_test!` turns one async test body into a test per backend.
+
+use std::collections::HashMap;
+
+use actix_web::web;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use springrain::config::Settings;
+use springrain::startup::Application;
+use springrain::state::AppState;
+
+pub const ADMIN_PASSWORD: &str = "Ministry-Test-Pass-1";
+pub const STAFF_PASSWORD: &str = "Staff-Test-Password-1";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    #[allow(dead_code)]
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub state: web::Data<AppState>,
+    _dir: tempfile::TempDir,
+    _pg_database: Option<PgDatabase>,
+}
+
+/// Runs `$body(app)` once per backend: `<name>::sqlite` always, `<name>::postgres` when built
+/// with `--features postgres` (and it skips, saying so, unless `TEST_DATABASE_URL` is set).
+/// Optional settings: `db_test!(name, [("SPRINGRAIN_X", "1")])`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident) => {
+        $crate::db_test!($name, []);
+    };
+    ($name:ident, [$(($k:expr, $v:expr)),* $(,)?]) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite, &[$(($k, $v)),*]).await;
+                super::$name(app.expect("sqlite always runs")).await;
+            }
+
+            #[cfg(feature = "postgres")]
+            #[actix_web::test]
+            async fn postgres() {
+                match $crate::helpers::spawn_app($crate::helpers::Backend::Postgres, &[$(($k, $v)),*]).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped"),
+                }
+            }
+        }
+    };
+}
+
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        #[cfg(feature = "postgres")]
+        {
+            use diesel::{Connection, PgConnection, RunQueryDsl};
+            if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+                let _ = diesel::sql_query(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+                .execute(&mut conn);
+            }
+        }
+        let _ = (&self.admin_url, &self.name);
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn create_pg_database() -> Option<(String, PgDatabase)> {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
+    let name = format!("springrain_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .expect("create a test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    let url = format!("{base}/{name}");
+    Some((url, PgDatabase { admin_url, name }))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn create_pg_database() -> Option<(String, PgDatabase)> {
+    None
+}
+
+pub async fn spawn_app(backend: Backend, overrides: &[(&str, &str)]) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, pg_database) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("test.db").display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let (url, db) = create_pg_database()?;
+            (url, Some(db))
+        }
+    };
+    let mut vars: HashMap<String, String> = [
+        ("SPRINGRAIN_BIND", "127.0.0.1:0".to_string()),
+        ("SPRINGRAIN_DATA_DIR", dir.path().display().to_string()),
+        ("DATABASE_URL", database_url),
+        ("SPRINGRAIN_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
+        ("SPRINGRAIN_JWT_SECRET", JWT_SECRET.to_string()),
+        ("SPRINGRAIN_AUTH_RATE_PER_MINUTE", "100000".to_string()),
+        ("SPRINGRAIN_LOG", "warn".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for (k, v) in overrides {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let settings = Settings::load(&|name| vars.get(name).cloned()).expect("test settings");
+    let app = Application::build(settings).await.expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state.clone();
+    actix_web::rt::spawn(app.run_until_stopped());
+    Some(TestApp {
+        address,
+        client: Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client"),
+        state,
+        _dir: dir,
+        _pg_database: pg_database,
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_anon(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Logs in; returns the full token response.
+    pub async fn login_tokens(&self, username: &str, password: &str) -> Value {
+        let res = self
+            .post_anon(
+                "/api/v1/auth/login",
+                &json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "login as {username}");
+        res.json().await.expect("token json")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        self.login_tokens(username, password).await["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Id of the provincial bureau with this province code, e.g. `330000` (Zhejiang).
+    pub async fn bureau_id(&self, token: &str, region_code: &str) -> i64 {
+        let res = self
+            .get(
+                &format!("/api/v1/organizations?kind=provincial_bureau&region_code={region_code}"),
+                token,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        body["items"][0]["id"].as_i64().expect("bureau exists")
+    }
+
+    pub async fn create_org(&self, token: &str, body: Value) -> Value {
+        let res = self.post("/api/v1/organizations", token, &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create org {body}");
+        res.json().await.unwrap()
+    }
+
+    /// Creates a staff account and returns its id.
+    pub async fn create_user(&self, token: &str, username: &str, role: &str, org_id: i64) -> i64 {
+        let res = self
+            .post(
+                "/api/v1/users",
+                token,
+                &json!({"username": username, "password": STAFF_PASSWORD, "role": role, "organization_id": org_id}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create user {username}");
+        res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    }
+
+    /// Creates a staff account and logs it in.
+    pub async fn staff(&self, admin: &str, username: &str, role: &str, org_id: i64) -> String {
+        self.create_user(admin, username, role, org_id).await;
+        self.login(username, STAFF_PASSWORD).await
+    }
+
+    /// The Zhejiang and Xinjiang scenario most scope tests start from: a municipal bureau
+    /// (Hangzhou) under Zhejiang with a bureau admin, a coordinator and an auditor, and a
+    /// Xinjiang bureau admin.
+    pub async fn two_provinces(&self) -> TwoProvinces {
+        let admin = self.admin_token().await;
+        let zhejiang = self.bureau_id(&admin, "330000").await;
+        let xinjiang = self.bureau_id(&admin, "650000").await;
+        let hangzhou = self
+            .create_org(
+                &admin,
+                json!({"kind": "municipal_bureau", "name": "杭州市文化广电旅游局", "parent_id": zhejiang, "region_code": "330100"}),
+            )
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        TwoProvinces {
+            zj_admin: self
+                .staff(&admin, "zj.admin", "bureau_admin", zhejiang)
+                .await,
+            hz_coordinator: self
+                .staff(&admin, "hz.coordinator", "coordinator", hangzhou)
+                .await,
+            zj_auditor: self.staff(&admin, "zj.auditor", "auditor", zhejiang).await,
+            xj_admin: self
+                .staff(&admin, "xj.admin", "bureau_admin", xinjiang)
+                .await,
+            admin,
+            zhejiang,
+            xinjiang,
+            hangzhou,
+        }
+    }
+}
+
+pub struct TwoProvinces {
+    pub admin: String,
+    pub zhejiang: i64,
+    pub xinjiang: i64,
+    pub hangzhou: i64,
+    pub zj_admin: String,
+    pub hz_coordinator: String,
+    pub zj_auditor: String,
+    pub xj_admin: String,
+}
+
+/// Asserts a problem+json answer with this status and code; returns the document.
+pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(res.status(), status, "status");
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type {content_type}"
+    );
+    let body: Value = res.json().await.expect("problem json");
+    assert_eq!(body["code"], code, "problem {body}");
+    assert_eq!(body["status"], status.as_u16());
+    body
+}

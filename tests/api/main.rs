@@ -1,0 +1,14 @@
+//! One test binary for the whole HTTP API (fast to link). Every test that touches the
+//! database runs on SQLite, and on PostgreSQL when built with `--features postgres` and
+//! `TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod errors;
+mod openapi;
+mod ops;
+mod organizations;
+mod reference;
+mod users;
