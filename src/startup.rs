@@ -12,11 +12,12 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::password::{self, PasswordHashing};
+use crate::auth::password::PasswordHashing;
 use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
+use crate::cli;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::domain::role::Role;
+use crate::domain::account::Username;
 use crate::middleware::{metrics, problem, request_id};
 use crate::routes::{self, extract, fallback::RouteTable};
 use crate::state::AppState;
@@ -43,44 +44,25 @@ pub struct Application {
 /// Creates the first ministry admin (`admin`) if it does not exist yet.
 pub fn ensure_admin(pool: &DbPool, configured: Option<&str>) -> Result<AdminBootstrap, String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    if db::users::find_by_username(&mut conn, "admin")
+    let username = Username::parse("admin").map_err(String::from)?;
+    if db::users::find_by_username(&mut conn, username.as_str())
         .map_err(|e| e.to_string())?
         .is_some()
     {
         return Ok(AdminBootstrap::AlreadyExists);
     }
     let (password, outcome) = match configured {
-        Some(p) => {
-            let problems = password::check_policy(p, "admin");
-            if let Some(first) = problems.first() {
-                return Err(format!(
-                    "SPRINGRAIN_ADMIN_PASSWORD is refused: {}",
-                    first.message
-                ));
-            }
-            (p.to_string(), AdminBootstrap::CreatedWithConfiguredPassword)
-        }
+        Some(p) => (p.to_string(), AdminBootstrap::CreatedWithConfiguredPassword),
         None => {
-            let generated = crate::auth::tokens::new_secret()[..20].to_string();
+            let generated = cli::generated_password();
             (
                 generated.clone(),
                 AdminBootstrap::CreatedWithGeneratedPassword(generated),
             )
         }
     };
-    let hash = password::hash_blocking(&password).map_err(|e| e.to_string())?;
-    let root = db::organizations::find_root(&mut conn).map_err(|e| e.to_string())?;
-    db::users::insert(
-        &mut conn,
-        &db::users::NewUser {
-            username: "admin",
-            password_hash: Some(&hash),
-            role: Role::MinistryAdmin.as_str(),
-            organization_id: root.id,
-            org_path: &root.path,
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    cli::insert_ministry_admin(&mut conn, &username, &password)
+        .map_err(|e| format!("SPRINGRAIN_ADMIN_PASSWORD: {e}"))?;
     Ok(outcome)
 }
 
