@@ -26,6 +26,7 @@ pub fn insert_ministry_admin(
             role: Role::MinistryAdmin.as_str(),
             organization_id: root.id,
             org_path: &root.path,
+            volunteer_id: None,
         },
     )
     .map_err(|e| e.to_string())?;

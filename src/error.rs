@@ -44,6 +44,12 @@ impl FieldError {
     }
 }
 
+impl From<crate::domain::Invalid> for FieldError {
+    fn from(i: crate::domain::Invalid) -> Self {
+        FieldError::new(i.field, i.code, i.message)
+    }
+}
+
 /// The problem document (RFC 9457) every error response carries.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -128,6 +134,11 @@ impl ApiError {
             detail,
         )
         .with_errors(errors)
+    }
+
+    /// 422 listing every rule the input breaks.
+    pub fn invalid(problems: Vec<crate::domain::Invalid>) -> Self {
+        Self::validation(problems.into_iter().map(FieldError::from).collect())
     }
 
     /// 422 for a well-formed request that breaks a rule; `code` names the rule.

@@ -61,6 +61,7 @@ impl FromRequest for Principal {
                 role,
                 org_id: user.organization_id,
                 org_path: user.org_path,
+                volunteer_id: user.volunteer_id,
                 request_id,
             })
         })

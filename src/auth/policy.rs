@@ -15,6 +15,8 @@ pub struct Principal {
     pub org_id: i64,
     /// Materialised path of the caller's organisation, e.g. `/1/15/40/`.
     pub org_path: String,
+    /// The caller's own volunteer record (volunteer accounts only).
+    pub volunteer_id: Option<i64>,
     pub request_id: String,
 }
 
@@ -23,21 +25,40 @@ pub struct Principal {
 pub enum Scope {
     All,
     Subtree(String),
+    /// Only this volunteer's own records.
+    OwnVolunteer(i64),
 }
 
 impl Scope {
+    /// Whether an object owned by the organisation at `path` is in reach.
     pub fn contains(&self, path: &str) -> bool {
         match self {
             Scope::All => true,
             Scope::Subtree(root) => path.starts_with(root.as_str()),
+            Scope::OwnVolunteer(_) => false,
         }
     }
 
-    /// The subtree root path, or `None` for everything.
+    /// Whether the volunteer `id`, registered at the organisation at `org_path`, is in reach.
+    pub fn covers_volunteer(&self, id: i64, org_path: &str) -> bool {
+        match self {
+            Scope::OwnVolunteer(own) => *own == id,
+            other => other.contains(org_path),
+        }
+    }
+
+    /// The subtree root path, or `None` for everything (and for own-records scopes).
     pub fn root(&self) -> Option<&str> {
         match self {
-            Scope::All => None,
             Scope::Subtree(root) => Some(root),
+            Scope::All | Scope::OwnVolunteer(_) => None,
+        }
+    }
+
+    pub fn own_volunteer(&self) -> Option<i64> {
+        match self {
+            Scope::OwnVolunteer(id) => Some(*id),
+            _ => None,
         }
     }
 }
@@ -51,6 +72,23 @@ pub enum Action {
     CreateMinistryAdmin,
     DisableUser,
     ReadAuditEvents,
+    RegisterVolunteer,
+    ReadVolunteers,
+    /// Unmasked ID number or mobile; always audited.
+    RevealPersonalData,
+    /// approve, suspend, reinstate
+    ChangeVolunteerStatus,
+    WithdrawVolunteer,
+    /// skills, languages, availability, preferences
+    EditVolunteerProfile,
+    /// insurance policies, background checks
+    RecordSafeguards,
+    RecordGuardianConsent,
+    ExportVolunteers,
+    /// MIN-08 correction / deletion requests: file one
+    RequestPersonalDataChange,
+    /// ... and action or exempt it
+    ResolvePersonalDataRequest,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -68,19 +106,54 @@ impl Principal {
         Scope::Subtree(self.org_path.clone())
     }
 
+    fn province(&self) -> Scope {
+        Scope::Subtree(province_path(&self.org_path))
+    }
+
+    fn own(&self) -> Option<Scope> {
+        self.volunteer_id.map(Scope::OwnVolunteer)
+    }
+
     /// The scope in which this caller may perform `action`, or `None` if the role may not
-    /// perform it anywhere.
+    /// perform it anywhere. This is PERMISSIONS.md as code; change both together.
     pub fn scope_for(&self, action: Action) -> Option<Scope> {
         use Action::*;
         use Role::*;
+        let all = || Some(Scope::All);
+        let subtree = || Some(self.own_subtree());
         match (action, self.role) {
-            (_, MinistryAdmin) => Some(Scope::All),
-            (ReadOrganizations, BureauAdmin | Coordinator | Auditor) => Some(self.own_subtree()),
-            (ReadOrganizations, Volunteer) => None,
-            (CreateOrganization | CreateStaffUser | DisableUser, BureauAdmin) => {
-                Some(self.own_subtree())
-            }
-            (ReadUsers | ReadAuditEvents, BureauAdmin | Auditor) => Some(self.own_subtree()),
+            (ReadOrganizations, MinistryAdmin) => all(),
+            (ReadOrganizations, BureauAdmin | Coordinator | Auditor) => subtree(),
+            (CreateOrganization | CreateStaffUser | DisableUser, MinistryAdmin) => all(),
+            (CreateOrganization | CreateStaffUser | DisableUser, BureauAdmin) => subtree(),
+            (CreateMinistryAdmin, MinistryAdmin) => all(),
+            (ReadUsers | ReadAuditEvents, MinistryAdmin) => all(),
+            (ReadUsers | ReadAuditEvents, BureauAdmin | Auditor) => subtree(),
+
+            (RegisterVolunteer, MinistryAdmin) => all(),
+            (RegisterVolunteer, BureauAdmin | Coordinator) => subtree(),
+            (ReadVolunteers, MinistryAdmin) => all(),
+            (ReadVolunteers, BureauAdmin | Auditor) => subtree(),
+            // Matching needs to look across the province, not just the coordinator's organ.
+            (ReadVolunteers, Coordinator) => Some(self.province()),
+            (ReadVolunteers, Volunteer) => self.own(),
+            // The ministry asks the registering bureau; it never reads ID numbers itself.
+            (RevealPersonalData, BureauAdmin) => subtree(),
+            (RevealPersonalData, Volunteer) => self.own(),
+            (ChangeVolunteerStatus, MinistryAdmin) => all(),
+            (ChangeVolunteerStatus, BureauAdmin) => subtree(),
+            (WithdrawVolunteer, MinistryAdmin) => all(),
+            (WithdrawVolunteer, BureauAdmin) => subtree(),
+            (WithdrawVolunteer, Volunteer) => self.own(),
+            (EditVolunteerProfile | RecordGuardianConsent, BureauAdmin | Coordinator) => subtree(),
+            (EditVolunteerProfile | RecordGuardianConsent, Volunteer) => self.own(),
+            (RecordSafeguards, BureauAdmin | Coordinator) => subtree(),
+            (ExportVolunteers, MinistryAdmin) => all(),
+            (ExportVolunteers, BureauAdmin | Auditor) => subtree(),
+            (RequestPersonalDataChange, BureauAdmin | Coordinator) => subtree(),
+            (RequestPersonalDataChange, Volunteer) => self.own(),
+            (ResolvePersonalDataRequest, MinistryAdmin) => all(),
+            (ResolvePersonalDataRequest, BureauAdmin) => subtree(),
             _ => None,
         }
     }
@@ -121,6 +194,7 @@ mod tests {
             role,
             org_id: 1,
             org_path: path.into(),
+            volunteer_id: (role == Role::Volunteer).then_some(99),
             request_id: "r".into(),
         }
     }
@@ -166,6 +240,46 @@ mod tests {
         }
         assert_eq!(coordinator.scope_for(Action::ReadAuditEvents), None);
         assert!(auditor.scope_for(Action::ReadAuditEvents).is_some());
+    }
+
+    #[test]
+    fn the_permission_table_for_volunteer_records() {
+        let ministry = principal(Role::MinistryAdmin, "/1/");
+        let bureau = principal(Role::BureauAdmin, "/1/15/");
+        let coordinator = principal(Role::Coordinator, "/1/15/40/");
+        let auditor = principal(Role::Auditor, "/1/15/");
+        let volunteer = principal(Role::Volunteer, "/1/15/40/");
+        // The ministry never reveals ID numbers and never edits profiles.
+        assert_eq!(ministry.scope_for(Action::RevealPersonalData), None);
+        assert_eq!(ministry.scope_for(Action::EditVolunteerProfile), None);
+        assert_eq!(ministry.scope_for(Action::ReadVolunteers), Some(Scope::All));
+        assert_eq!(
+            bureau.scope_for(Action::RevealPersonalData),
+            Some(Scope::Subtree("/1/15/".into()))
+        );
+        // Coordinators read the whole province for matching, but edit only their subtree.
+        assert_eq!(
+            coordinator.scope_for(Action::ReadVolunteers),
+            Some(Scope::Subtree("/1/15/".into()))
+        );
+        assert_eq!(
+            coordinator.scope_for(Action::EditVolunteerProfile),
+            Some(Scope::Subtree("/1/15/40/".into()))
+        );
+        assert_eq!(coordinator.scope_for(Action::RevealPersonalData), None);
+        assert_eq!(
+            auditor.scope_for(Action::ExportVolunteers),
+            Some(Scope::Subtree("/1/15/".into()))
+        );
+        assert_eq!(auditor.scope_for(Action::EditVolunteerProfile), None);
+        assert_eq!(
+            volunteer.scope_for(Action::ReadVolunteers),
+            Some(Scope::OwnVolunteer(99))
+        );
+        assert_eq!(volunteer.scope_for(Action::RecordSafeguards), None);
+        assert_eq!(volunteer.scope_for(Action::ChangeVolunteerStatus), None);
+        let own = volunteer.scope_for(Action::WithdrawVolunteer).unwrap();
+        assert!(own.covers_volunteer(99, "/1/15/40/") && !own.covers_volunteer(98, "/1/15/40/"));
     }
 
     #[test]

@@ -82,6 +82,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        volunteer_id -> Nullable<BigInt>,
     }
 }
 
@@ -120,7 +121,142 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    volunteers (id) {
+        id -> BigInt,
+        volunteer_number -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        organization_id -> BigInt,
+        org_path -> Text,
+        name -> Text,
+        name_enc -> Text,
+        id_type -> Text,
+        id_number_enc -> Nullable<Text>,
+        id_number_masked -> Text,
+        id_hash -> Nullable<Text>,
+        birth_date -> Date,
+        sex -> Text,
+        mobile_enc -> Nullable<Text>,
+        mobile_masked -> Text,
+        email_enc -> Nullable<Text>,
+        home_region_code -> Text,
+        fitness_level -> Integer,
+        weekly_cap_minutes -> Nullable<Integer>,
+        own_income -> Bool,
+        background_check_passed_on -> Nullable<Date>,
+        attested_at -> Timestamp,
+        privacy_consent_version -> Text,
+        minors_policy_version -> Nullable<Text>,
+        activation_code_hash -> Nullable<Text>,
+        activation_expires_at -> Nullable<Timestamp>,
+        anonymised_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    volunteer_skills (volunteer_id, skill_code) {
+        volunteer_id -> BigInt,
+        skill_code -> Text,
+        level -> Integer,
+    }
+}
+
+diesel::table! {
+    volunteer_languages (volunteer_id, language_code) {
+        volunteer_id -> BigInt,
+        language_code -> Text,
+        proficiency -> Text,
+    }
+}
+
+diesel::table! {
+    volunteer_availability (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        weekday -> Integer,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    volunteer_blackouts (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+    }
+}
+
+diesel::table! {
+    volunteer_target_groups (volunteer_id, target_group_code) {
+        volunteer_id -> BigInt,
+        target_group_code -> Text,
+    }
+}
+
+diesel::table! {
+    guardian_consents (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        guardian_name_enc -> Nullable<Text>,
+        relationship -> Text,
+        guardian_id_type -> Text,
+        guardian_id_enc -> Nullable<Text>,
+        guardian_id_masked -> Text,
+        guardian_mobile_enc -> Nullable<Text>,
+        guardian_mobile_masked -> Text,
+        covers_registration -> Bool,
+        covers_activities -> Bool,
+        method -> Text,
+        consented_at -> Timestamp,
+        recorded_by -> Nullable<BigInt>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    insurance_policies (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        insurer -> Text,
+        policy_number -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        recorded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    personal_data_requests (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        kind -> Text,
+        details -> Text,
+        requested_by -> Nullable<BigInt>,
+        status -> Text,
+        resolution -> Nullable<Text>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(volunteers -> organizations (organization_id));
+diesel::joinable!(volunteer_skills -> volunteers (volunteer_id));
+diesel::joinable!(volunteer_languages -> volunteers (volunteer_id));
+diesel::joinable!(volunteer_availability -> volunteers (volunteer_id));
+diesel::joinable!(volunteer_blackouts -> volunteers (volunteer_id));
+diesel::joinable!(volunteer_target_groups -> volunteers (volunteer_id));
+diesel::joinable!(guardian_consents -> volunteers (volunteer_id));
+diesel::joinable!(insurance_policies -> volunteers (volunteer_id));
+diesel::joinable!(personal_data_requests -> volunteers (volunteer_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
@@ -136,4 +272,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     audit_events,
+    volunteers,
+    volunteer_skills,
+    volunteer_languages,
+    volunteer_availability,
+    volunteer_blackouts,
+    volunteer_target_groups,
+    guardian_consents,
+    insurance_policies,
+    personal_data_requests,
 );

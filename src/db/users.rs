@@ -17,6 +17,7 @@ pub struct UserRow {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
+    pub volunteer_id: Option<i64>,
 }
 
 pub struct NewUser<'a> {
@@ -25,6 +26,7 @@ pub struct NewUser<'a> {
     pub role: &'a str,
     pub organization_id: i64,
     pub org_path: &'a str,
+    pub volunteer_id: Option<i64>,
 }
 
 #[derive(Debug, Default)]
@@ -55,6 +57,7 @@ pub fn insert(conn: &mut DbConn, user: &NewUser) -> QueryResult<UserRow> {
             users::role.eq(user.role),
             users::organization_id.eq(user.organization_id),
             users::org_path.eq(user.org_path),
+            users::volunteer_id.eq(user.volunteer_id),
             users::disabled.eq(false),
             users::created_at.eq(now()),
         ))

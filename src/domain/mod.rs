@@ -18,6 +18,31 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 pub mod account;
+pub mod identity;
 pub mod organization;
+pub mod reference;
 pub mod region;
 pub mod role;
+pub mod volunteer;
+
+/// A rule a piece of input breaks: which field, a stable code, and a human explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl Invalid {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}

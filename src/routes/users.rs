@@ -174,6 +174,7 @@ pub async fn create_user(
                 role: role.as_str(),
                 organization_id: org.id,
                 org_path: &org.path,
+                volunteer_id: None,
             },
         )?;
         db::audit::record(

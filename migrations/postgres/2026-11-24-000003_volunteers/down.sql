@@ -1,0 +1,11 @@
+DROP INDEX users_volunteer_idx;
+ALTER TABLE users DROP COLUMN volunteer_id;
+DROP TABLE personal_data_requests;
+DROP TABLE insurance_policies;
+DROP TABLE guardian_consents;
+DROP TABLE volunteer_target_groups;
+DROP TABLE volunteer_blackouts;
+DROP TABLE volunteer_availability;
+DROP TABLE volunteer_languages;
+DROP TABLE volunteer_skills;
+DROP TABLE volunteers;
