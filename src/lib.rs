@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;
@@ -9,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod middleware;
 pub mod openapi;
+pub mod registry;
 pub mod routes;
 pub mod startup;
 pub mod state;

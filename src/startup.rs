@@ -16,6 +16,7 @@ use crate::auth::password::PasswordHashing;
 use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
 use crate::cli;
 use crate::config::Settings;
+use crate::crypto::PersonalDataCipher;
 use crate::db::{self, DbPool};
 use crate::domain::account::Username;
 use crate::middleware::{metrics, problem, request_id};
@@ -87,6 +88,7 @@ impl Application {
         let state = web::Data::new(AppState {
             pool,
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl_secs),
+            cipher: PersonalDataCipher::new(&settings.data_key),
             passwords: PasswordHashing::new(settings.password_hash_permits)
                 .map_err(|e| e.to_string())?,
             auth_rate: IpRateLimiter::per_minute(settings.auth_rate_per_minute),

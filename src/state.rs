@@ -6,12 +6,14 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHashing;
 use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
 use crate::config::Settings;
+use crate::crypto::PersonalDataCipher;
 use crate::db::DbPool;
 
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Arc<Settings>,
     pub jwt: JwtKeys,
+    pub cipher: PersonalDataCipher,
     pub passwords: PasswordHashing,
     pub auth_rate: IpRateLimiter,
     pub login_failures: FailedLoginThrottle,

@@ -168,6 +168,27 @@ impl Principal {
         })
     }
 
+    /// The one object-level check: an object the caller may not `read` is invisible (404);
+    /// one it may read but not `act` on is forbidden (403). `covers` says whether a scope
+    /// reaches the object.
+    pub fn authorize(
+        &self,
+        read: Action,
+        act: Action,
+        covers: impl Fn(&Scope) -> bool,
+    ) -> Result<(), ApiError> {
+        if !self.scope_for(read).is_some_and(|s| covers(&s)) {
+            return Err(ApiError::not_found("resource"));
+        }
+        if !self.scope_for(act).is_some_and(|s| covers(&s)) {
+            return Err(ApiError::forbidden(format!(
+                "the {} role may not do this here",
+                self.role.as_str()
+            )));
+        }
+        Ok(())
+    }
+
     /// Organisations this caller may read by id: its subtree, plus (except for auditors,
     /// who supervise their subtree only) the names of its ancestors, and for a volunteer
     /// only its own organisation.

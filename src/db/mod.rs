@@ -9,6 +9,7 @@ pub mod organizations;
 pub mod reference;
 pub mod schema;
 pub mod users;
+pub mod volunteers;
 
 use std::time::Duration;
 
@@ -28,6 +29,20 @@ pub enum DbConn {
 }
 
 pub type DbPool = Pool<DbConnManager>;
+
+/// Multi-row `INSERT … VALUES (…), (…)`. The derived `MultiBackend` has no batch insert
+/// (the backends' default-value dialects differ), so this dispatches to the inner connection,
+/// where each backend's own batch insert applies. Evaluates to `QueryResult<usize>`.
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            #[cfg(feature = "postgres")]
+            $crate::db::DbConn::Pg(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+pub(crate) use batch_insert;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

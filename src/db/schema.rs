@@ -233,6 +233,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    volunteer_number_counters (province) {
+        province -> Text,
+        next_value -> BigInt,
+    }
+}
+
+diesel::table! {
     personal_data_requests (id) {
         id -> BigInt,
         volunteer_id -> BigInt,
@@ -281,4 +288,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     guardian_consents,
     insurance_policies,
     personal_data_requests,
+    volunteer_number_counters,
 );

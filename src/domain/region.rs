@@ -107,6 +107,18 @@ impl RegionCode {
         self.0 == other.0
     }
 
+    /// Inclusive range of 6-digit codes inside this region (for range queries).
+    pub fn descendant_range(&self) -> (String, String) {
+        let prefix = if self.is_province_level() {
+            &self.0[..2]
+        } else if self.0.ends_with("00") {
+            &self.0[..4]
+        } else {
+            &self.0[..]
+        };
+        (format!("{prefix:0<6}"), format!("{prefix:9<6}"))
+    }
+
     /// The XPCC is not part of GB/T 2260 (flagged in responses).
     pub fn non_gb2260(&self) -> bool {
         self.province_prefix() == XPCC_PREFIX
@@ -152,6 +164,14 @@ mod tests {
             RegionCode::parse("000000"),
             Err(RegionError::UnknownProvince)
         );
+    }
+
+    #[test]
+    fn descendant_ranges_cover_the_level_below() {
+        let r = |s: &str| RegionCode::parse(s).unwrap().descendant_range();
+        assert_eq!(r("330000"), ("330000".into(), "339999".into()));
+        assert_eq!(r("330100"), ("330100".into(), "330199".into()));
+        assert_eq!(r("330106"), ("330106".into(), "330106".into()));
     }
 
     #[test]

@@ -537,10 +537,10 @@ pub fn parse_registration(
     }
 }
 
-/// The public volunteer number: `SR` + province + 8-digit sequence from the row id. Ids are
-/// never reused, so neither are numbers.
-pub fn volunteer_number(province_prefix: &str, id: i64) -> String {
-    format!("SR{province_prefix}{id:08}")
+/// The public volunteer number: `SR` + the registering province + an 8-digit per-province
+/// sequence value (never reused).
+pub fn volunteer_number(province_prefix: &str, sequence: i64) -> String {
+    format!("SR{province_prefix}{sequence:08}")
 }
 
 #[cfg(test)]

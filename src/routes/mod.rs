@@ -10,6 +10,7 @@ pub mod organizations;
 pub mod pagination;
 pub mod reference;
 pub mod users;
+pub mod volunteers;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
@@ -37,7 +38,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .wrap(from_fn(limit_auth))
                         .service(auth::login)
                         .service(auth::refresh)
-                        .service(auth::logout),
+                        .service(auth::logout)
+                        .service(volunteers::register::self_register)
+                        .service(volunteers::register::activate),
                 )
                 .service(
                     scope::scope("/reference")
@@ -56,6 +59,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::create_user)
                 .service(users::get_user)
                 .service(users::disable_user)
-                .service(audit::list_audit_events),
+                .service(audit::list_audit_events)
+                // Fixed paths before `/volunteers/{id}`, which would otherwise claim them.
+                .service(volunteers::export::export_volunteers)
+                .service(volunteers::import::import_volunteers)
+                .service(volunteers::read::list_volunteers)
+                .service(volunteers::register::register_volunteer)
+                .service(volunteers::read::get_volunteer)
+                .service(volunteers::profile::update_volunteer)
+                .service(volunteers::profile::put_skills)
+                .service(volunteers::profile::put_languages)
+                .service(volunteers::profile::put_availability)
+                .service(volunteers::profile::put_target_groups)
+                .service(volunteers::safeguards::add_guardian_consent)
+                .service(volunteers::safeguards::add_insurance_policy)
+                .service(volunteers::safeguards::put_background_check)
+                .service(volunteers::lifecycle::approve_volunteer)
+                .service(volunteers::lifecycle::suspend_volunteer)
+                .service(volunteers::lifecycle::reinstate_volunteer)
+                .service(volunteers::lifecycle::withdraw_volunteer)
+                .service(volunteers::data_requests::create_data_request)
+                .service(volunteers::data_requests::list_data_requests)
+                .service(volunteers::data_requests::action_data_request)
+                .service(volunteers::data_requests::exempt_data_request),
         );
 }

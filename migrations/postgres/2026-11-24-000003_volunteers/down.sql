@@ -1,5 +1,6 @@
 DROP INDEX users_volunteer_idx;
 ALTER TABLE users DROP COLUMN volunteer_id;
+DROP TABLE volunteer_number_counters;
 DROP TABLE personal_data_requests;
 DROP TABLE insurance_policies;
 DROP TABLE guardian_consents;

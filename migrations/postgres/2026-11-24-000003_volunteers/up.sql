@@ -129,5 +129,49 @@ CREATE TABLE personal_data_requests (
 );
 CREATE INDEX personal_data_requests_volunteer_idx ON personal_data_requests (volunteer_id);
 
+-- Volunteer numbers (SR + province + 8-digit sequence) come from a per-province counter, so
+-- a bulk import can reserve a block in one statement; numbers are never reused.
+CREATE TABLE volunteer_number_counters (
+    province TEXT PRIMARY KEY NOT NULL,
+    next_value BIGINT NOT NULL CHECK (next_value > 0)
+);
+INSERT INTO volunteer_number_counters (province, next_value) VALUES
+('11', 1),
+('12', 1),
+('13', 1),
+('14', 1),
+('15', 1),
+('21', 1),
+('22', 1),
+('23', 1),
+('31', 1),
+('32', 1),
+('33', 1),
+('34', 1),
+('35', 1),
+('36', 1),
+('37', 1),
+('41', 1),
+('42', 1),
+('43', 1),
+('44', 1),
+('45', 1),
+('46', 1),
+('50', 1),
+('51', 1),
+('52', 1),
+('53', 1),
+('54', 1),
+('61', 1),
+('62', 1),
+('63', 1),
+('64', 1),
+('65', 1),
+('66', 1),
+('71', 1),
+('81', 1),
+('82', 1),
+('00', 1);
+
 ALTER TABLE users ADD COLUMN volunteer_id BIGINT REFERENCES volunteers (id);
 CREATE UNIQUE INDEX users_volunteer_idx ON users (volunteer_id);

@@ -1,0 +1,760 @@
+//! The volunteer registry: records, profile parts, guardian consents, insurance, search.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::not;
+use diesel::prelude::*;
+
+use super::schema::{
+    guardian_consents, insurance_policies, personal_data_requests, volunteer_availability,
+    volunteer_blackouts, volunteer_languages, volunteer_number_counters, volunteer_skills,
+    volunteer_target_groups, volunteers,
+};
+use super::{DbConn, batch_insert, now, subtree_bounds};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct VolunteerRow {
+    pub id: i64,
+    pub volunteer_number: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub organization_id: i64,
+    pub org_path: String,
+    pub name: String,
+    pub name_enc: String,
+    pub id_type: String,
+    pub id_number_enc: Option<String>,
+    pub id_number_masked: String,
+    pub id_hash: Option<String>,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub mobile_enc: Option<String>,
+    pub mobile_masked: String,
+    pub email_enc: Option<String>,
+    pub home_region_code: String,
+    pub fitness_level: i32,
+    pub weekly_cap_minutes: Option<i32>,
+    pub own_income: bool,
+    pub background_check_passed_on: Option<NaiveDate>,
+    pub attested_at: NaiveDateTime,
+    pub privacy_consent_version: String,
+    pub minors_policy_version: Option<String>,
+    pub activation_code_hash: Option<String>,
+    pub activation_expires_at: Option<NaiveDateTime>,
+    pub anonymised_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// A new record, personal fields already encrypted and masked by the caller.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = volunteers)]
+pub struct NewVolunteerRow {
+    pub volunteer_number: Option<String>,
+    pub status: String,
+    pub organization_id: i64,
+    pub org_path: String,
+    pub name: String,
+    pub name_enc: String,
+    pub id_type: String,
+    pub id_number_enc: Option<String>,
+    pub id_number_masked: String,
+    pub id_hash: Option<String>,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub mobile_enc: Option<String>,
+    pub mobile_masked: String,
+    pub email_enc: Option<String>,
+    pub home_region_code: String,
+    pub attested_at: NaiveDateTime,
+    pub privacy_consent_version: String,
+    pub minors_policy_version: Option<String>,
+    pub activation_code_hash: Option<String>,
+    pub activation_expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = volunteer_skills)]
+pub struct SkillRow {
+    pub volunteer_id: i64,
+    pub skill_code: String,
+    pub level: i32,
+}
+
+#[derive(Debug, Clone, Insertable, Queryable)]
+#[diesel(table_name = volunteer_languages)]
+pub struct LanguageRow {
+    pub volunteer_id: i64,
+    pub language_code: String,
+    pub proficiency: String,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct AvailabilityRow {
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub weekday: i32,
+    pub start_minute: i32,
+    pub end_minute: i32,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct BlackoutRow {
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct GuardianConsentRow {
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub guardian_name_enc: Option<String>,
+    pub relationship: String,
+    pub guardian_id_type: String,
+    pub guardian_id_enc: Option<String>,
+    pub guardian_id_masked: String,
+    pub guardian_mobile_enc: Option<String>,
+    pub guardian_mobile_masked: String,
+    pub covers_registration: bool,
+    pub covers_activities: bool,
+    pub method: String,
+    pub consented_at: NaiveDateTime,
+    pub recorded_by: Option<i64>,
+    pub withdrawn_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = guardian_consents)]
+pub struct NewGuardianConsentRow {
+    pub volunteer_id: i64,
+    pub guardian_name_enc: Option<String>,
+    pub relationship: String,
+    pub guardian_id_type: String,
+    pub guardian_id_enc: Option<String>,
+    pub guardian_id_masked: String,
+    pub guardian_mobile_enc: Option<String>,
+    pub guardian_mobile_masked: String,
+    pub covers_registration: bool,
+    pub covers_activities: bool,
+    pub method: String,
+    pub consented_at: NaiveDateTime,
+    pub recorded_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct InsurancePolicyRow {
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub insurer: String,
+    pub policy_number: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub recorded_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Everything a full volunteer view shows besides the record itself.
+#[derive(Debug, Clone, Default)]
+pub struct VolunteerParts {
+    pub skills: Vec<(String, i32)>,
+    pub languages: Vec<(String, String)>,
+    pub availability: Vec<AvailabilityRow>,
+    pub blackouts: Vec<BlackoutRow>,
+    pub target_groups: Vec<String>,
+    pub consents: Vec<GuardianConsentRow>,
+    pub policies: Vec<InsurancePolicyRow>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &NewVolunteerRow) -> QueryResult<i64> {
+    diesel::insert_into(volunteers::table)
+        .values(row)
+        .returning(volunteers::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<VolunteerRow>> {
+    volunteers::table.find(id).first(conn).optional()
+}
+
+pub fn exists_with_hash(conn: &mut DbConn, id_hash: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        volunteers::table.filter(volunteers::id_hash.eq(id_hash)),
+    ))
+    .get_result(conn)
+}
+
+/// Which of `hashes` are already registered.
+pub fn existing_hashes(conn: &mut DbConn, hashes: &[String]) -> QueryResult<HashSet<String>> {
+    let found: Vec<Option<String>> = volunteers::table
+        .filter(volunteers::id_hash.eq_any(hashes))
+        .select(volunteers::id_hash)
+        .load(conn)?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// Inserts many records in one statement; returns their ids keyed by `id_hash`.
+pub fn insert_many(
+    conn: &mut DbConn,
+    rows: &[NewVolunteerRow],
+) -> QueryResult<HashMap<String, i64>> {
+    batch_insert!(conn, volunteers::table, rows)?;
+    let hashes: Vec<String> = rows.iter().filter_map(|r| r.id_hash.clone()).collect();
+    let ids: Vec<(i64, Option<String>)> = volunteers::table
+        .filter(volunteers::id_hash.eq_any(&hashes))
+        .select((volunteers::id, volunteers::id_hash))
+        .load(conn)?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|(id, hash)| hash.map(|h| (h, id)))
+        .collect())
+}
+
+pub fn insert_skill_rows(conn: &mut DbConn, rows: &[SkillRow]) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    batch_insert!(conn, volunteer_skills::table, rows)
+}
+
+pub fn insert_language_rows(conn: &mut DbConn, rows: &[LanguageRow]) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    batch_insert!(conn, volunteer_languages::table, rows)
+}
+
+/// Reserves `count` consecutive volunteer-number sequence values for a province; returns
+/// the first. Write-first (the UPDATE locks the counter row), so concurrent reservations
+/// never overlap.
+pub fn reserve_numbers(conn: &mut DbConn, province: &str, count: i64) -> QueryResult<i64> {
+    let updated = diesel::update(
+        volunteer_number_counters::table.filter(volunteer_number_counters::province.eq(province)),
+    )
+    .set(volunteer_number_counters::next_value.eq(volunteer_number_counters::next_value + count))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(diesel::result::Error::NotFound);
+    }
+    let next: i64 = volunteer_number_counters::table
+        .find(province)
+        .select(volunteer_number_counters::next_value)
+        .first(conn)?;
+    Ok(next - count)
+}
+
+pub fn set_number(conn: &mut DbConn, id: i64, number: &str) -> QueryResult<usize> {
+    diesel::update(volunteers::table.find(id))
+        .set(volunteers::volunteer_number.eq(number))
+        .execute(conn)
+}
+
+pub fn replace_skills(conn: &mut DbConn, id: i64, skills: &[(String, i32)]) -> QueryResult<()> {
+    diesel::delete(volunteer_skills::table.filter(volunteer_skills::volunteer_id.eq(id)))
+        .execute(conn)?;
+    let rows: Vec<SkillRow> = skills
+        .iter()
+        .map(|(code, level)| SkillRow {
+            volunteer_id: id,
+            skill_code: code.clone(),
+            level: *level,
+        })
+        .collect();
+    insert_skill_rows(conn, &rows)?;
+    Ok(())
+}
+
+pub fn replace_languages(
+    conn: &mut DbConn,
+    id: i64,
+    languages: &[(String, String)],
+) -> QueryResult<()> {
+    diesel::delete(volunteer_languages::table.filter(volunteer_languages::volunteer_id.eq(id)))
+        .execute(conn)?;
+    let rows: Vec<LanguageRow> = languages
+        .iter()
+        .map(|(code, proficiency)| LanguageRow {
+            volunteer_id: id,
+            language_code: code.clone(),
+            proficiency: proficiency.clone(),
+        })
+        .collect();
+    insert_language_rows(conn, &rows)?;
+    Ok(())
+}
+
+/// Replaces weekly windows `(weekday, start_minute, end_minute)` and blackout ranges.
+pub fn replace_availability(
+    conn: &mut DbConn,
+    id: i64,
+    windows: &[(i32, i32, i32)],
+    blackouts: &[(NaiveDate, NaiveDate)],
+) -> QueryResult<()> {
+    diesel::delete(
+        volunteer_availability::table.filter(volunteer_availability::volunteer_id.eq(id)),
+    )
+    .execute(conn)?;
+    diesel::delete(volunteer_blackouts::table.filter(volunteer_blackouts::volunteer_id.eq(id)))
+        .execute(conn)?;
+    for (weekday, start, end) in windows {
+        diesel::insert_into(volunteer_availability::table)
+            .values((
+                volunteer_availability::volunteer_id.eq(id),
+                volunteer_availability::weekday.eq(weekday),
+                volunteer_availability::start_minute.eq(start),
+                volunteer_availability::end_minute.eq(end),
+            ))
+            .execute(conn)?;
+    }
+    for (from, to) in blackouts {
+        diesel::insert_into(volunteer_blackouts::table)
+            .values((
+                volunteer_blackouts::volunteer_id.eq(id),
+                volunteer_blackouts::starts_on.eq(from),
+                volunteer_blackouts::ends_on.eq(to),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn replace_target_groups(conn: &mut DbConn, id: i64, groups: &[String]) -> QueryResult<()> {
+    diesel::delete(
+        volunteer_target_groups::table.filter(volunteer_target_groups::volunteer_id.eq(id)),
+    )
+    .execute(conn)?;
+    for group in groups {
+        diesel::insert_into(volunteer_target_groups::table)
+            .values((
+                volunteer_target_groups::volunteer_id.eq(id),
+                volunteer_target_groups::target_group_code.eq(group),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn set_background_check(
+    conn: &mut DbConn,
+    id: i64,
+    passed_on: Option<NaiveDate>,
+) -> QueryResult<usize> {
+    diesel::update(volunteers::table.find(id))
+        .set(volunteers::background_check_passed_on.eq(passed_on))
+        .execute(conn)
+}
+
+pub fn insert_consent(conn: &mut DbConn, row: &NewGuardianConsentRow) -> QueryResult<i64> {
+    diesel::insert_into(guardian_consents::table)
+        .values(row)
+        .returning(guardian_consents::id)
+        .get_result(conn)
+}
+
+pub fn insert_policy(
+    conn: &mut DbConn,
+    volunteer_id: i64,
+    insurer: &str,
+    policy_number: &str,
+    valid: (NaiveDate, NaiveDate),
+    recorded_by: i64,
+) -> QueryResult<i64> {
+    diesel::insert_into(insurance_policies::table)
+        .values((
+            insurance_policies::volunteer_id.eq(volunteer_id),
+            insurance_policies::insurer.eq(insurer),
+            insurance_policies::policy_number.eq(policy_number),
+            insurance_policies::valid_from.eq(valid.0),
+            insurance_policies::valid_to.eq(valid.1),
+            insurance_policies::recorded_by.eq(recorded_by),
+            insurance_policies::created_at.eq(now()),
+        ))
+        .returning(insurance_policies::id)
+        .get_result(conn)
+}
+
+/// `(skill code, level)` per volunteer id.
+pub type SkillsById = HashMap<i64, Vec<(String, i32)>>;
+/// `(language code, proficiency)` per volunteer id.
+pub type LanguagesById = HashMap<i64, Vec<(String, String)>>;
+
+/// Skills and languages of many volunteers at once (for list pages).
+pub fn skills_and_languages(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> QueryResult<(SkillsById, LanguagesById)> {
+    let mut skills = SkillsById::new();
+    let rows: Vec<(i64, String, i32)> = volunteer_skills::table
+        .filter(volunteer_skills::volunteer_id.eq_any(ids))
+        .order((volunteer_skills::volunteer_id, volunteer_skills::skill_code))
+        .load(conn)?;
+    for (id, code, level) in rows {
+        skills.entry(id).or_default().push((code, level));
+    }
+    let mut languages = LanguagesById::new();
+    let rows: Vec<LanguageRow> = volunteer_languages::table
+        .filter(volunteer_languages::volunteer_id.eq_any(ids))
+        .order((
+            volunteer_languages::volunteer_id,
+            volunteer_languages::language_code,
+        ))
+        .load(conn)?;
+    for r in rows {
+        languages
+            .entry(r.volunteer_id)
+            .or_default()
+            .push((r.language_code, r.proficiency));
+    }
+    Ok((skills, languages))
+}
+
+pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
+    let (mut skills, mut languages) = skills_and_languages(conn, &[id])?;
+    Ok(VolunteerParts {
+        skills: skills.remove(&id).unwrap_or_default(),
+        languages: languages.remove(&id).unwrap_or_default(),
+        availability: volunteer_availability::table
+            .filter(volunteer_availability::volunteer_id.eq(id))
+            .order((
+                volunteer_availability::weekday,
+                volunteer_availability::start_minute,
+            ))
+            .load(conn)?,
+        blackouts: volunteer_blackouts::table
+            .filter(volunteer_blackouts::volunteer_id.eq(id))
+            .order(volunteer_blackouts::starts_on)
+            .load(conn)?,
+        target_groups: volunteer_target_groups::table
+            .filter(volunteer_target_groups::volunteer_id.eq(id))
+            .select(volunteer_target_groups::target_group_code)
+            .order(volunteer_target_groups::target_group_code)
+            .load(conn)?,
+        consents: guardian_consents::table
+            .filter(guardian_consents::volunteer_id.eq(id))
+            .order(guardian_consents::id)
+            .load(conn)?,
+        policies: insurance_policies::table
+            .filter(insurance_policies::volunteer_id.eq(id))
+            .order(insurance_policies::id)
+            .load(conn)?,
+    })
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct VolunteerFilter {
+    /// Caller's reach: a subtree root, or exactly one volunteer.
+    pub subtree: Option<String>,
+    pub only_id: Option<i64>,
+    /// `organization_id` filter, as that organisation's path (its subtree).
+    pub organization_path: Option<String>,
+    pub status: Option<String>,
+    /// `(code, minimum level)`; all must hold.
+    pub skills: Vec<(String, i32)>,
+    /// All must be spoken.
+    pub languages: Vec<String>,
+    /// Inclusive range of 6-digit region codes.
+    pub region_range: Option<(String, String)>,
+    pub name_prefix: Option<String>,
+    /// `(date, ISO weekday)`: has a window that weekday (or no windows at all), no blackout.
+    pub available_on: Option<(NaiveDate, i32)>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
+pub fn search(conn: &mut DbConn, f: &VolunteerFilter) -> QueryResult<Vec<VolunteerRow>> {
+    let mut q = volunteers::table.into_boxed();
+    for path in [&f.subtree, &f.organization_path].into_iter().flatten() {
+        let (lo, hi) = subtree_bounds(path);
+        q = q.filter(volunteers::org_path.ge(lo).and(volunteers::org_path.lt(hi)));
+    }
+    if let Some(id) = f.only_id {
+        q = q.filter(volunteers::id.eq(id));
+    }
+    if let Some(status) = &f.status {
+        q = q.filter(volunteers::status.eq(status.clone()));
+    }
+    for (code, level) in &f.skills {
+        q = q.filter(
+            volunteers::id.eq_any(
+                volunteer_skills::table
+                    .filter(volunteer_skills::skill_code.eq(code.clone()))
+                    .filter(volunteer_skills::level.ge(*level))
+                    .select(volunteer_skills::volunteer_id),
+            ),
+        );
+    }
+    for code in &f.languages {
+        q = q.filter(
+            volunteers::id.eq_any(
+                volunteer_languages::table
+                    .filter(volunteer_languages::language_code.eq(code.clone()))
+                    .select(volunteer_languages::volunteer_id),
+            ),
+        );
+    }
+    if let Some((lo, hi)) = &f.region_range {
+        q = q.filter(volunteers::home_region_code.between(lo.clone(), hi.clone()));
+    }
+    if let Some(prefix) = &f.name_prefix {
+        // Byte order = code-point order in UTF-8, so this range is exactly "starts with".
+        let upper = format!("{prefix}{}", char::MAX);
+        q = q.filter(
+            volunteers::name
+                .ge(prefix.clone())
+                .and(volunteers::name.lt(upper)),
+        );
+    }
+    if let Some((date, weekday)) = f.available_on {
+        q = q
+            .filter(not(volunteers::id.eq_any(
+                volunteer_blackouts::table
+                    .filter(volunteer_blackouts::starts_on.le(date))
+                    .filter(volunteer_blackouts::ends_on.ge(date))
+                    .select(volunteer_blackouts::volunteer_id),
+            )))
+            .filter(
+                volunteers::id
+                    .eq_any(
+                        volunteer_availability::table
+                            .filter(volunteer_availability::weekday.eq(weekday))
+                            .select(volunteer_availability::volunteer_id),
+                    )
+                    .or(not(volunteers::id.eq_any(
+                        volunteer_availability::table.select(volunteer_availability::volunteer_id),
+                    ))),
+            );
+    }
+    if let Some(after) = f.after_id {
+        q = q.filter(volunteers::id.gt(after));
+    }
+    q.order(volunteers::id).limit(f.limit + 1).load(conn)
+}
+
+/// Moves the record to `status`; bumps the version. `number` is set on first activation.
+pub fn set_status(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    number: Option<&str>,
+) -> QueryResult<VolunteerRow> {
+    diesel::update(volunteers::table.find(id))
+        .set((
+            volunteers::status.eq(status),
+            volunteers::status_reason.eq(reason),
+            volunteers::updated_at.eq(now()),
+            volunteers::version.eq(volunteers::version + 1),
+        ))
+        .execute(conn)?;
+    if let Some(number) = number {
+        set_number(conn, id, number)?;
+    }
+    volunteers::table.find(id).first(conn)
+}
+
+/// Changes to the editable fields of a record (PATCH). `None` leaves a field alone.
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = volunteers)]
+pub struct VolunteerChanges {
+    pub name: Option<String>,
+    pub name_enc: Option<String>,
+    pub mobile_enc: Option<String>,
+    pub mobile_masked: Option<String>,
+    pub email_enc: Option<Option<String>>,
+    pub home_region_code: Option<String>,
+    pub fitness_level: Option<i32>,
+    pub weekly_cap_minutes: Option<Option<i32>>,
+    pub own_income: Option<bool>,
+}
+
+/// Applies `changes` if the record is still at `expected_version` (optimistic concurrency).
+/// Returns `false` when someone else changed it first.
+pub fn update_if_version(
+    conn: &mut DbConn,
+    id: i64,
+    expected_version: i32,
+    changes: &VolunteerChanges,
+) -> QueryResult<bool> {
+    let target = volunteers::table
+        .filter(volunteers::id.eq(id))
+        .filter(volunteers::version.eq(expected_version));
+    let bumped = diesel::update(target)
+        .set((
+            volunteers::version.eq(volunteers::version + 1),
+            volunteers::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if bumped == 0 {
+        return Ok(false);
+    }
+    // An all-`None` changeset is an error in diesel; skip it (the version still moves on).
+    let has_changes = changes.name.is_some()
+        || changes.mobile_enc.is_some()
+        || changes.email_enc.is_some()
+        || changes.home_region_code.is_some()
+        || changes.fitness_level.is_some()
+        || changes.weekly_cap_minutes.is_some()
+        || changes.own_income.is_some();
+    if has_changes {
+        diesel::update(volunteers::table.find(id))
+            .set(changes)
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// Bumps the version after a change to a profile part (skills, languages, availability…).
+pub fn touch(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::update(volunteers::table.find(id))
+        .set((
+            volunteers::version.eq(volunteers::version + 1),
+            volunteers::updated_at.eq(now()),
+        ))
+        .execute(conn)
+}
+
+pub fn find_by_activation(conn: &mut DbConn, code_hash: &str) -> QueryResult<Option<VolunteerRow>> {
+    volunteers::table
+        .filter(volunteers::activation_code_hash.eq(code_hash))
+        .first(conn)
+        .optional()
+}
+
+pub fn clear_activation(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::update(volunteers::table.find(id))
+        .set((
+            volunteers::activation_code_hash.eq(None::<String>),
+            volunteers::activation_expires_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+}
+
+pub fn set_activation(
+    conn: &mut DbConn,
+    id: i64,
+    code_hash: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(volunteers::table.find(id))
+        .set((
+            volunteers::activation_code_hash.eq(code_hash),
+            volunteers::activation_expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+}
+
+/// MIN-08 / PI-06: erases contact details, the ID number and guardian data; keeps the masked
+/// forms and the record (with its service totals) so issued certificates stay verifiable.
+pub fn anonymise(
+    conn: &mut DbConn,
+    id: i64,
+    masked_name: &str,
+    masked_name_enc: &str,
+) -> QueryResult<()> {
+    let at = now();
+    diesel::update(volunteers::table.find(id))
+        .set((
+            volunteers::name.eq(masked_name),
+            volunteers::name_enc.eq(masked_name_enc),
+            volunteers::id_number_enc.eq(None::<String>),
+            volunteers::id_hash.eq(None::<String>),
+            volunteers::mobile_enc.eq(None::<String>),
+            volunteers::email_enc.eq(None::<String>),
+            volunteers::activation_code_hash.eq(None::<String>),
+            volunteers::anonymised_at.eq(at),
+            volunteers::updated_at.eq(at),
+            volunteers::version.eq(volunteers::version + 1),
+        ))
+        .execute(conn)?;
+    diesel::update(guardian_consents::table.filter(guardian_consents::volunteer_id.eq(id)))
+        .set((
+            guardian_consents::guardian_name_enc.eq(None::<String>),
+            guardian_consents::guardian_id_enc.eq(None::<String>),
+            guardian_consents::guardian_mobile_enc.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct PersonalDataRequestRow {
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub kind: String,
+    pub details: String,
+    pub requested_by: Option<i64>,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolved_by: Option<i64>,
+}
+
+pub fn insert_data_request(
+    conn: &mut DbConn,
+    volunteer_id: i64,
+    kind: &str,
+    details: &str,
+    requested_by: i64,
+) -> QueryResult<PersonalDataRequestRow> {
+    let id: i64 = diesel::insert_into(personal_data_requests::table)
+        .values((
+            personal_data_requests::volunteer_id.eq(volunteer_id),
+            personal_data_requests::kind.eq(kind),
+            personal_data_requests::details.eq(details),
+            personal_data_requests::requested_by.eq(requested_by),
+            personal_data_requests::status.eq("pending"),
+            personal_data_requests::created_at.eq(now()),
+        ))
+        .returning(personal_data_requests::id)
+        .get_result(conn)?;
+    personal_data_requests::table.find(id).first(conn)
+}
+
+pub fn find_data_request(
+    conn: &mut DbConn,
+    id: i64,
+) -> QueryResult<Option<PersonalDataRequestRow>> {
+    personal_data_requests::table
+        .find(id)
+        .first(conn)
+        .optional()
+}
+
+pub fn data_requests_of(
+    conn: &mut DbConn,
+    volunteer_id: i64,
+) -> QueryResult<Vec<PersonalDataRequestRow>> {
+    personal_data_requests::table
+        .filter(personal_data_requests::volunteer_id.eq(volunteer_id))
+        .order(personal_data_requests::id)
+        .load(conn)
+}
+
+/// Closes a pending request; `false` if it was no longer pending.
+pub fn resolve_data_request(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    resolution: &str,
+    resolved_by: i64,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        personal_data_requests::table
+            .filter(personal_data_requests::id.eq(id))
+            .filter(personal_data_requests::status.eq("pending")),
+    )
+    .set((
+        personal_data_requests::status.eq(status),
+        personal_data_requests::resolution.eq(resolution),
+        personal_data_requests::resolved_at.eq(now()),
+        personal_data_requests::resolved_by.eq(resolved_by),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

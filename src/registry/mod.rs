@@ -1,0 +1,163 @@
+//! Registering volunteers, shared by staff registration, self-registration, bulk import and
+//! recruitment applications: a checked `NewVolunteer` becomes encrypted rows.
+
+pub mod import;
+
+use chrono::NaiveDateTime;
+
+use crate::crypto::PersonalDataCipher;
+use crate::db::organizations::OrganizationRow;
+use crate::db::volunteers::{LanguageRow, NewGuardianConsentRow, NewVolunteerRow, SkillRow};
+use crate::db::{self, DbConn};
+use crate::domain::identity::{IdDocument, mask_name};
+use crate::domain::volunteer::{GuardianConsent, NewVolunteer, VolunteerStatus, volunteer_number};
+use crate::error::ApiError;
+
+/// The blind index that keeps `(id_type, id_number)` unique (REG-06).
+pub fn id_hash(cipher: &PersonalDataCipher, id: &IdDocument) -> String {
+    cipher.blind_index(&format!("id:{}", id.id_type.as_str()), &id.number)
+}
+
+/// The province part of volunteer numbers issued by an organisation (`00` for the ministry).
+pub fn number_province(org: &OrganizationRow) -> &str {
+    match &org.region_code[..2] {
+        "00" => "00",
+        prefix => prefix,
+    }
+}
+
+pub fn duplicate_id() -> ApiError {
+    ApiError::conflict(
+        "duplicate_id_number",
+        "a volunteer with this ID number is already registered (REG-06)",
+    )
+}
+
+/// The stored form of a registration. Under-14s keep only a masked name in the clear (PI-01).
+pub fn new_row(
+    cipher: &PersonalDataCipher,
+    v: &NewVolunteer,
+    org: &OrganizationRow,
+    status: VolunteerStatus,
+    number: Option<String>,
+    activation: Option<(String, NaiveDateTime)>,
+    at: NaiveDateTime,
+) -> NewVolunteerRow {
+    let today = crate::clock::local_date(at.and_utc());
+    let display_name = if v.is_under_14_on(today) {
+        mask_name(&v.name)
+    } else {
+        v.name.clone()
+    };
+    let (activation_code_hash, activation_expires_at) = activation.unzip();
+    NewVolunteerRow {
+        volunteer_number: number,
+        status: status.as_str().to_string(),
+        organization_id: org.id,
+        org_path: org.path.clone(),
+        name: display_name,
+        name_enc: cipher.encrypt(&v.name),
+        id_type: v.id.id_type.as_str().to_string(),
+        id_number_enc: Some(cipher.encrypt(&v.id.number)),
+        id_number_masked: v.id.masked(),
+        id_hash: Some(id_hash(cipher, &v.id)),
+        birth_date: v.birth_date,
+        sex: v.sex.as_str().to_string(),
+        mobile_enc: Some(cipher.encrypt(v.mobile.as_str())),
+        mobile_masked: v.mobile.masked(),
+        email_enc: v.email.as_deref().map(|e| cipher.encrypt(e)),
+        home_region_code: v.home_region.as_str().to_string(),
+        attested_at: at,
+        privacy_consent_version: v.privacy_consent_version.clone(),
+        minors_policy_version: v.minors_policy_version.clone(),
+        activation_code_hash,
+        activation_expires_at,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+pub fn skill_rows(volunteer_id: i64, v: &NewVolunteer) -> Vec<SkillRow> {
+    v.skills
+        .iter()
+        .map(|s| SkillRow {
+            volunteer_id,
+            skill_code: s.code.clone(),
+            level: i32::from(s.level),
+        })
+        .collect()
+}
+
+pub fn language_rows(volunteer_id: i64, v: &NewVolunteer) -> Vec<LanguageRow> {
+    v.languages
+        .iter()
+        .map(|l| LanguageRow {
+            volunteer_id,
+            language_code: l.code.clone(),
+            proficiency: l.proficiency.as_str().to_string(),
+        })
+        .collect()
+}
+
+pub fn consent_row(
+    cipher: &PersonalDataCipher,
+    volunteer_id: i64,
+    c: &GuardianConsent,
+    recorded_by: Option<i64>,
+    at: NaiveDateTime,
+) -> NewGuardianConsentRow {
+    NewGuardianConsentRow {
+        volunteer_id,
+        guardian_name_enc: Some(cipher.encrypt(&c.guardian_name)),
+        relationship: c.relationship.clone(),
+        guardian_id_type: c.guardian_id.id_type.as_str().to_string(),
+        guardian_id_enc: Some(cipher.encrypt(&c.guardian_id.number)),
+        guardian_id_masked: c.guardian_id.masked(),
+        guardian_mobile_enc: Some(cipher.encrypt(c.guardian_mobile.as_str())),
+        guardian_mobile_masked: c.guardian_mobile.masked(),
+        covers_registration: c.covers_registration,
+        covers_activities: c.covers_activities,
+        method: c.method.as_str().to_string(),
+        consented_at: at,
+        recorded_by,
+    }
+}
+
+/// Stores one registration (inside a write transaction): duplicate check, record, number if
+/// active, skills, languages, guardian consent. Returns the new id.
+pub fn insert_one(
+    conn: &mut DbConn,
+    cipher: &PersonalDataCipher,
+    v: &NewVolunteer,
+    org: &OrganizationRow,
+    status: VolunteerStatus,
+    activation: Option<(String, NaiveDateTime)>,
+    recorded_by: Option<i64>,
+) -> Result<i64, ApiError> {
+    if db::volunteers::exists_with_hash(conn, &id_hash(cipher, &v.id))? {
+        return Err(duplicate_id());
+    }
+    let number = match status {
+        VolunteerStatus::Active => {
+            let province = number_province(org);
+            let seq = db::volunteers::reserve_numbers(conn, province, 1)?;
+            Some(volunteer_number(province, seq))
+        }
+        _ => None,
+    };
+    let at = db::now();
+    let row = new_row(cipher, v, org, status, number, activation, at);
+    let id = db::volunteers::insert(conn, &row).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => duplicate_id(),
+        other => other.into(),
+    })?;
+    db::volunteers::insert_skill_rows(conn, &skill_rows(id, v))?;
+    db::volunteers::insert_language_rows(conn, &language_rows(id, v))?;
+    if let Some(consent) = &v.guardian_consent {
+        db::volunteers::insert_consent(conn, &consent_row(cipher, id, consent, recorded_by, at))?;
+    }
+    Ok(id)
+}

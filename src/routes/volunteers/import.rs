@@ -1,0 +1,313 @@
+//! `POST /volunteers/import`: bulk registration from CSV (UTF-8, BOM allowed, header row):
+//! `name,id_type,id_number,mobile,home_region_code,skills,languages,email`. Skills and
+//! languages are `;`-separated codes, `code:level` / `code:proficiency` allowed.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::policy::{Action, Principal};
+use crate::db::{self, audit::AuditEntry};
+use crate::domain::Invalid;
+use crate::domain::identity::IdType;
+use crate::domain::volunteer::{
+    LanguageClaim, Proficiency, RegistrationInput, SkillClaim, parse_registration,
+};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::registry::import::{self, ImportOptions, ImportRow};
+use crate::state::AppState;
+
+pub const MAX_ROWS: usize = 100_000;
+/// 100,000 rows of realistic data are about 12 MB; leave room for long names and e-mails.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+const REQUIRED_COLUMNS: [&str; 7] = [
+    "name",
+    "id_type",
+    "id_number",
+    "mobile",
+    "home_region_code",
+    "skills",
+    "languages",
+];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Check every row, store nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// All or nothing: one bad row and nothing is stored.
+    #[serde(default)]
+    pub atomic: bool,
+    /// Registering organisation (default: the caller's).
+    pub organization_id: Option<i64>,
+    /// Privacy-notice version the volunteers consented to on paper (PI-02); default `offline`.
+    pub privacy_consent_version: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RejectedRow {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivationCode {
+    pub line: u64,
+    pub volunteer_id: i64,
+    pub volunteer_number: String,
+    /// One-time code for `POST /api/v1/auth/activate`; shown only here.
+    pub activation_code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResponse {
+    pub dry_run: bool,
+    pub atomic: bool,
+    /// Rows in the file (excluding the header).
+    pub rows: usize,
+    pub inserted: usize,
+    pub rejected: Vec<RejectedRow>,
+    pub activations: Vec<ActivationCode>,
+}
+
+fn file_error(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::validation(vec![FieldError::new("file", code, message)])
+}
+
+fn parse_skills(raw: &str) -> Result<Vec<SkillClaim>, Invalid> {
+    raw.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| match item.split_once(':') {
+            None => Ok(SkillClaim {
+                code: item.to_string(),
+                level: 1,
+            }),
+            Some((code, level)) => level
+                .trim()
+                .parse()
+                .map(|level| SkillClaim {
+                    code: code.trim().to_string(),
+                    level,
+                })
+                .map_err(|_| Invalid::new("skills", "invalid_level", "skill levels are 1, 2 or 3")),
+        })
+        .collect()
+}
+
+fn parse_languages(raw: &str) -> Result<Vec<LanguageClaim>, Invalid> {
+    raw.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| match item.split_once(':') {
+            None => Ok(LanguageClaim {
+                code: item.to_string(),
+                proficiency: Proficiency::Working,
+            }),
+            Some((code, p)) => Proficiency::parse(p.trim())
+                .map(|proficiency| LanguageClaim {
+                    code: code.trim().to_string(),
+                    proficiency,
+                })
+                .ok_or_else(|| {
+                    Invalid::new(
+                        "languages",
+                        "invalid_proficiency",
+                        "basic, working, fluent or native",
+                    )
+                }),
+        })
+        .collect()
+}
+
+/// Parses the CSV into checked rows. File-level problems (no header, too many rows) fail the
+/// whole request; row-level problems are reported per line.
+pub fn parse_csv(bytes: &[u8], consent_version: &str) -> Result<Vec<ImportRow>, ApiError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| file_error("invalid_csv", e.to_string()))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let missing: Vec<&str> = REQUIRED_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| column(c).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(file_error(
+            "missing_columns",
+            format!("the header lacks: {}", missing.join(", ")),
+        ));
+    }
+    let idx = |name: &str| column(name).unwrap_or(usize::MAX);
+    let (name, id_type, id_number, mobile, region, skills, languages, email) = (
+        idx("name"),
+        idx("id_type"),
+        idx("id_number"),
+        idx("mobile"),
+        idx("home_region_code"),
+        idx("skills"),
+        idx("languages"),
+        idx("email"),
+    );
+    let today = crate::clock::today();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        if rows.len() >= MAX_ROWS {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_rows",
+                format!("at most {MAX_ROWS} rows per import"),
+            ));
+        }
+        let record = record.map_err(|e| file_error("invalid_csv", e.to_string()))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let get = |i: usize| record.get(i).unwrap_or("").to_string();
+        let parsed = (|| {
+            let id_type = match get(id_type).as_str() {
+                "" => IdType::ResidentId,
+                other => IdType::parse(other).ok_or_else(|| {
+                    vec![Invalid::new(
+                        "id_type",
+                        "unknown_id_type",
+                        "unknown ID type",
+                    )]
+                })?,
+            };
+            let input = RegistrationInput {
+                name: get(name),
+                id_type,
+                id_number: get(id_number),
+                mobile: get(mobile),
+                home_region_code: get(region),
+                email: Some(get(email)).filter(|e| !e.is_empty()),
+                birth_date: None,
+                sex: None,
+                skills: parse_skills(&get(skills)).map_err(|e| vec![e])?,
+                languages: parse_languages(&get(languages)).map_err(|e| vec![e])?,
+                // The registering organisation attests for the paper forms it holds (REG-09).
+                attest_true: true,
+                privacy_consent_version: consent_version.to_string(),
+                minors_policy_version: None,
+                guardian_consent: None,
+            };
+            parse_registration(&input, today)
+        })();
+        rows.push(ImportRow { line, parsed });
+    }
+    Ok(rows)
+}
+
+/// Import volunteers from CSV (up to 100,000 rows). Valid rows are stored in batches; every
+/// rejected row is reported with its line, field and code. Imported volunteers are `active`
+/// and receive one-time activation codes instead of passwords.
+#[utoipa::path(
+    tag = "volunteers",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "Header: name,id_type,id_number,mobile,home_region_code,skills,languages,email"),
+    responses((status = 200, body = ImportResponse), (status = 413, description = "Body or row count too large", body = crate::error::Problem, content_type = "application/problem+json"))
+)]
+#[post("/volunteers/import")]
+pub async fn import_volunteers(
+    state: web::Data<AppState>,
+    user: Principal,
+    req: HttpRequest,
+    params: web::Query<ImportParams>,
+    mut payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let scope = user.require(Action::RegisterVolunteer)?;
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !content_type.starts_with("text/csv") {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the file as text/csv",
+        ));
+    }
+    // Read the body as it arrives, refusing it as soon as it passes the limit.
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+        if body.len() + chunk.len() > MAX_BYTES {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("an import file is at most {} MiB", MAX_BYTES / 1024 / 1024),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let params = params.into_inner();
+    let org_id = params.organization_id.unwrap_or(user.org_id);
+    let consent = params
+        .privacy_consent_version
+        .clone()
+        .unwrap_or_else(|| "offline".into());
+    let options = ImportOptions {
+        dry_run: params.dry_run,
+        atomic: params.atomic,
+        activation_expires_at: db::now() + chrono::Duration::days(super::register::ACTIVATION_DAYS),
+    };
+    let cipher = state.cipher.clone();
+    let response = db::run(&state.pool, move |c| {
+        let org = db::organizations::find(c, org_id)?
+            .filter(|o| scope.contains(&o.path))
+            .ok_or_else(|| ApiError::not_found("organization"))?;
+        let rows = parse_csv(&body, &consent)?;
+        let total = rows.len();
+        let outcome = import::run(c, &cipher, &org, rows, &options)?;
+        if !options.dry_run {
+            db::audit::record(
+                c,
+                AuditEntry::by(&user, "volunteer.import", "organization")
+                    .entity(org.id, &org.path)
+                    .detail(serde_json::json!({
+                        "rows": total, "inserted": outcome.inserted,
+                        "rejected": outcome.rejected.len(), "atomic": options.atomic,
+                    })),
+            )?;
+        }
+        Ok(ImportResponse {
+            dry_run: options.dry_run,
+            atomic: options.atomic,
+            rows: total,
+            inserted: outcome.inserted,
+            rejected: outcome
+                .rejected
+                .into_iter()
+                .map(|r| RejectedRow {
+                    line: r.line,
+                    field: r.field,
+                    code: r.code,
+                    message: r.message,
+                })
+                .collect(),
+            activations: outcome
+                .activations
+                .into_iter()
+                .map(|a| ActivationCode {
+                    line: a.line,
+                    volunteer_id: a.volunteer_id,
+                    volunteer_number: a.volunteer_number,
+                    activation_code: a.code,
+                })
+                .collect(),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(response))
+}

@@ -1,0 +1,462 @@
+//! `/api/v1/volunteers`: the registry. One file per group of actions; this file holds the
+//! DTOs they share and the object-level scope check.
+
+pub mod data_requests;
+pub mod export;
+pub mod import;
+pub mod lifecycle;
+pub mod profile;
+pub mod read;
+pub mod register;
+pub mod safeguards;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::policy::{Action, Principal};
+use crate::crypto::PersonalDataCipher;
+use crate::db::volunteers::{VolunteerParts, VolunteerRow};
+use crate::db::{self, DbConn};
+use crate::domain::identity::{IdType, Sex, age_on};
+use crate::domain::volunteer::{
+    ConsentMethod, GuardianConsentInput, LanguageClaim, Proficiency, RegistrationInput, SkillClaim,
+    VolunteerStatus,
+};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SkillLevel {
+    /// Skill code from `/api/v1/reference/skills`.
+    pub code: String,
+    /// 1 basic, 2 competent, 3 expert.
+    pub level: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LanguageSkill {
+    /// Language code from `/api/v1/reference/languages`.
+    pub code: String,
+    pub proficiency: Proficiency,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentScope {
+    Registration,
+    Activities,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct GuardianConsentRequest {
+    #[serde(default)]
+    pub guardian_name: String,
+    /// e.g. `father`, `mother`, `grandparent`, `legal_guardian`.
+    #[serde(default)]
+    pub relationship: String,
+    #[serde(default = "resident_id")]
+    pub guardian_id_type: IdType,
+    #[serde(default)]
+    pub guardian_id_number: String,
+    /// Only for ID types that carry no birth date.
+    pub guardian_birth_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub guardian_mobile: String,
+    /// What the guardian consents to.
+    #[serde(default)]
+    pub scope: Vec<ConsentScope>,
+    pub method: ConsentMethod,
+}
+
+fn resident_id() -> IdType {
+    IdType::ResidentId
+}
+
+impl GuardianConsentRequest {
+    pub fn to_input(&self) -> GuardianConsentInput {
+        GuardianConsentInput {
+            guardian_name: self.guardian_name.clone(),
+            relationship: self.relationship.clone(),
+            guardian_id_type: self.guardian_id_type,
+            guardian_id_number: self.guardian_id_number.clone(),
+            guardian_birth_date: self.guardian_birth_date,
+            guardian_mobile: self.guardian_mobile.clone(),
+            covers_registration: self.scope.contains(&ConsentScope::Registration),
+            covers_activities: self.scope.contains(&ConsentScope::Activities),
+            method: self.method,
+        }
+    }
+}
+
+/// A real-name registration (REG-01…10). Missing fields are reported together, by name.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RegisterVolunteerRequest {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default = "resident_id")]
+    pub id_type: IdType,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub mobile: String,
+    /// 6-digit GB/T 2260 code of the volunteer's home.
+    #[serde(default)]
+    pub home_region_code: String,
+    /// Registering organisation; staff default to their own.
+    pub organization_id: Option<i64>,
+    pub email: Option<String>,
+    /// Only for ID types other than `resident_id`, or to double-check it.
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    pub skills: Vec<SkillLevel>,
+    #[serde(default)]
+    pub languages: Vec<LanguageSkill>,
+    /// The volunteer confirms the data are true, accurate and complete (REG-09).
+    #[serde(default)]
+    pub attest_true: bool,
+    /// Version of the privacy notice consented to (PI-02).
+    #[serde(default)]
+    pub privacy_consent_version: String,
+    /// Required for under-14s (PI-03).
+    pub minors_policy_version: Option<String>,
+    /// Required for under-14s (MIN-02).
+    pub guardian_consent: Option<GuardianConsentRequest>,
+}
+
+impl RegisterVolunteerRequest {
+    pub fn to_input(&self) -> RegistrationInput {
+        RegistrationInput {
+            name: self.name.clone(),
+            id_type: self.id_type,
+            id_number: self.id_number.clone(),
+            mobile: self.mobile.clone(),
+            home_region_code: self.home_region_code.clone(),
+            email: self.email.clone(),
+            birth_date: self.birth_date,
+            sex: self.sex,
+            skills: skill_claims(&self.skills),
+            languages: language_claims(&self.languages),
+            attest_true: self.attest_true,
+            privacy_consent_version: self.privacy_consent_version.clone(),
+            minors_policy_version: self.minors_policy_version.clone(),
+            guardian_consent: self.guardian_consent.as_ref().map(|g| g.to_input()),
+        }
+    }
+}
+
+pub fn skill_claims(skills: &[SkillLevel]) -> Vec<SkillClaim> {
+    skills
+        .iter()
+        .map(|s| SkillClaim {
+            code: s.code.clone(),
+            level: s.level,
+        })
+        .collect()
+}
+
+pub fn language_claims(languages: &[LanguageSkill]) -> Vec<LanguageClaim> {
+    languages
+        .iter()
+        .map(|l| LanguageClaim {
+            code: l.code.clone(),
+            proficiency: l.proficiency,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WeeklyWindow {
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// Local time `HH:MM`.
+    pub start: String,
+    /// Local time `HH:MM` (`24:00` = midnight at the end of the day).
+    pub end: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DateRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Availability {
+    pub weekly: Vec<WeeklyWindow>,
+    /// Days the volunteer is unavailable (inclusive).
+    pub blackouts: Vec<DateRange>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GuardianConsentResponse {
+    pub id: i64,
+    pub relationship: String,
+    pub guardian_id_type: String,
+    pub guardian_id_number_masked: String,
+    pub guardian_mobile_masked: String,
+    pub covers_registration: bool,
+    pub covers_activities: bool,
+    pub method: String,
+    pub consented_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InsurancePolicyResponse {
+    pub id: i64,
+    pub insurer: String,
+    pub policy_number: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+}
+
+/// A volunteer as staff (in scope) and the volunteer see it. ID number and mobile are masked
+/// unless revealed (`?reveal=`), which is permission-checked and audited.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VolunteerResponse {
+    pub id: i64,
+    /// Issued on activation; never reused.
+    pub volunteer_number: Option<String>,
+    pub status: VolunteerStatus,
+    pub status_reason: Option<String>,
+    pub name: String,
+    pub id_type: String,
+    /// e.g. `110105********002X`.
+    pub id_number_masked: String,
+    /// Present only when revealed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    /// e.g. `138****8000`.
+    pub mobile_masked: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub age: u32,
+    /// Awarded star level (0–5).
+    pub stars: u8,
+    pub home_region_code: String,
+    pub organization_id: i64,
+    pub fitness_level: i32,
+    pub weekly_hour_cap_minutes: Option<i32>,
+    pub own_income: bool,
+    pub background_check_passed_on: Option<NaiveDate>,
+    pub skills: Vec<SkillLevel>,
+    pub languages: Vec<LanguageSkill>,
+    pub availability: Availability,
+    pub preferred_target_groups: Vec<String>,
+    pub guardian_consents: Vec<GuardianConsentResponse>,
+    pub insurance_policies: Vec<InsurancePolicyResponse>,
+    pub attested_at: DateTime<Utc>,
+    pub privacy_consent_version: String,
+    pub minors_policy_version: Option<String>,
+    /// Personal data erased on request (MIN-08 / PI-06); the record and its totals remain.
+    pub anonymised: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Send as `If-Match` when patching.
+    pub version: i32,
+}
+
+/// The compact form used in lists.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VolunteerSummary {
+    pub id: i64,
+    pub volunteer_number: Option<String>,
+    pub status: VolunteerStatus,
+    pub name: String,
+    pub id_number_masked: String,
+    pub sex: String,
+    pub age: u32,
+    pub home_region_code: String,
+    pub organization_id: i64,
+    pub skills: Vec<SkillLevel>,
+    pub languages: Vec<LanguageSkill>,
+}
+
+pub fn status_of(row: &VolunteerRow) -> VolunteerStatus {
+    VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Pending)
+}
+
+fn skills_dto(skills: Vec<(String, i32)>) -> Vec<SkillLevel> {
+    skills
+        .into_iter()
+        .map(|(code, level)| SkillLevel {
+            code,
+            level: level as u8,
+        })
+        .collect()
+}
+
+fn languages_dto(languages: Vec<(String, String)>) -> Vec<LanguageSkill> {
+    languages
+        .into_iter()
+        .filter_map(|(code, p)| {
+            Proficiency::parse(&p).map(|proficiency| LanguageSkill { code, proficiency })
+        })
+        .collect()
+}
+
+pub fn summary(
+    row: VolunteerRow,
+    skills: Vec<(String, i32)>,
+    languages: Vec<(String, String)>,
+) -> VolunteerSummary {
+    VolunteerSummary {
+        status: status_of(&row),
+        age: age_on(row.birth_date, crate::clock::today()),
+        id: row.id,
+        volunteer_number: row.volunteer_number,
+        name: row.name,
+        id_number_masked: row.id_number_masked,
+        sex: row.sex,
+        home_region_code: row.home_region_code,
+        organization_id: row.organization_id,
+        skills: skills_dto(skills),
+        languages: languages_dto(languages),
+    }
+}
+
+fn minutes_to_hhmm(minutes: i32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Which unmasked values to include (already authorised and audited by the caller).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Reveal {
+    pub id_number: bool,
+    pub mobile: bool,
+}
+
+pub fn full(
+    cipher: &PersonalDataCipher,
+    row: VolunteerRow,
+    parts: VolunteerParts,
+    reveal: Reveal,
+) -> VolunteerResponse {
+    let decrypt = |v: &Option<String>| v.as_deref().and_then(|c| cipher.decrypt(c).ok());
+    // The clear `name` column is masked for under-14s; staff in scope see the real name.
+    let name = cipher
+        .decrypt(&row.name_enc)
+        .unwrap_or_else(|_| row.name.clone());
+    VolunteerResponse {
+        status: status_of(&row),
+        age: age_on(row.birth_date, crate::clock::today()),
+        id_number: if reveal.id_number {
+            decrypt(&row.id_number_enc)
+        } else {
+            None
+        },
+        mobile: if reveal.mobile {
+            decrypt(&row.mobile_enc)
+        } else {
+            None
+        },
+        stars: 0,
+        skills: skills_dto(parts.skills),
+        languages: languages_dto(parts.languages),
+        availability: Availability {
+            weekly: parts
+                .availability
+                .iter()
+                .map(|w| WeeklyWindow {
+                    weekday: w.weekday as u8,
+                    start: minutes_to_hhmm(w.start_minute),
+                    end: minutes_to_hhmm(w.end_minute),
+                })
+                .collect(),
+            blackouts: parts
+                .blackouts
+                .iter()
+                .map(|b| DateRange {
+                    from: b.starts_on,
+                    to: b.ends_on,
+                })
+                .collect(),
+        },
+        preferred_target_groups: parts.target_groups,
+        guardian_consents: parts
+            .consents
+            .into_iter()
+            .map(|c| GuardianConsentResponse {
+                id: c.id,
+                relationship: c.relationship,
+                guardian_id_type: c.guardian_id_type,
+                guardian_id_number_masked: c.guardian_id_masked,
+                guardian_mobile_masked: c.guardian_mobile_masked,
+                covers_registration: c.covers_registration,
+                covers_activities: c.covers_activities,
+                method: c.method,
+                consented_at: c.consented_at.and_utc(),
+            })
+            .collect(),
+        insurance_policies: parts
+            .policies
+            .into_iter()
+            .map(|p| InsurancePolicyResponse {
+                id: p.id,
+                insurer: p.insurer,
+                policy_number: p.policy_number,
+                valid_from: p.valid_from,
+                valid_to: p.valid_to,
+            })
+            .collect(),
+        id: row.id,
+        volunteer_number: row.volunteer_number,
+        status_reason: row.status_reason,
+        name,
+        id_type: row.id_type,
+        id_number_masked: row.id_number_masked,
+        mobile_masked: row.mobile_masked,
+        birth_date: row.birth_date,
+        sex: row.sex,
+        home_region_code: row.home_region_code,
+        organization_id: row.organization_id,
+        fitness_level: row.fitness_level,
+        weekly_hour_cap_minutes: row.weekly_cap_minutes,
+        own_income: row.own_income,
+        background_check_passed_on: row.background_check_passed_on,
+        attested_at: row.attested_at.and_utc(),
+        privacy_consent_version: row.privacy_consent_version,
+        minors_policy_version: row.minors_policy_version,
+        anonymised: row.anonymised_at.is_some(),
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+        version: row.version,
+    }
+}
+
+/// Loads a volunteer the caller can see (404 otherwise) on which it may perform `action`
+/// (403 otherwise).
+pub fn load_for(
+    conn: &mut DbConn,
+    user: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<VolunteerRow, ApiError> {
+    let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+    user.authorize(Action::ReadVolunteers, action, |s| {
+        s.covers_volunteer(row.id, &row.org_path)
+    })
+    .map_err(|e| match e.status().as_u16() {
+        404 => ApiError::not_found("volunteer"),
+        _ => e,
+    })?;
+    Ok(row)
+}
+
+/// The full view of a volunteer, as returned after any change.
+pub fn load_full(
+    conn: &mut DbConn,
+    cipher: &PersonalDataCipher,
+    id: i64,
+) -> Result<VolunteerResponse, ApiError> {
+    let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+    let parts = db::volunteers::parts(conn, id)?;
+    Ok(full(cipher, row, parts, Reveal::default()))
+}
+
+/// `ETag` for a record version.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}

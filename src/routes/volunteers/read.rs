@@ -1,0 +1,292 @@
+//! Searching and reading volunteers, with audited reveal of unmasked personal data.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{Reveal, VolunteerResponse, VolunteerSummary, etag, full, load_for, summary};
+use crate::auth::policy::{Action, Principal};
+use crate::db::volunteers::VolunteerFilter;
+use crate::db::{self, audit::AuditEntry};
+use crate::domain::identity::age_on;
+use crate::domain::reference;
+use crate::domain::region::RegionCode;
+use crate::domain::volunteer::{GUARDIAN_CONSENT_REQUIRED_UNDER, VolunteerStatus};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+/// Search filters. `skill` and `language` may repeat; every one given must match.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VolunteerFilters {
+    pub status: Option<VolunteerStatus>,
+    /// Skill code, optionally with a minimum level: `performance.music` or `performance.music:2`.
+    pub skill: Option<Vec<String>>,
+    /// Minimum level for `skill` values that do not give one (default 1).
+    pub min_level: Option<u8>,
+    pub language: Option<Vec<String>>,
+    /// A province (`330000`) or prefecture (`330100`) matches everything inside it.
+    pub home_region_code: Option<String>,
+    /// Registering organisation; includes its subtree.
+    pub organization_id: Option<i64>,
+    /// Name prefix.
+    pub q: Option<String>,
+    /// Has a weekly window on that weekday (or states none) and no blackout that day.
+    pub available_on: Option<NaiveDate>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn bad(field: &str, message: &str) -> ApiError {
+    ApiError::validation(vec![FieldError::new(field, "invalid_value", message)])
+}
+
+impl VolunteerFilters {
+    /// Parses the raw query string (repeated keys allowed).
+    pub fn from_query(query: &str) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| {
+            ApiError::bad_request("invalid_query", format!("invalid query string: {e}"))
+        })?;
+        let mut f = VolunteerFilters::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "status" => {
+                    f.status = Some(
+                        VolunteerStatus::parse(&value)
+                            .ok_or_else(|| bad("status", "unknown status"))?,
+                    )
+                }
+                "skill" => f.skill.get_or_insert_with(Vec::new).push(value),
+                "language" => f.language.get_or_insert_with(Vec::new).push(value),
+                "min_level" => {
+                    f.min_level = Some(value.parse().map_err(|_| bad("min_level", "1, 2 or 3"))?)
+                }
+                "home_region_code" => f.home_region_code = Some(value),
+                "organization_id" => {
+                    f.organization_id =
+                        Some(value.parse().map_err(|_| bad("organization_id", "an id"))?)
+                }
+                "q" => f.q = Some(value),
+                "available_on" => {
+                    f.available_on = Some(
+                        value
+                            .parse()
+                            .map_err(|_| bad("available_on", "a date YYYY-MM-DD"))?,
+                    )
+                }
+                "limit" => f.limit = Some(value.parse().map_err(|_| bad("limit", "a number"))?),
+                "cursor" => f.cursor = Some(value),
+                _ => {}
+            }
+        }
+        Ok(f)
+    }
+
+    /// Turns the filters into a query for the database (without scope and organisation).
+    pub fn to_db_filter(&self) -> Result<VolunteerFilter, ApiError> {
+        let default_level = i32::from(self.min_level.unwrap_or(1));
+        let mut skills = Vec::new();
+        for raw in self.skill.iter().flatten() {
+            let (code, level) = match raw.split_once(':') {
+                Some((code, level)) => (
+                    code,
+                    level
+                        .parse()
+                        .map_err(|_| bad("skill", "level must be 1–3"))?,
+                ),
+                None => (raw.as_str(), default_level),
+            };
+            if !reference::is_skill(code) {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "skill",
+                    "unknown_skill",
+                    format!("unknown skill {code:?}"),
+                )]));
+            }
+            skills.push((code.to_string(), level));
+        }
+        let mut languages = Vec::new();
+        for code in self.language.iter().flatten() {
+            if !reference::is_language(code) {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "language",
+                    "unknown_language",
+                    format!("unknown language {code:?}"),
+                )]));
+            }
+            languages.push(code.clone());
+        }
+        let region_range = match &self.home_region_code {
+            Some(code) => Some(
+                RegionCode::parse(code)
+                    .map_err(|e| {
+                        ApiError::validation(vec![FieldError::new(
+                            "home_region_code",
+                            e.code(),
+                            e.message(),
+                        )])
+                    })?
+                    .descendant_range(),
+            ),
+            None => None,
+        };
+        Ok(VolunteerFilter {
+            status: self.status.map(|s| s.as_str().to_string()),
+            skills,
+            languages,
+            region_range,
+            name_prefix: self.q.clone().filter(|q| !q.trim().is_empty()),
+            available_on: self
+                .available_on
+                .map(|d| (d, d.weekday().number_from_monday() as i32)),
+            ..VolunteerFilter::default()
+        })
+    }
+
+    pub fn page(&self) -> PageParams {
+        PageParams {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+        }
+    }
+}
+
+/// The caller's reach and filters, ready for the database (shared with the CSV export).
+pub async fn scoped_filter(
+    state: &web::Data<AppState>,
+    user: &Principal,
+    action: Action,
+    filters: &VolunteerFilters,
+) -> Result<VolunteerFilter, ApiError> {
+    let scope = user.require(action)?;
+    let mut filter = filters.to_db_filter()?;
+    filter.subtree = scope.root().map(String::from);
+    filter.only_id = scope.own_volunteer();
+    if let Some(org_id) = filters.organization_id {
+        let org = db::run(&state.pool, move |c| {
+            Ok(db::organizations::find(c, org_id)?)
+        })
+        .await?;
+        // An unknown organisation simply matches nothing.
+        filter.organization_path = Some(org.map(|o| o.path).unwrap_or_else(|| "/none/".into()));
+    }
+    Ok(filter)
+}
+
+/// Search volunteers in the caller's reach (masked personal data).
+#[utoipa::path(
+    tag = "volunteers",
+    params(VolunteerFilters),
+    responses((status = 200, body = Page<VolunteerSummary>))
+)]
+#[get("/volunteers")]
+pub async fn list_volunteers(
+    state: web::Data<AppState>,
+    user: Principal,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let filters = VolunteerFilters::from_query(req.query_string())?;
+    let window = filters.page().window()?;
+    let mut filter = scoped_filter(&state, &user, Action::ReadVolunteers, &filters).await?;
+    filter.after_id = window.after_id;
+    filter.limit = window.limit;
+    let page = db::run(&state.pool, move |c| {
+        let rows = db::volunteers::search(c, &filter)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let (mut skills, mut languages) = db::volunteers::skills_and_languages(c, &ids)?;
+        Ok(Page::from_rows(
+            rows,
+            window,
+            |r| r.id,
+            |r| {
+                let (s, l) = (
+                    skills.remove(&r.id).unwrap_or_default(),
+                    languages.remove(&r.id).unwrap_or_default(),
+                );
+                summary(r, s, l)
+            },
+        ))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevealParams {
+    /// `id_number`, `mobile` or `id_number,mobile`: unmasked values, for bureau admins in
+    /// scope and the volunteer; every reveal is audited.
+    pub reveal: Option<String>,
+}
+
+/// Read one volunteer.
+#[utoipa::path(
+    tag = "volunteers",
+    params(("id" = i64, Path), RevealParams),
+    responses((status = 200, body = VolunteerResponse, headers(("ETag" = String, description = "Record version, for If-Match"))))
+)]
+#[get("/volunteers/{id}")]
+pub async fn get_volunteer(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+    params: web::Query<RevealParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let mut reveal = Reveal::default();
+    for field in params
+        .reveal
+        .iter()
+        .flat_map(|r| r.split(','))
+        .map(str::trim)
+    {
+        match field {
+            "id_number" => reveal.id_number = true,
+            "mobile" => reveal.mobile = true,
+            "" => {}
+            other => {
+                return Err(bad(
+                    "reveal",
+                    &format!("cannot reveal {other:?}; use id_number or mobile"),
+                ));
+            }
+        }
+    }
+    let cipher = state.cipher.clone();
+    let response = db::run(&state.pool, move |c| {
+        let action = if reveal.id_number || reveal.mobile {
+            Action::RevealPersonalData
+        } else {
+            Action::ReadVolunteers
+        };
+        let row = load_for(c, &user, id, action)?;
+        let own = user.volunteer_id == Some(row.id);
+        let minor = age_on(row.birth_date, crate::clock::today()) < GUARDIAN_CONSENT_REQUIRED_UNDER;
+        // PI-04: unmasked reads and reads of under-14s' data leave a trace.
+        if action == Action::RevealPersonalData || (minor && !own) {
+            let fields: Vec<&str> = [("id_number", reveal.id_number), ("mobile", reveal.mobile)]
+                .into_iter()
+                .filter_map(|(f, on)| on.then_some(f))
+                .collect();
+            let what = if fields.is_empty() {
+                "volunteer.read_minor"
+            } else {
+                "volunteer.reveal"
+            };
+            db::audit::record(
+                c,
+                AuditEntry::by(&user, what, "volunteer")
+                    .entity(row.id, &row.org_path)
+                    .detail(serde_json::json!({ "fields": fields })),
+            )?;
+        }
+        let parts = db::volunteers::parts(c, id)?;
+        Ok(full(&cipher, row, parts, reveal))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(response.version)))
+        .json(response))
+}

@@ -1,0 +1,289 @@
+//! Registering one volunteer: by staff (`POST /volunteers` → `active`, with an activation code
+//! for the volunteer's own login) or by the volunteer (`POST /auth/register` → `pending`).
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{RegisterVolunteerRequest, VolunteerResponse, load_full};
+use crate::auth::policy::{Action, Principal};
+use crate::auth::{password, tokens};
+use crate::db::{self, audit::AuditEntry};
+use crate::domain::account::Username;
+use crate::domain::role::Role;
+use crate::domain::volunteer::{VolunteerStatus, parse_registration};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::middleware::request_id::RequestId;
+use crate::registry;
+use crate::state::AppState;
+
+/// Activation codes stay valid this long.
+pub const ACTIVATION_DAYS: i64 = 30;
+
+#[derive(Serialize, ToSchema)]
+pub struct RegisteredVolunteerResponse {
+    #[serde(flatten)]
+    pub volunteer: VolunteerResponse,
+    /// One-time code the volunteer uses at `POST /api/v1/auth/activate` to create a login.
+    /// Shown once.
+    pub activation_code: String,
+}
+
+/// A fresh one-time activation code and its stored digest and expiry.
+pub fn new_activation() -> (String, String, chrono::NaiveDateTime) {
+    let code = tokens::new_secret()[..16].to_string();
+    let digest = tokens::digest(&code);
+    (
+        code,
+        digest,
+        db::now() + chrono::Duration::days(ACTIVATION_DAYS),
+    )
+}
+
+/// Register a volunteer (staff). The record is `active` at once, with a volunteer number.
+#[utoipa::path(
+    tag = "volunteers",
+    request_body = RegisterVolunteerRequest,
+    responses(
+        (status = 201, body = RegisteredVolunteerResponse),
+        (status = 409, description = "ID number already registered (`duplicate_id_number`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/volunteers")]
+pub async fn register_volunteer(
+    state: web::Data<AppState>,
+    user: Principal,
+    body: web::Json<RegisterVolunteerRequest>,
+) -> ApiResult<HttpResponse> {
+    let scope = user.require(Action::RegisterVolunteer)?;
+    let req = body.into_inner();
+    let new =
+        parse_registration(&req.to_input(), crate::clock::today()).map_err(ApiError::invalid)?;
+    let org_id = req.organization_id.unwrap_or(user.org_id);
+    let (code, digest, expires) = new_activation();
+    let state2 = state.clone();
+    let id = db::write(&state.pool, move |c| {
+        let org = db::organizations::find(c, org_id)?
+            .filter(|o| scope.contains(&o.path))
+            .ok_or_else(|| ApiError::not_found("organization"))?;
+        let id = registry::insert_one(
+            c,
+            &state2.cipher,
+            &new,
+            &org,
+            VolunteerStatus::Active,
+            Some((digest, expires)),
+            Some(user.user_id),
+        )?;
+        db::audit::record(
+            c,
+            AuditEntry::by(&user, "volunteer.register", "volunteer")
+                .entity(id, &org.path)
+                .detail(serde_json::json!({ "status": "active", "minor": new.age_on(crate::clock::today()) < 18 })),
+        )?;
+        Ok(id)
+    })
+    .await?;
+    let cipher = state.cipher.clone();
+    let volunteer = db::run(&state.pool, move |c| load_full(c, &cipher, id)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/volunteers/{id}")))
+        .insert_header(("ETag", super::etag(volunteer.version)))
+        .json(RegisteredVolunteerResponse {
+            volunteer,
+            activation_code: code,
+        }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SelfRegisterRequest {
+    #[serde(flatten)]
+    pub registration: RegisterVolunteerRequest,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Register yourself as a volunteer: the record is `pending` until the registering
+/// organisation approves it; the login works at once (to follow the application).
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = SelfRegisterRequest,
+    responses(
+        (status = 201, body = VolunteerResponse),
+        (status = 409, description = "ID number or username already registered", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/register")]
+pub async fn self_register(
+    state: web::Data<AppState>,
+    request_id: RequestId,
+    body: web::Json<SelfRegisterRequest>,
+) -> ApiResult<HttpResponse> {
+    let req = body.into_inner();
+    let mut problems: Vec<FieldError> = Vec::new();
+    let new = parse_registration(&req.registration.to_input(), crate::clock::today())
+        .map_err(|e| problems.extend(e.into_iter().map(FieldError::from)))
+        .ok();
+    let username = Username::parse(&req.username)
+        .map_err(|m| problems.push(FieldError::new("username", "invalid_format", m)))
+        .ok();
+    if let Some(u) = &username {
+        problems.extend(password::check_policy(&req.password, u.as_str()));
+    }
+    let org_id = req.registration.organization_id;
+    if org_id.is_none() {
+        problems.push(FieldError::new(
+            "organization_id",
+            "required",
+            "choose the organisation you register with",
+        ));
+    }
+    let (Some(new), Some(username), Some(org_id), true) =
+        (new, username, org_id, problems.is_empty())
+    else {
+        return Err(ApiError::validation(problems));
+    };
+    let hash = state.passwords.hash(req.password).await?;
+    let state2 = state.clone();
+    let rid = request_id.0;
+    let id = db::write(&state.pool, move |c| {
+        let org = db::organizations::find(c, org_id)?.ok_or_else(|| {
+            ApiError::validation(vec![FieldError::new(
+                "organization_id",
+                "not_found",
+                "no such organisation",
+            )])
+        })?;
+        if db::users::find_by_username(c, username.as_str())?.is_some() {
+            return Err(ApiError::conflict(
+                "username_taken",
+                "this username is already in use",
+            ));
+        }
+        let id = registry::insert_one(
+            c,
+            &state2.cipher,
+            &new,
+            &org,
+            VolunteerStatus::Pending,
+            None,
+            None,
+        )?;
+        db::users::insert(
+            c,
+            &db::users::NewUser {
+                username: username.as_str(),
+                password_hash: Some(&hash),
+                role: Role::Volunteer.as_str(),
+                organization_id: org.id,
+                org_path: &org.path,
+                volunteer_id: Some(id),
+            },
+        )?;
+        db::audit::record(
+            c,
+            AuditEntry {
+                actor: None,
+                request_id: &rid,
+                action: "volunteer.self_register",
+                entity_type: "volunteer",
+                entity_id: Some(id.to_string()),
+                org_path: Some(&org.path),
+                detail: Some(serde_json::json!({ "status": "pending" })),
+            },
+        )?;
+        Ok(id)
+    })
+    .await?;
+    let cipher = state.cipher.clone();
+    let volunteer = db::run(&state.pool, move |c| load_full(c, &cipher, id)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/volunteers/{id}")))
+        .json(volunteer))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActivateRequest {
+    /// The one-time code from registration or import.
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Create a volunteer's login with a one-time activation code.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = ActivateRequest,
+    responses(
+        (status = 201, body = crate::routes::users::UserResponse),
+        (status = 401, description = "Unknown, used or expired code", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activate")]
+pub async fn activate(
+    state: web::Data<AppState>,
+    request_id: RequestId,
+    body: web::Json<ActivateRequest>,
+) -> ApiResult<HttpResponse> {
+    let req = body.into_inner();
+    let username = Username::parse(&req.username).map_err(|m| {
+        ApiError::validation(vec![FieldError::new("username", "invalid_format", m)])
+    })?;
+    let problems = password::check_policy(&req.password, username.as_str());
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let digest = tokens::digest(req.code.trim());
+    let hash = state.passwords.hash(req.password).await?;
+    let rid = request_id.0;
+    let user = db::write(&state.pool, move |c| {
+        let invalid = || ApiError::unauthorized("the activation code is unknown, used or expired");
+        let volunteer = db::volunteers::find_by_activation(c, &digest)?.ok_or_else(invalid)?;
+        if volunteer
+            .activation_expires_at
+            .is_none_or(|t| t < db::now())
+        {
+            return Err(invalid());
+        }
+        if db::users::find_by_username(c, username.as_str())?.is_some() {
+            return Err(ApiError::conflict(
+                "username_taken",
+                "this username is already in use",
+            ));
+        }
+        db::volunteers::clear_activation(c, volunteer.id)?;
+        let user = db::users::insert(
+            c,
+            &db::users::NewUser {
+                username: username.as_str(),
+                password_hash: Some(&hash),
+                role: Role::Volunteer.as_str(),
+                organization_id: volunteer.organization_id,
+                org_path: &volunteer.org_path,
+                volunteer_id: Some(volunteer.id),
+            },
+        )?;
+        db::audit::record(
+            c,
+            AuditEntry {
+                actor: None,
+                request_id: &rid,
+                action: "volunteer.activate",
+                entity_type: "volunteer",
+                entity_id: Some(volunteer.id.to_string()),
+                org_path: Some(&volunteer.org_path),
+                detail: None,
+            },
+        )?;
+        Ok(user)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(crate::routes::users::UserResponse::from(user)))
+}
