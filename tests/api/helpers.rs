@@ -303,3 +303,90 @@ pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Va
     assert_eq!(body["status"], status.as_u16());
     body
 }
+
+/// A valid resident ID number: 6-digit area, birth date `YYYYMMDD`, 3-digit sequence.
+pub fn resident_id(area: &str, birth: &str, seq: u32) -> String {
+    let first17 = format!("{area}{birth}{seq:03}");
+    format!(
+        "{first17}{}",
+        springrain::domain::identity::check_character(first17.as_bytes())
+    )
+}
+
+/// A complete adult registration body.
+pub fn volunteer_body(name: &str, id_number: &str, region: &str) -> Value {
+    json!({
+        "name": name,
+        "id_type": "resident_id",
+        "id_number": id_number,
+        "mobile": "+86 138-0013-8000",
+        "home_region_code": region,
+        "skills": [{"code": "performance.music", "level": 2}],
+        "languages": [{"code": "zh", "proficiency": "native"}],
+        "attest_true": true,
+        "privacy_consent_version": "2026-01"
+    })
+}
+
+impl TestApp {
+    /// Registers a volunteer (staff) and returns the response body.
+    pub async fn register_volunteer(&self, token: &str, body: &Value) -> Value {
+        let res = self.post("/api/v1/volunteers", token, body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "register {body}");
+        res.json().await.unwrap()
+    }
+
+    /// Whether any stored byte of the database holds `needle` (SQLite: the files themselves;
+    /// PostgreSQL: every row of every table, as text).
+    pub fn database_contains(&self, needle: &str) -> bool {
+        match &self._pg_database {
+            None => std::fs::read_dir(self._dir.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with("test.db"))
+                .any(|e| {
+                    let bytes = std::fs::read(e.path()).unwrap_or_default();
+                    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+                }),
+            Some(_) => self.postgres_contains(needle),
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    fn postgres_contains(&self, needle: &str) -> bool {
+        use diesel::sql_types::{BigInt, Text};
+        use diesel::{QueryableByName, RunQueryDsl};
+        #[derive(QueryableByName)]
+        struct Table {
+            #[diesel(sql_type = Text)]
+            table_name: String,
+        }
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let mut conn = self.state.pool.get().unwrap();
+        let tables: Vec<Table> = diesel::sql_query(
+            "SELECT table_name::text AS table_name FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+        .load(&mut *conn)
+        .unwrap();
+        tables.iter().any(|t| {
+            let q = format!(
+                "SELECT count(*) AS n FROM \"{}\" t WHERE t::text LIKE '%' || $1 || '%'",
+                t.table_name
+            );
+            let found: Count = diesel::sql_query(q)
+                .bind::<Text, _>(needle)
+                .get_result(&mut *conn)
+                .unwrap();
+            found.n > 0
+        })
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn postgres_contains(&self, _needle: &str) -> bool {
+        unreachable!("PostgreSQL tests need the postgres feature")
+    }
+}
