@@ -18,6 +18,8 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 pub mod account;
+pub mod eligibility;
 pub mod organization;
 pub mod region;
 pub mod role;
+pub mod training;
