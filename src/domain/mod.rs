@@ -18,8 +18,10 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 pub mod account;
+pub mod assignment;
 pub mod eligibility;
 pub mod organization;
 pub mod region;
 pub mod role;
+pub mod service_record;
 pub mod training;
