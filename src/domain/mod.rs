@@ -24,4 +24,5 @@ pub mod organization;
 pub mod region;
 pub mod role;
 pub mod service_record;
+pub mod stars;
 pub mod training;
