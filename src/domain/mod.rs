@@ -20,6 +20,7 @@ pub(crate) use text_enum;
 pub mod account;
 pub mod assignment;
 pub mod eligibility;
+pub mod matching;
 pub mod organization;
 pub mod region;
 pub mod role;
