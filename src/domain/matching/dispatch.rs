@@ -484,14 +484,8 @@ impl Solver {
         let mut step: Vec<Option<Step>> = vec![None; n + 2];
         let mut done = vec![false; n + 2];
         dist[source] = Some(ZERO);
-        loop {
-            // Dense Dijkstra: the activity count is small; ties go to the lowest node.
-            let Some(u) = (0..n + 2)
-                .filter(|&x| !done[x] && dist[x].is_some())
-                .min_by_key(|&x| dist[x])
-            else {
-                break;
-            };
+        // Dense Dijkstra: the activity count is small.
+        while let Some(u) = closest_open(&dist, &done) {
             done[u] = true;
             if u == sink {
                 break;
@@ -518,11 +512,8 @@ impl Solver {
                 }
                 continue;
             }
-            for to in 0..n {
-                if to != u
-                    && !done[to]
-                    && let Some((cost, vol)) = self.best_move(u, to)
-                {
+            for to in (0..n).filter(|&to| to != u && !done[to]) {
+                if let Some((cost, vol)) = self.best_move(u, to) {
                     relax(
                         to,
                         cost,
@@ -597,6 +588,13 @@ impl Solver {
             }
         }
     }
+}
+
+/// The unfinished node with the smallest distance; ties go to the lowest node.
+fn closest_open(dist: &[Option<Cost>], done: &[bool]) -> Option<usize> {
+    (0..dist.len())
+        .filter(|&x| !done[x] && dist[x].is_some())
+        .min_by_key(|&x| dist[x])
 }
 
 #[cfg(test)]

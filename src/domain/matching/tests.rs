@@ -45,7 +45,9 @@ fn the_base_pair_scores_as_documented() {
 
 #[test]
 fn skill_fit_rewards_levels_above_the_requirement() {
-    let cases: [(&[(&str, u8)], &[(&str, u8)], f64); 6] = [
+    type Skills = &'static [(&'static str, u8)];
+    // (required, held, fit)
+    let cases: [(Skills, Skills, f64); 6] = [
         (
             &[("performance.music", 2)],
             &[("performance.music", 2)],
