@@ -183,6 +183,17 @@ pub struct ActivityRequirements {
     pub sending_province: Option<RegionCode>,
 }
 
+impl VolunteerSnapshot {
+    /// The volunteer's level in skill `code`, if they have it.
+    pub fn skill_level(&self, code: &str) -> Option<u8> {
+        self.skills
+            .iter()
+            .filter(|s| s.code == code)
+            .map(|s| s.level)
+            .max()
+    }
+}
+
 impl ActivityRequirements {
     pub fn duration_minutes(&self) -> i64 {
         (self.ends_at - self.starts_at).num_minutes()
@@ -333,6 +344,34 @@ pub enum ViolationCode {
     NotInSendingProvince,
 }
 
+impl ViolationCode {
+    pub const ALL: [ViolationCode; 20] = {
+        use ViolationCode::*;
+        [
+            StatusNotActive,
+            SkillMissing,
+            SkillLevelTooLow,
+            LanguageMissing,
+            TrainingMissing,
+            TrainingExpired,
+            QualificationMissing,
+            Unavailable,
+            Overlap,
+            WeeklyCapExceeded,
+            TooYoung,
+            TooOld,
+            GuardianConsentMissing,
+            GuardianAccompanimentRequired,
+            MinorNotAllowed,
+            FitnessInsufficient,
+            InsuranceMissing,
+            AgreementMissing,
+            BackgroundCheckMissing,
+            NotInSendingProvince,
+        ]
+    };
+}
+
 crate::domain::text_enum!(ViolationCode {
     StatusNotActive => "status_not_active",
     SkillMissing => "skill_missing",
@@ -434,13 +473,7 @@ fn check_status(volunteer: &VolunteerSnapshot, v: &mut Vec<Violation>) {
 // ACT-07: required_skills ⊆ volunteer.skills, at the required level.
 fn check_skills(a: &ActivityRequirements, volunteer: &VolunteerSnapshot, v: &mut Vec<Violation>) {
     for need in &a.required_skills {
-        let best = volunteer
-            .skills
-            .iter()
-            .filter(|s| s.code == need.code)
-            .map(|s| s.level)
-            .max();
-        match best {
+        match volunteer.skill_level(&need.code) {
             None => push(
                 v,
                 ViolationCode::SkillMissing,

@@ -156,18 +156,14 @@ fn skill_fit(activity: &ActivityRequirements, volunteer: &VolunteerSnapshot) -> 
     if activity.required_skills.is_empty() {
         return 1.0;
     }
-    let per_skill = activity.required_skills.iter().map(|need| {
-        let level = volunteer
-            .skills
+    let per_skill =
+        activity
+            .required_skills
             .iter()
-            .filter(|s| s.code == need.code)
-            .map(|s| s.level)
-            .max();
-        match level {
-            Some(l) if l >= need.level => (0.7 + 0.15 * f64::from(l - need.level)).min(1.0),
-            _ => 0.0,
-        }
-    });
+            .map(|need| match volunteer.skill_level(&need.code) {
+                Some(l) if l >= need.level => (0.7 + 0.15 * f64::from(l - need.level)).min(1.0),
+                _ => 0.0,
+            });
     per_skill.sum::<f64>() / activity.required_skills.len() as f64
 }
 

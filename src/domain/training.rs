@@ -22,6 +22,17 @@ pub enum CourseCategory {
     BorderOrientation,
 }
 
+impl CourseCategory {
+    pub const ALL: [CourseCategory; 6] = [
+        CourseCategory::Orientation,
+        CourseCategory::Skill,
+        CourseCategory::Safety,
+        CourseCategory::ChildSafeguarding,
+        CourseCategory::ElderCare,
+        CourseCategory::BorderOrientation,
+    ];
+}
+
 crate::domain::text_enum!(CourseCategory {
     Orientation => "orientation",
     Skill => "skill",
@@ -109,15 +120,7 @@ mod tests {
 
     #[test]
     fn every_category_round_trips_through_its_code() {
-        use CourseCategory::*;
-        for c in [
-            Orientation,
-            Skill,
-            Safety,
-            ChildSafeguarding,
-            ElderCare,
-            BorderOrientation,
-        ] {
+        for c in CourseCategory::ALL {
             assert_eq!(CourseCategory::parse(c.as_str()), Some(c));
         }
         assert_eq!(CourseCategory::parse("first_aid"), None);

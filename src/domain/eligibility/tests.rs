@@ -1143,29 +1143,7 @@ fn violations_carry_their_rule_ids() {
 
 #[test]
 fn every_code_and_enum_round_trips() {
-    use ViolationCode::*;
-    for c in [
-        StatusNotActive,
-        SkillMissing,
-        SkillLevelTooLow,
-        LanguageMissing,
-        TrainingMissing,
-        TrainingExpired,
-        QualificationMissing,
-        Unavailable,
-        Overlap,
-        WeeklyCapExceeded,
-        TooYoung,
-        TooOld,
-        GuardianConsentMissing,
-        GuardianAccompanimentRequired,
-        MinorNotAllowed,
-        FitnessInsufficient,
-        InsuranceMissing,
-        AgreementMissing,
-        BackgroundCheckMissing,
-        NotInSendingProvince,
-    ] {
+    for c in ViolationCode::ALL {
         assert_eq!(ViolationCode::parse(c.as_str()), Some(c));
     }
     for s in ["pending", "active", "suspended", "withdrawn"] {
