@@ -358,8 +358,9 @@ struct Solver {
     free_next: Vec<usize>,
     /// Per volunteer: (node, score units, open pair index).
     volunteer_pairs: Vec<Vec<(usize, i64, usize)>>,
-    /// Per volunteer: (node, open pair index) while assigned, and a move counter.
+    /// Per volunteer: (node, open pair index) once assigned; never unassigned again.
     assigned: Vec<Option<(usize, usize)>>,
+    /// Per volunteer: how often it was (re)assigned; stamps move-heap entries.
     moves: Vec<u32>,
     /// Per (from, to): cheapest moves as (cost, volunteer, move counter when pushed).
     move_heaps: Vec<BinaryHeap<Reverse<(Cost, usize, u32)>>>,
