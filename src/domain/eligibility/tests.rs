@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc, Weekday};
 use chrono_tz::Asia::Shanghai;
 
 use super::*;
+use crate::domain::region::RegionCode;
+use crate::domain::training::TrainingCertificate;
 
 pub(crate) struct Fixture {
     pub activity: ActivityRequirements,
