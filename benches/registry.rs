@@ -43,7 +43,8 @@ fn synthetic_csv(rows: usize) -> String {
     let areas = ["330102", "330106", "330108", "330205", "330302", "330402"];
     for i in 0..rows {
         let day = i / 1000;
-        let birth = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap() + chrono::Days::new(day as u64 * 3);
+        let birth = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap()
+            + chrono::Days::new(day as u64 * 3);
         let area = areas[i % areas.len()];
         let first17 = format!("{area}{}{:03}", birth.format("%Y%m%d"), i % 1000);
         let id = format!("{first17}{}", check_character(first17.as_bytes()));
@@ -56,7 +57,10 @@ fn synthetic_csv(rows: usize) -> String {
         }
         let mut languages = vec!["zh:native".to_string()];
         if rng.below(4) == 0 {
-            languages.push(format!("{}:fluent", LANGUAGES[1 + rng.below(LANGUAGES.len() - 1)]));
+            languages.push(format!(
+                "{}:fluent",
+                LANGUAGES[1 + rng.below(LANGUAGES.len() - 1)]
+            ));
         }
         out.push_str(&format!(
             "志愿者{i},resident_id,{id},138{:08},{area},{},{},\n",
@@ -80,13 +84,20 @@ struct PgScratch {
 impl Drop for PgScratch {
     fn drop(&mut self) {
         let _ = std::process::Command::new("psql")
-            .args([&self.admin_url, "-qc", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
+            .args([
+                &self.admin_url,
+                "-qc",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
             .output();
     }
 }
 
 fn main() {
-    let rows: usize = std::env::var("BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let rows: usize = std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let (database_url, scratch) = match std::env::var("BENCH_DATABASE_URL") {
         Ok(admin_url) => {
@@ -96,12 +107,25 @@ fn main() {
                 .status()
                 .is_ok_and(|s| s.success());
             assert!(ok, "could not create the bench database with psql");
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-            (format!("{base}/{name}"), Some(PgScratch { admin_url, name }))
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap();
+            (
+                format!("{base}/{name}"),
+                Some(PgScratch { admin_url, name }),
+            )
         }
-        Err(_) => (format!("sqlite://{}", dir.path().join("bench.db").display()), None),
+        Err(_) => (
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            None,
+        ),
     };
-    let backend = if scratch.is_some() { "PostgreSQL" } else { "SQLite" };
+    let backend = if scratch.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     let vars = [
         ("SPRINGRAIN_BIND", "127.0.0.1:0".to_string()),
         ("SPRINGRAIN_DATA_DIR", dir.path().display().to_string()),
@@ -109,9 +133,13 @@ fn main() {
         ("SPRINGRAIN_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
         ("SPRINGRAIN_LOG", "warn".to_string()),
     ];
-    let settings = Settings::load(&|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
+    let settings =
+        Settings::load(&|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
     let csv = synthetic_csv(rows);
-    println!("registry benchmark on {backend}: {rows} rows, {:.1} MB of CSV", csv.len() as f64 / 1e6);
+    println!(
+        "registry benchmark on {backend}: {rows} rows, {:.1} MB of CSV",
+        csv.len() as f64 / 1e6
+    );
 
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings).await.unwrap();

@@ -18,11 +18,17 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 pub mod account;
+pub mod assignment;
+pub mod eligibility;
 pub mod identity;
+pub mod matching;
 pub mod organization;
 pub mod reference;
 pub mod region;
 pub mod role;
+pub mod service_record;
+pub mod stars;
+pub mod training;
 pub mod volunteer;
 
 /// A rule a piece of input breaks: which field, a stable code, and a human explanation.

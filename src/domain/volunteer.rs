@@ -12,9 +12,10 @@ use super::region::RegionCode;
 
 /// Under this age a guardian must consent before any personal data is kept (MIN-02, PI-03).
 pub const GUARDIAN_CONSENT_REQUIRED_UNDER: u32 = 14;
+/// Civil Code Art 17: 18 and over is an adult.
 pub const ADULT_AGE: u32 = 18;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VolunteerStatus {
     Pending,
