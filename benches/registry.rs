@@ -214,13 +214,15 @@ fn main() {
             // The floor: psql \copy of the same CSV into a bare 8-column table.
             let path = dir.path().join("rows.csv");
             std::fs::write(&path, &csv).unwrap();
-            let sql = format!(
-                "CREATE TABLE copy_floor (name text, id_type text, id_number text, mobile text, region text, skills text, languages text, email text); \\copy copy_floor FROM '{}' CSV HEADER",
-                path.display()
-            );
+            let create = "CREATE TABLE copy_floor (name text, id_type text, id_number text, mobile text, \
+                          region text, skills text, languages text, email text)";
+            let copy = format!("\\copy copy_floor FROM '{}' CSV HEADER", path.display());
             let db_url = format!("{}/{}", scratch.admin_url.rsplit_once('/').unwrap().0, scratch.name);
             let t = Instant::now();
-            let out = std::process::Command::new("psql").args([&db_url, "-qc", &sql]).output().unwrap();
+            let out = std::process::Command::new("psql")
+                .args([&db_url, "-q", "-c", create, "-c", &copy])
+                .output()
+                .unwrap();
             let copy_time = t.elapsed();
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             println!(

@@ -65,3 +65,14 @@ pub fn create_admin(settings: &Settings, username: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `springrain notify`: queue due reminders now (idempotent).
+pub fn notify(settings: &Settings) -> Result<(), String> {
+    db::migrate(&settings.database_url)?;
+    let pool = db::build_pool(&settings.database_url, 1, settings.db_timeout)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let queued = crate::jobs::notify_expiring_certificates(&mut conn, crate::clock::today())
+        .map_err(|e| e.to_string())?;
+    println!("queued {queued} certificate expiry reminder(s)");
+    Ok(())
+}

@@ -11,5 +11,5 @@ pub fn today() -> NaiveDate {
 }
 
 pub fn local_date(instant: DateTime<Utc>) -> NaiveDate {
-    instant.with_timezone(&SERVICE_TZ).date_naive()
+    crate::domain::training::local_date(instant, SERVICE_TZ)
 }

@@ -74,11 +74,7 @@ impl PersonalDataCipher {
         mac.update(domain.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::auth::tokens::to_hex(&mac.finalize().into_bytes())
     }
 }
 

@@ -91,6 +91,12 @@ impl ApiError {
         }
     }
 
+    /// The same problem under a more specific code (e.g. `requirements_not_met`).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code.into();
+        self
+    }
+
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors;
         self

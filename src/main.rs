@@ -5,12 +5,15 @@ use std::process::ExitCode;
 use springrain::config::Settings;
 use springrain::startup::{AdminBootstrap, Application};
 
-const USAGE: &str = "usage: springrain [serve | migrate | create-admin <username> | openapi]
+const USAGE: &str =
+    "usage: springrain [serve | migrate | create-admin <username> | notify | openapi]
 
   serve                   run the API (default); configuration from the environment (see README)
   migrate                 apply pending database migrations and exit
   create-admin <username> create another ministry admin; the password is read from
                           SPRINGRAIN_NEW_ADMIN_PASSWORD or generated and printed
+  notify                  queue due reminders (certificate expiry) now; the server also does
+                          this every hour
   openapi                 print the OpenAPI document";
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         "migrate" => springrain::db::migrate(&settings.database_url).map(|applied| {
             println!("applied {} migration(s)", applied.len());
         }),
+        "notify" => springrain::cli::notify(&settings),
         "create-admin" => match args.get(1) {
             Some(username) => springrain::cli::create_admin(&settings, username),
             None => Err(USAGE.to_string()),

@@ -89,6 +89,14 @@ pub enum Action {
     RequestPersonalDataChange,
     /// ... and action or exempt it
     ResolvePersonalDataRequest,
+    /// campaigns: create, open, close; decide applications
+    ManageRecruitments,
+    /// courses and sessions
+    ManageTraining,
+    /// results of enrolments, certificate revocation (the organiser)
+    RecordTrainingResults,
+    /// apply to campaigns and enrol in sessions on a volunteer's behalf (or one's own)
+    EnrolVolunteers,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -154,8 +162,24 @@ impl Principal {
             (RequestPersonalDataChange, Volunteer) => self.own(),
             (ResolvePersonalDataRequest, MinistryAdmin) => all(),
             (ResolvePersonalDataRequest, BureauAdmin) => subtree(),
+            (ManageRecruitments | ManageTraining | RecordTrainingResults, MinistryAdmin) => all(),
+            (
+                ManageRecruitments | ManageTraining | RecordTrainingResults,
+                BureauAdmin | Coordinator,
+            ) => subtree(),
+            (EnrolVolunteers, Coordinator) => subtree(),
+            (EnrolVolunteers, Volunteer) => self.own(),
             _ => None,
         }
+    }
+
+    /// The paths of the organisations above the caller's own (root first), e.g. `/1/15/40/` →
+    /// `["/1/", "/1/15/"]`: their courses, sessions and campaigns are usable below them.
+    pub fn ancestor_paths(&self) -> Vec<String> {
+        let segments: Vec<&str> = self.org_path.split('/').filter(|s| !s.is_empty()).collect();
+        (1..segments.len())
+            .map(|n| format!("/{}/", segments[..n].join("/")))
+            .collect()
     }
 
     /// Like `scope_for`, but a refusal becomes the 403 answer.
@@ -225,6 +249,19 @@ mod tests {
         assert_eq!(province_path("/1/15/40/77/"), "/1/15/");
         assert_eq!(province_path("/1/15/"), "/1/15/");
         assert_eq!(province_path("/1/"), "/1/");
+    }
+
+    #[test]
+    fn ancestors_are_listed_root_first() {
+        assert_eq!(
+            principal(Role::Coordinator, "/1/15/40/").ancestor_paths(),
+            ["/1/", "/1/15/"]
+        );
+        assert!(
+            principal(Role::MinistryAdmin, "/1/")
+                .ancestor_paths()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -14,8 +14,18 @@ pub fn new_secret() -> String {
 }
 
 pub fn digest(secret: &str) -> String {
-    let hash = Sha256::digest(secret.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    to_hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// Lower-case hex (hot in bulk imports, hence no per-byte `format!`).
+pub fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -28,5 +38,6 @@ mod tests {
         assert_ne!(a, new_secret());
         assert_eq!(digest(&a), digest(&a));
         assert_eq!(digest(&a).len(), 64);
+        assert_eq!(to_hex(&[0x00, 0xab, 0x7f]), "00ab7f");
     }
 }

@@ -254,7 +254,128 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recruitments (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        title -> Text,
+        description -> Text,
+        requirements -> Text,
+        quota -> Integer,
+        places_taken -> Integer,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        status -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> BigInt,
+        recruitment_id -> BigInt,
+        volunteer_id -> BigInt,
+        status -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> BigInt,
+        code -> Text,
+        title -> Text,
+        description -> Text,
+        category -> Text,
+        minutes -> Integer,
+        validity_months -> Nullable<Integer>,
+        organization_id -> BigInt,
+        org_path -> Text,
+        grants_skill_code -> Nullable<Text>,
+        grants_skill_level -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Text,
+        region_code -> Text,
+        place -> Text,
+        capacity -> Integer,
+        enrolled_count -> Integer,
+        trainer -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrollments (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        volunteer_id -> BigInt,
+        status -> Text,
+        score -> Nullable<Integer>,
+        enrolled_at -> Timestamp,
+        enrolled_by -> Nullable<BigInt>,
+        result_recorded_at -> Nullable<Timestamp>,
+        recorded_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    training_certificates (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        course_id -> BigInt,
+        session_id -> BigInt,
+        enrollment_id -> BigInt,
+        issued_on -> Date,
+        expires_on -> Nullable<Date>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        revoked_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        recipient_user_id -> Nullable<BigInt>,
+        recipient_volunteer_id -> Nullable<BigInt>,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        entity_type -> Nullable<Text>,
+        entity_id -> Nullable<Text>,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(applications -> recruitments (recruitment_id));
+diesel::joinable!(applications -> volunteers (volunteer_id));
+diesel::joinable!(training_sessions -> courses (course_id));
+diesel::joinable!(enrollments -> training_sessions (session_id));
+diesel::joinable!(enrollments -> volunteers (volunteer_id));
+diesel::joinable!(training_certificates -> courses (course_id));
+diesel::joinable!(training_certificates -> volunteers (volunteer_id));
 diesel::joinable!(volunteers -> organizations (organization_id));
 diesel::joinable!(volunteer_skills -> volunteers (volunteer_id));
 diesel::joinable!(volunteer_languages -> volunteers (volunteer_id));
@@ -289,4 +410,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     insurance_policies,
     personal_data_requests,
     volunteer_number_counters,
+    recruitments,
+    applications,
+    courses,
+    training_sessions,
+    enrollments,
+    training_certificates,
+    notifications,
 );

@@ -11,7 +11,7 @@ use super::schema::{
     volunteer_blackouts, volunteer_languages, volunteer_number_counters, volunteer_skills,
     volunteer_target_groups, volunteers,
 };
-use super::{DbConn, batch_insert, now, subtree_bounds};
+use super::{DbConn, bulk_insert, now, subtree_bounds};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct VolunteerRow {
@@ -48,9 +48,10 @@ pub struct VolunteerRow {
     pub version: i32,
 }
 
-/// A new record, personal fields already encrypted and masked by the caller.
+/// A new record, personal fields already encrypted and masked by the caller. `None` means
+/// NULL (not DEFAULT), so a batch of rows is one multi-row INSERT on SQLite too.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = volunteers)]
+#[diesel(table_name = volunteers, treat_none_as_default_value = false)]
 pub struct NewVolunteerRow {
     pub volunteer_number: Option<String>,
     pub status: String,
@@ -78,7 +79,7 @@ pub struct NewVolunteerRow {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = volunteer_skills)]
+#[diesel(table_name = volunteer_skills, treat_none_as_default_value = false)]
 pub struct SkillRow {
     pub volunteer_id: i64,
     pub skill_code: String,
@@ -86,7 +87,7 @@ pub struct SkillRow {
 }
 
 #[derive(Debug, Clone, Insertable, Queryable)]
-#[diesel(table_name = volunteer_languages)]
+#[diesel(table_name = volunteer_languages, treat_none_as_default_value = false)]
 pub struct LanguageRow {
     pub volunteer_id: i64,
     pub language_code: String,
@@ -198,18 +199,31 @@ pub fn existing_hashes(conn: &mut DbConn, hashes: &[String]) -> QueryResult<Hash
     Ok(found.into_iter().flatten().collect())
 }
 
-/// Inserts many records in one statement; returns their ids keyed by `id_hash`.
+/// Inserts many records at once; returns their ids keyed by `id_hash`.
 pub fn insert_many(
     conn: &mut DbConn,
     rows: &[NewVolunteerRow],
 ) -> QueryResult<HashMap<String, i64>> {
-    batch_insert!(conn, volunteers::table, rows)?;
-    let hashes: Vec<String> = rows.iter().filter_map(|r| r.id_hash.clone()).collect();
-    let ids: Vec<(i64, Option<String>)> = volunteers::table
-        .filter(volunteers::id_hash.eq_any(&hashes))
-        .select((volunteers::id, volunteers::id_hash))
-        .load(conn)?;
-    Ok(ids
+    let returned: Vec<(i64, Option<String>)> = match conn {
+        // One multi-row INSERT … RETURNING.
+        DbConn::Sqlite(c) => diesel::insert_into(volunteers::table)
+            .values(rows)
+            .returning((volunteers::id, volunteers::id_hash))
+            .get_results(c)?,
+        // COPY returns nothing: read the new ids back through the unique blind index.
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => {
+            diesel::copy_from(volunteers::table)
+                .from_insertable(rows)
+                .execute(c)?;
+            let hashes: Vec<&str> = rows.iter().filter_map(|r| r.id_hash.as_deref()).collect();
+            volunteers::table
+                .filter(volunteers::id_hash.eq_any(hashes))
+                .select((volunteers::id, volunteers::id_hash))
+                .load(c)?
+        }
+    };
+    Ok(returned
         .into_iter()
         .filter_map(|(id, hash)| hash.map(|h| (h, id)))
         .collect())
@@ -219,14 +233,14 @@ pub fn insert_skill_rows(conn: &mut DbConn, rows: &[SkillRow]) -> QueryResult<us
     if rows.is_empty() {
         return Ok(0);
     }
-    batch_insert!(conn, volunteer_skills::table, rows)
+    bulk_insert!(conn, volunteer_skills::table, rows)
 }
 
 pub fn insert_language_rows(conn: &mut DbConn, rows: &[LanguageRow]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    batch_insert!(conn, volunteer_languages::table, rows)
+    bulk_insert!(conn, volunteer_languages::table, rows)
 }
 
 /// Reserves `count` consecutive volunteer-number sequence values for a province; returns
@@ -618,32 +632,11 @@ pub fn touch(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
-pub fn find_by_activation(conn: &mut DbConn, code_hash: &str) -> QueryResult<Option<VolunteerRow>> {
-    volunteers::table
-        .filter(volunteers::activation_code_hash.eq(code_hash))
-        .first(conn)
-        .optional()
-}
-
 pub fn clear_activation(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::update(volunteers::table.find(id))
         .set((
             volunteers::activation_code_hash.eq(None::<String>),
             volunteers::activation_expires_at.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)
-}
-
-pub fn set_activation(
-    conn: &mut DbConn,
-    id: i64,
-    code_hash: &str,
-    expires_at: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(volunteers::table.find(id))
-        .set((
-            volunteers::activation_code_hash.eq(code_hash),
-            volunteers::activation_expires_at.eq(expires_at),
         ))
         .execute(conn)
 }

@@ -23,6 +23,7 @@ pub mod eligibility;
 pub mod identity;
 pub mod matching;
 pub mod organization;
+pub mod recruitment;
 pub mod reference;
 pub mod region;
 pub mod role;

@@ -1,22 +1,29 @@
-//! Bulk registration: many checked registrations stored in batches, one transaction per batch
-//! (or one for everything when atomic). Rows are rejected one by one, never silently: invalid
-//! data, a duplicate inside the file, or an ID number already registered.
+//! Bulk registration: many checked registrations stored in batches. Rows are rejected one by
+//! one, never silently: invalid data, a duplicate inside the file, or an ID number already
+//! registered.
+//!
+//! Two threads form a pipeline, so that parsing, checking and encrypting (CPU) overlap with
+//! the inserts (database): the producer turns input rows into prepared batches, the consumer
+//! (the caller's thread, which owns the connection) checks them against the registry and
+//! stores them, one transaction per `TRANSACTION_ROWS` rows, or one for all when atomic.
 
 use std::collections::HashSet;
+use std::sync::mpsc;
 
-use chrono::NaiveDateTime;
-
-use super::{id_hash, language_rows, new_row, number_province, skill_rows};
-use crate::auth::tokens;
+use super::{ActivationSecret, id_hash, language_rows, new_row, number_province, skill_rows};
 use crate::crypto::PersonalDataCipher;
 use crate::db::organizations::OrganizationRow;
+use crate::db::volunteers::{LanguageRow, NewVolunteerRow, SkillRow};
 use crate::db::{self, DbConn, write_transaction};
 use crate::domain::Invalid;
 use crate::domain::volunteer::{NewVolunteer, VolunteerStatus, volunteer_number};
 use crate::error::ApiError;
 
-/// Rows per INSERT statement and per transaction (well under both backends' bind limits).
+/// Rows per INSERT statement (well under both backends' bind limits).
 pub const BATCH_ROWS: usize = 500;
+/// Rows per transaction when not atomic: large enough that index pages touched by many rows
+/// are written once per commit, small enough that a failure loses little work.
+pub const TRANSACTION_ROWS: usize = 10_000;
 
 /// One input row: its line in the file and what it parsed to.
 pub struct ImportRow {
@@ -42,6 +49,8 @@ pub struct Activation {
 
 #[derive(Debug, Default)]
 pub struct ImportOutcome {
+    /// Rows seen (excluding the header).
+    pub rows: usize,
     pub inserted: usize,
     pub rejected: Vec<Rejection>,
     pub activations: Vec<Activation>,
@@ -51,7 +60,6 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// All or nothing: any rejected row means nothing is inserted.
     pub atomic: bool,
-    pub activation_expires_at: NaiveDateTime,
 }
 
 fn reject(line: u64, field: &str, code: &str, message: &str) -> Rejection {
@@ -63,145 +71,253 @@ fn reject(line: u64, field: &str, code: &str, message: &str) -> Rejection {
     }
 }
 
-/// Checks every row (including duplicates within the file and against the database), then
-/// stores the valid ones unless this is a dry run.
-pub fn run(
+/// A valid row, encrypted and ready to insert (its number is set when stored).
+struct Prepared {
+    line: u64,
+    hash: String,
+    row: NewVolunteerRow,
+    skills: Vec<SkillRow>,
+    languages: Vec<LanguageRow>,
+    activation: ActivationSecret,
+}
+
+/// What the producer hands over: a batch of prepared rows and the rows it rejected.
+struct Batch {
+    prepared: Vec<Prepared>,
+    rejected: Vec<Rejection>,
+    rows: usize,
+}
+
+/// Runs the import. `produce` feeds every input row, in file order, to the sink it is given;
+/// it runs on a second thread.
+pub fn run<P>(
     conn: &mut DbConn,
     cipher: &PersonalDataCipher,
     org: &OrganizationRow,
-    rows: Vec<ImportRow>,
     options: &ImportOptions,
-) -> Result<ImportOutcome, ApiError> {
-    let mut outcome = ImportOutcome::default();
+    produce: P,
+) -> Result<ImportOutcome, ApiError>
+where
+    P: FnOnce(&mut dyn FnMut(ImportRow)) + Send,
+{
+    let province = number_province(org).to_string();
+    std::thread::scope(|scope| {
+        // Created inside the scope: on an early error the receiver is dropped before the
+        // scope joins the producer, whose blocked `send` then fails instead of hanging.
+        let (sender, receiver) = mpsc::sync_channel::<Batch>(4);
+        scope.spawn(move || prepare_batches(cipher, org, produce, sender));
+        let mut outcome = ImportOutcome::default();
+        let store = Store {
+            province: &province,
+            dry_run: options.dry_run,
+        };
+        if options.atomic {
+            // Everything in one transaction; any rejection rolls it all back.
+            let result = write_transaction(conn, |c| {
+                consume(c, &receiver, usize::MAX, &store, &mut outcome)?;
+                match outcome.rejected.is_empty() {
+                    true => Ok(()),
+                    false => Err(ApiError::conflict(
+                        ROLLBACK,
+                        "an atomic import with rejected rows",
+                    )),
+                }
+            });
+            match result {
+                Ok(()) => {}
+                Err(e) if e.code() == ROLLBACK => {
+                    drain(&receiver, &mut outcome);
+                    outcome.inserted = 0;
+                    outcome.activations.clear();
+                }
+                Err(e) => return Err(e),
+            }
+        } else {
+            while write_transaction(conn, |c| {
+                consume(c, &receiver, TRANSACTION_ROWS, &store, &mut outcome)
+            })? {}
+        }
+        outcome.rejected.sort_by_key(|r| r.line);
+        Ok(outcome)
+    })
+}
+
+/// Marks the deliberate rollback of an atomic import (never leaves this module).
+const ROLLBACK: &str = "atomic_import_rejected";
+
+/// What storing needs besides the rows.
+struct Store<'a> {
+    province: &'a str,
+    dry_run: bool,
+}
+
+/// Counts what is still in the channel (after an atomic rollback) so the report is complete.
+fn drain(receiver: &mpsc::Receiver<Batch>, outcome: &mut ImportOutcome) {
+    for batch in receiver.iter() {
+        outcome.rows += batch.rows;
+        outcome.rejected.extend(batch.rejected);
+    }
+}
+
+/// Producer: parse results → duplicate-in-file check → encryption → batches of `BATCH_ROWS`.
+fn prepare_batches<P>(
+    cipher: &PersonalDataCipher,
+    org: &OrganizationRow,
+    produce: P,
+    sender: mpsc::SyncSender<Batch>,
+) where
+    P: FnOnce(&mut dyn FnMut(ImportRow)),
+{
+    let at = db::now();
     let mut seen = HashSet::new();
-    let mut valid: Vec<(u64, NewVolunteer, String)> = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut batch = Batch {
+        prepared: Vec::with_capacity(BATCH_ROWS),
+        rejected: Vec::new(),
+        rows: 0,
+    };
+    let mut sink = |row: ImportRow| {
+        batch.rows += 1;
         match row.parsed {
             Err(problems) => {
                 let first = problems
                     .into_iter()
                     .next()
                     .unwrap_or_else(|| Invalid::new("", "invalid", "invalid row"));
-                outcome
+                batch
                     .rejected
                     .push(reject(row.line, &first.field, &first.code, &first.message));
             }
             Ok(v) => {
                 let hash = id_hash(cipher, &v.id);
-                if seen.insert(hash.clone()) {
-                    valid.push((row.line, v, hash));
-                } else {
-                    outcome.rejected.push(reject(
+                if !seen.insert(hash.clone()) {
+                    batch.rejected.push(reject(
                         row.line,
                         "id_number",
                         "duplicate_in_file",
                         "this ID number appears earlier in the file",
                     ));
+                } else {
+                    // Imported volunteers get a one-time code, not a password: no argon2 here.
+                    let activation = ActivationSecret::new(at);
+                    let secret = Some((activation.digest.clone(), activation.expires_at));
+                    batch.prepared.push(Prepared {
+                        line: row.line,
+                        hash,
+                        row: new_row(cipher, &v, org, VolunteerStatus::Active, None, secret, at),
+                        skills: skill_rows(0, &v),
+                        languages: language_rows(0, &v),
+                        activation,
+                    });
                 }
             }
         }
-    }
-    // Against the database, in chunks (bind limits).
-    for chunk in valid.chunks(BATCH_ROWS) {
-        let hashes: Vec<String> = chunk.iter().map(|(_, _, h)| h.clone()).collect();
-        let existing = db::volunteers::existing_hashes(conn, &hashes)?;
-        for (line, _, hash) in chunk {
-            if existing.contains(hash) {
-                outcome.rejected.push(reject(
-                    *line,
-                    "id_number",
-                    "duplicate_id_number",
-                    "a volunteer with this ID number is already registered (REG-06)",
-                ));
-            }
+        if batch.prepared.len() == BATCH_ROWS {
+            let full = std::mem::replace(
+                &mut batch,
+                Batch {
+                    prepared: Vec::with_capacity(BATCH_ROWS),
+                    rejected: Vec::new(),
+                    rows: 0,
+                },
+            );
+            // A closed channel means the consumer gave up (error); stop quietly.
+            let _ = sender.send(full);
         }
-    }
-    let rejected_lines: HashSet<u64> = outcome.rejected.iter().map(|r| r.line).collect();
-    valid.retain(|(line, _, _)| !rejected_lines.contains(line));
-    outcome.rejected.sort_by_key(|r| r.line);
-
-    if options.dry_run || (options.atomic && !outcome.rejected.is_empty()) {
-        return Ok(outcome);
-    }
-    if options.atomic {
-        write_transaction(conn, |c| {
-            store(c, cipher, org, &valid, options, &mut outcome)
-        })?;
-    } else {
-        for chunk in valid.chunks(BATCH_ROWS) {
-            write_transaction(conn, |c| {
-                store(c, cipher, org, chunk, options, &mut outcome)
-            })?;
-        }
-    }
-    Ok(outcome)
+    };
+    produce(&mut sink);
+    let _ = sender.send(batch);
 }
 
-fn store(
+/// Consumer: stores batches until `limit` rows were stored in this transaction (returns
+/// `true`: more to come) or the producer is done (`false`).
+fn consume(
     conn: &mut DbConn,
-    cipher: &PersonalDataCipher,
-    org: &OrganizationRow,
-    valid: &[(u64, NewVolunteer, String)],
-    options: &ImportOptions,
+    receiver: &mpsc::Receiver<Batch>,
+    limit: usize,
+    store: &Store,
     outcome: &mut ImportOutcome,
-) -> Result<(), ApiError> {
-    let at = db::now();
-    let province = number_province(org);
-    for chunk in valid.chunks(BATCH_ROWS) {
-        let first = db::volunteers::reserve_numbers(conn, province, chunk.len() as i64)?;
-        let mut codes = Vec::with_capacity(chunk.len());
-        let rows: Vec<_> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, (_, v, _))| {
-                // Imported volunteers get a one-time code, not a password: no argon2 here.
-                let code = tokens::new_secret()[..16].to_string();
-                let activation = (tokens::digest(&code), options.activation_expires_at);
-                let number = volunteer_number(province, first + i as i64);
-                codes.push((code, number.clone()));
-                new_row(
-                    cipher,
-                    v,
-                    org,
-                    VolunteerStatus::Active,
-                    Some(number),
-                    Some(activation),
-                    at,
-                )
-            })
-            .collect();
-        let ids = db::volunteers::insert_many(conn, &rows).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => {
-                // Someone registered one of these ID numbers between the check and now.
-                super::duplicate_id()
-            }
-            other => other.into(),
-        })?;
-        let mut skills = Vec::new();
-        let mut languages = Vec::new();
-        for ((line, v, hash), (code, number)) in chunk.iter().zip(codes) {
-            let id = *ids
-                .get(hash)
-                .ok_or_else(|| ApiError::internal("inserted row not found"))?;
-            skills.extend(skill_rows(id, v));
-            languages.extend(language_rows(id, v));
-            outcome.activations.push(Activation {
-                line: *line,
-                volunteer_id: id,
-                volunteer_number: number,
-                code,
-            });
-        }
-        for part in skills.chunks(BATCH_ROWS * 2) {
-            db::volunteers::insert_skill_rows(conn, part)?;
-        }
-        for part in languages.chunks(BATCH_ROWS * 2) {
-            db::volunteers::insert_language_rows(conn, part)?;
-        }
-        outcome.inserted += chunk.len();
+) -> Result<bool, ApiError> {
+    let mut stored_here = 0;
+    while stored_here < limit {
+        let Ok(batch) = receiver.recv() else {
+            return Ok(false);
+        };
+        outcome.rows += batch.rows;
+        outcome.rejected.extend(batch.rejected);
+        stored_here += store_batch(conn, batch.prepared, store, outcome)?;
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Checks a batch against the registry and inserts what is new; returns rows inserted.
+fn store_batch(
+    conn: &mut DbConn,
+    mut prepared: Vec<Prepared>,
+    store: &Store,
+    outcome: &mut ImportOutcome,
+) -> Result<usize, ApiError> {
+    if prepared.is_empty() {
+        return Ok(0);
+    }
+    let hashes: Vec<String> = prepared.iter().map(|p| p.hash.clone()).collect();
+    let existing = db::volunteers::existing_hashes(conn, &hashes)?;
+    prepared.retain(|p| {
+        let duplicate = existing.contains(&p.hash);
+        if duplicate {
+            outcome.rejected.push(reject(
+                p.line,
+                "id_number",
+                "duplicate_id_number",
+                "a volunteer with this ID number is already registered (REG-06)",
+            ));
+        }
+        !duplicate
+    });
+    if store.dry_run || prepared.is_empty() {
+        return Ok(0);
+    }
+    let first = db::volunteers::reserve_numbers(conn, store.province, prepared.len() as i64)?;
+    for (i, p) in prepared.iter_mut().enumerate() {
+        p.row.volunteer_number = Some(volunteer_number(store.province, first + i as i64));
+    }
+    let rows: Vec<NewVolunteerRow> = prepared.iter().map(|p| p.row.clone()).collect();
+    let ids = db::volunteers::insert_many(conn, &rows).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => {
+            // Someone registered one of these ID numbers between the check and now.
+            super::duplicate_id()
+        }
+        other => other.into(),
+    })?;
+    let mut skills = Vec::new();
+    let mut languages = Vec::new();
+    for p in prepared {
+        let id = *ids
+            .get(&p.hash)
+            .ok_or_else(|| ApiError::internal("inserted row not found"))?;
+        skills.extend(p.skills.into_iter().map(|s| SkillRow {
+            volunteer_id: id,
+            ..s
+        }));
+        languages.extend(p.languages.into_iter().map(|l| LanguageRow {
+            volunteer_id: id,
+            ..l
+        }));
+        outcome.activations.push(Activation {
+            line: p.line,
+            volunteer_id: id,
+            volunteer_number: p.row.volunteer_number.clone().unwrap_or_default(),
+            code: p.activation.code_for(id),
+        });
+        outcome.inserted += 1;
+    }
+    for part in skills.chunks(BATCH_ROWS * 2) {
+        db::volunteers::insert_skill_rows(conn, part)?;
+    }
+    for part in languages.chunks(BATCH_ROWS * 2) {
+        db::volunteers::insert_language_rows(conn, part)?;
+    }
+    Ok(ids.len())
 }

@@ -13,6 +13,39 @@ use crate::domain::identity::{IdDocument, mask_name};
 use crate::domain::volunteer::{GuardianConsent, NewVolunteer, VolunteerStatus, volunteer_number};
 use crate::error::ApiError;
 
+/// Activation codes stay valid this long.
+pub const ACTIVATION_DAYS: i64 = 30;
+
+/// A one-time activation secret: the code handed out is `{volunteer_id}.{secret}`, and only
+/// the secret's digest is stored. Looking the record up by id needs no index on the digest,
+/// which keeps bulk imports fast.
+pub struct ActivationSecret {
+    pub secret: String,
+    pub digest: String,
+    pub expires_at: NaiveDateTime,
+}
+
+impl ActivationSecret {
+    pub fn new(now: NaiveDateTime) -> Self {
+        let secret = crate::auth::tokens::new_secret()[..16].to_string();
+        Self {
+            digest: crate::auth::tokens::digest(&secret),
+            secret,
+            expires_at: now + chrono::Duration::days(ACTIVATION_DAYS),
+        }
+    }
+
+    pub fn code_for(&self, volunteer_id: i64) -> String {
+        format!("{volunteer_id}.{}", self.secret)
+    }
+}
+
+/// Splits a code into the volunteer id and the digest of its secret.
+pub fn parse_activation_code(code: &str) -> Option<(i64, String)> {
+    let (id, secret) = code.trim().split_once('.')?;
+    Some((id.parse().ok()?, crate::auth::tokens::digest(secret)))
+}
+
 /// The blind index that keeps `(id_type, id_number)` unique (REG-06).
 pub fn id_hash(cipher: &PersonalDataCipher, id: &IdDocument) -> String {
     cipher.blind_index(&format!("id:{}", id.id_type.as_str()), &id.number)

@@ -5,10 +5,13 @@ pub mod auth;
 pub mod extract;
 pub mod fallback;
 pub mod me;
+pub mod notifications;
 pub mod ops;
 pub mod organizations;
 pub mod pagination;
+pub mod recruitment;
 pub mod reference;
+pub mod training;
 pub mod users;
 pub mod volunteers;
 
@@ -81,6 +84,29 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(volunteers::data_requests::create_data_request)
                 .service(volunteers::data_requests::list_data_requests)
                 .service(volunteers::data_requests::action_data_request)
-                .service(volunteers::data_requests::exempt_data_request),
+                .service(volunteers::data_requests::exempt_data_request)
+                .service(training::list_certificates)
+                .service(training::revoke_certificate)
+                .service(recruitment::list_recruitments)
+                .service(recruitment::create_recruitment)
+                .service(recruitment::get_recruitment)
+                .service(recruitment::open_recruitment)
+                .service(recruitment::close_recruitment)
+                .service(recruitment::apply)
+                .service(recruitment::list_applications)
+                .service(recruitment::accept_application)
+                .service(recruitment::reject_application)
+                .service(recruitment::withdraw_application)
+                .service(training::list_courses)
+                .service(training::create_course)
+                .service(training::get_course)
+                .service(training::create_session)
+                .service(training::list_sessions)
+                .service(training::get_session)
+                .service(training::enroll)
+                .service(training::list_enrollments)
+                .service(training::record_result)
+                .service(notifications::list_notifications)
+                .service(notifications::mark_read),
         );
 }

@@ -28,7 +28,7 @@ CREATE TABLE volunteers (
     attested_at TIMESTAMP NOT NULL,
     privacy_consent_version TEXT NOT NULL,
     minors_policy_version TEXT,
-    activation_code_hash TEXT UNIQUE,
+    activation_code_hash TEXT,
     activation_expires_at TIMESTAMP,
     anonymised_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
@@ -36,7 +36,6 @@ CREATE TABLE volunteers (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX volunteers_org_path_idx ON volunteers (org_path, id);
-CREATE INDEX volunteers_status_idx ON volunteers (status, id);
 CREATE INDEX volunteers_region_idx ON volunteers (home_region_code, id);
 CREATE INDEX volunteers_name_idx ON volunteers (name, id);
 

@@ -28,7 +28,7 @@ CREATE TABLE volunteers (
     attested_at TIMESTAMP NOT NULL,
     privacy_consent_version TEXT NOT NULL,
     minors_policy_version TEXT,
-    activation_code_hash TEXT UNIQUE,
+    activation_code_hash TEXT,
     activation_expires_at TIMESTAMP,
     anonymised_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
@@ -36,7 +36,6 @@ CREATE TABLE volunteers (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX volunteers_org_path_idx ON volunteers (org_path, id);
-CREATE INDEX volunteers_status_idx ON volunteers (status, id);
 CREATE INDEX volunteers_region_idx ON volunteers (home_region_code, id);
 CREATE INDEX volunteers_name_idx ON volunteers (name, id);
 
@@ -45,7 +44,7 @@ CREATE TABLE volunteer_skills (
     skill_code TEXT NOT NULL REFERENCES skills (code),
     level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
     PRIMARY KEY (volunteer_id, skill_code)
-);
+) WITHOUT ROWID;
 CREATE INDEX volunteer_skills_search_idx ON volunteer_skills (skill_code, level, volunteer_id);
 
 CREATE TABLE volunteer_languages (
@@ -53,7 +52,7 @@ CREATE TABLE volunteer_languages (
     language_code TEXT NOT NULL REFERENCES languages (code),
     proficiency TEXT NOT NULL CHECK (proficiency IN ('basic', 'working', 'fluent', 'native')),
     PRIMARY KEY (volunteer_id, language_code)
-);
+) WITHOUT ROWID;
 CREATE INDEX volunteer_languages_search_idx ON volunteer_languages (language_code, volunteer_id);
 
 -- Weekly windows in the volunteer's local time: ISO weekday (1 = Monday), minutes of the day.

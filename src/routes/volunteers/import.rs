@@ -125,14 +125,31 @@ fn parse_languages(raw: &str) -> Result<Vec<LanguageClaim>, Invalid> {
         .collect()
 }
 
-/// Parses the CSV into checked rows. File-level problems (no header, too many rows) fail the
-/// whole request; row-level problems are reported per line.
-pub fn parse_csv(bytes: &[u8], consent_version: &str) -> Result<Vec<ImportRow>, ApiError> {
+fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(bytes);
+        .from_reader(bytes)
+}
+
+/// Where each column is.
+pub struct Columns {
+    name: usize,
+    id_type: usize,
+    id_number: usize,
+    mobile: usize,
+    region: usize,
+    skills: usize,
+    languages: usize,
+    email: Option<usize>,
+}
+
+/// A first pass over the file: the header names every required column, every record is
+/// well-formed CSV, and there are at most `MAX_ROWS` of them. A file that fails here is
+/// refused before anything is stored.
+pub fn check_structure(bytes: &[u8]) -> Result<Columns, ApiError> {
+    let mut reader = reader(bytes);
     let headers = reader
         .headers()
         .map_err(|e| file_error("invalid_csv", e.to_string()))?
@@ -149,32 +166,47 @@ pub fn parse_csv(bytes: &[u8], consent_version: &str) -> Result<Vec<ImportRow>, 
             format!("the header lacks: {}", missing.join(", ")),
         ));
     }
-    let idx = |name: &str| column(name).unwrap_or(usize::MAX);
-    let (name, id_type, id_number, mobile, region, skills, languages, email) = (
-        idx("name"),
-        idx("id_type"),
-        idx("id_number"),
-        idx("mobile"),
-        idx("home_region_code"),
-        idx("skills"),
-        idx("languages"),
-        idx("email"),
-    );
-    let today = crate::clock::today();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        if rows.len() >= MAX_ROWS {
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0usize;
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| file_error("invalid_csv", e.to_string()))?
+    {
+        rows += 1;
+        if rows > MAX_ROWS {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "too_many_rows",
                 format!("at most {MAX_ROWS} rows per import"),
             ));
         }
-        let record = record.map_err(|e| file_error("invalid_csv", e.to_string()))?;
+    }
+    let at = |name: &str| column(name).unwrap_or(usize::MAX);
+    Ok(Columns {
+        name: at("name"),
+        id_type: at("id_type"),
+        id_number: at("id_number"),
+        mobile: at("mobile"),
+        region: at("home_region_code"),
+        skills: at("skills"),
+        languages: at("languages"),
+        email: column("email"),
+    })
+}
+
+/// Parses every record (already known to be well-formed) into a checked registration.
+pub fn parse_rows(
+    bytes: &[u8],
+    columns: &Columns,
+    consent_version: &str,
+    sink: &mut dyn FnMut(ImportRow),
+) {
+    let today = crate::clock::today();
+    for record in reader(bytes).records().flatten() {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let get = |i: usize| record.get(i).unwrap_or("").to_string();
         let parsed = (|| {
-            let id_type = match get(id_type).as_str() {
+            let id_type = match get(columns.id_type).as_str() {
                 "" => IdType::ResidentId,
                 other => IdType::parse(other).ok_or_else(|| {
                     vec![Invalid::new(
@@ -185,16 +217,16 @@ pub fn parse_csv(bytes: &[u8], consent_version: &str) -> Result<Vec<ImportRow>, 
                 })?,
             };
             let input = RegistrationInput {
-                name: get(name),
+                name: get(columns.name),
                 id_type,
-                id_number: get(id_number),
-                mobile: get(mobile),
-                home_region_code: get(region),
-                email: Some(get(email)).filter(|e| !e.is_empty()),
+                id_number: get(columns.id_number),
+                mobile: get(columns.mobile),
+                home_region_code: get(columns.region),
+                email: columns.email.map(get).filter(|e| !e.is_empty()),
                 birth_date: None,
                 sex: None,
-                skills: parse_skills(&get(skills)).map_err(|e| vec![e])?,
-                languages: parse_languages(&get(languages)).map_err(|e| vec![e])?,
+                skills: parse_skills(&get(columns.skills)).map_err(|e| vec![e])?,
+                languages: parse_languages(&get(columns.languages)).map_err(|e| vec![e])?,
                 // The registering organisation attests for the paper forms it holds (REG-09).
                 attest_true: true,
                 privacy_consent_version: consent_version.to_string(),
@@ -203,9 +235,8 @@ pub fn parse_csv(bytes: &[u8], consent_version: &str) -> Result<Vec<ImportRow>, 
             };
             parse_registration(&input, today)
         })();
-        rows.push(ImportRow { line, parsed });
+        sink(ImportRow { line, parsed });
     }
-    Ok(rows)
 }
 
 /// Import volunteers from CSV (up to 100,000 rows). Valid rows are stored in batches; every
@@ -260,16 +291,17 @@ pub async fn import_volunteers(
     let options = ImportOptions {
         dry_run: params.dry_run,
         atomic: params.atomic,
-        activation_expires_at: db::now() + chrono::Duration::days(super::register::ACTIVATION_DAYS),
     };
     let cipher = state.cipher.clone();
     let response = db::run(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
-        let rows = parse_csv(&body, &consent)?;
-        let total = rows.len();
-        let outcome = import::run(c, &cipher, &org, rows, &options)?;
+        let columns = check_structure(&body)?;
+        let outcome = import::run(c, &cipher, &org, &options, |sink| {
+            parse_rows(&body, &columns, &consent, sink)
+        })?;
+        let total = outcome.rows;
         if !options.dry_run {
             db::audit::record(
                 c,

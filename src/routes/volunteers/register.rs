@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{RegisterVolunteerRequest, VolunteerResponse, load_full};
+use crate::auth::password;
 use crate::auth::policy::{Action, Principal};
-use crate::auth::{password, tokens};
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::account::Username;
 use crate::domain::role::Role;
@@ -17,9 +17,6 @@ use crate::middleware::request_id::RequestId;
 use crate::registry;
 use crate::state::AppState;
 
-/// Activation codes stay valid this long.
-pub const ACTIVATION_DAYS: i64 = 30;
-
 #[derive(Serialize, ToSchema)]
 pub struct RegisteredVolunteerResponse {
     #[serde(flatten)]
@@ -27,17 +24,6 @@ pub struct RegisteredVolunteerResponse {
     /// One-time code the volunteer uses at `POST /api/v1/auth/activate` to create a login.
     /// Shown once.
     pub activation_code: String,
-}
-
-/// A fresh one-time activation code and its stored digest and expiry.
-pub fn new_activation() -> (String, String, chrono::NaiveDateTime) {
-    let code = tokens::new_secret()[..16].to_string();
-    let digest = tokens::digest(&code);
-    (
-        code,
-        digest,
-        db::now() + chrono::Duration::days(ACTIVATION_DAYS),
-    )
 }
 
 /// Register a volunteer (staff). The record is `active` at once, with a volunteer number.
@@ -60,7 +46,8 @@ pub async fn register_volunteer(
     let new =
         parse_registration(&req.to_input(), crate::clock::today()).map_err(ApiError::invalid)?;
     let org_id = req.organization_id.unwrap_or(user.org_id);
-    let (code, digest, expires) = new_activation();
+    let activation = registry::ActivationSecret::new(db::now());
+    let secret = (activation.digest.clone(), activation.expires_at);
     let state2 = state.clone();
     let id = db::write(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
@@ -72,7 +59,7 @@ pub async fn register_volunteer(
             &new,
             &org,
             VolunteerStatus::Active,
-            Some((digest, expires)),
+            Some(secret),
             Some(user.user_id),
         )?;
         db::audit::record(
@@ -91,7 +78,7 @@ pub async fn register_volunteer(
         .insert_header(("ETag", super::etag(volunteer.version)))
         .json(RegisteredVolunteerResponse {
             volunteer,
-            activation_code: code,
+            activation_code: activation.code_for(id),
         }))
 }
 
@@ -240,15 +227,18 @@ pub async fn activate(
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    let digest = tokens::digest(req.code.trim());
+    let parsed = registry::parse_activation_code(&req.code);
     let hash = state.passwords.hash(req.password).await?;
     let rid = request_id.0;
     let user = db::write(&state.pool, move |c| {
         let invalid = || ApiError::unauthorized("the activation code is unknown, used or expired");
-        let volunteer = db::volunteers::find_by_activation(c, &digest)?.ok_or_else(invalid)?;
-        if volunteer
-            .activation_expires_at
-            .is_none_or(|t| t < db::now())
+        let (volunteer_id, digest) = parsed.ok_or_else(invalid)?;
+        let volunteer = db::volunteers::find(c, volunteer_id)?.ok_or_else(invalid)?;
+        let matches = volunteer.activation_code_hash.as_deref() == Some(digest.as_str());
+        if !matches
+            || volunteer
+                .activation_expires_at
+                .is_none_or(|t| t < db::now())
         {
             return Err(invalid());
         }

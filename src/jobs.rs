@@ -1,0 +1,64 @@
+//! Periodic work: reminders that must go out whether or not anyone calls the API. Each job is
+//! idempotent (dedupe keys), so running it twice, or on two instances, sends nothing twice.
+
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate};
+
+use crate::db::notifications::{Notice, Recipient};
+use crate::db::{self, DbConn, DbPool};
+
+/// Days of warning before a training certificate expires.
+pub const CERTIFICATE_WARNING_DAYS: u64 = 30;
+
+/// Queues "certificate expires in 30 days" notices for certificates expiring between `today`
+/// and `today + 30 days`; returns how many were new.
+pub fn notify_expiring_certificates(
+    conn: &mut DbConn,
+    today: NaiveDate,
+) -> diesel::QueryResult<usize> {
+    let until = today + Days::new(CERTIFICATE_WARNING_DAYS);
+    let mut queued = 0;
+    for (cert, course) in db::training::expiring_between(conn, today, until)? {
+        let expires = cert.expires_on.unwrap_or(until);
+        let new = db::notifications::push(
+            conn,
+            Notice {
+                recipient: Recipient::Volunteer(cert.volunteer_id),
+                kind: "certificate_expiring",
+                title: format!("培训证书即将到期：{}", course.title),
+                body: format!(
+                    "Your certificate for {} stops counting on {expires}; enrol in a new session.",
+                    course.title
+                ),
+                entity: Some(("training_certificate", cert.id.to_string())),
+                dedupe_key: Some(format!("certificate_expiring:{}", cert.id)),
+            },
+        )?;
+        queued += usize::from(new);
+    }
+    Ok(queued)
+}
+
+/// Runs the jobs every hour on the server's runtime (off the async workers).
+pub fn spawn(pool: DbPool) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let pool = pool.clone();
+            let result = actix_web::web::block(move || {
+                let mut conn = pool.get().map_err(|e| e.to_string())?;
+                notify_expiring_certificates(&mut conn, crate::clock::today())
+                    .map_err(|e| e.to_string())
+            })
+            .await;
+            match result {
+                Ok(Ok(n)) if n > 0 => tracing::info!(queued = n, "certificate expiry reminders"),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "certificate reminder job failed"),
+                Err(e) => tracing::warn!(error = %e, "certificate reminder job did not run"),
+            }
+        }
+    });
+}

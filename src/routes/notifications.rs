@@ -1,0 +1,101 @@
+//! `GET /api/v1/me/notifications`: the caller's outbox, and marking items read.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::policy::Principal;
+use crate::db::{self, notifications::NotificationRow};
+use crate::error::{ApiError, ApiResult};
+use crate::routes::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationResponse {
+    pub id: i64,
+    /// e.g. `application_accepted`, `enrolled`, `certificate_expiring`.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<NotificationRow> for NotificationResponse {
+    fn from(n: NotificationRow) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            entity_type: n.entity_type,
+            entity_id: n.entity_id,
+            created_at: n.created_at.and_utc(),
+            read_at: n.read_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationFilters {
+    /// Only unread ones.
+    #[serde(default)]
+    pub unread: bool,
+}
+
+/// Your notifications, oldest first.
+#[utoipa::path(tag = "notifications", params(NotificationFilters, PageParams), responses((status = 200, body = Page<NotificationResponse>)))]
+#[get("/me/notifications")]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    user: Principal,
+    filters: web::Query<NotificationFilters>,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let window = page.window()?;
+    let unread = filters.unread;
+    let rows = db::run(&state.pool, move |c| {
+        Ok(db::notifications::list_for(
+            c,
+            user.user_id,
+            user.volunteer_id,
+            unread,
+            window.after_id,
+            window.limit,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        window,
+        |n| n.id,
+        NotificationResponse::from,
+    )))
+}
+
+/// Mark one of your notifications read.
+#[utoipa::path(tag = "notifications", params(("id" = i64, Path)), responses((status = 204, description = "Marked read")))]
+#[post("/me/notifications/{id}/read")]
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    db::run(&state.pool, move |c| {
+        let mine = db::notifications::find(c, id)?.filter(|n| {
+            n.recipient_user_id == Some(user.user_id)
+                || (n.recipient_volunteer_id.is_some()
+                    && n.recipient_volunteer_id == user.volunteer_id)
+        });
+        mine.ok_or_else(|| ApiError::not_found("notification"))?;
+        db::notifications::mark_read(c, id)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
