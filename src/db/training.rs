@@ -209,6 +209,15 @@ pub fn lock_volunteer(conn: &mut DbConn, volunteer_id: i64) -> QueryResult<usize
         .execute(conn)
 }
 
+pub fn is_enrolled(conn: &mut DbConn, session_id: i64, volunteer_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        enrollments::table
+            .filter(enrollments::session_id.eq(session_id))
+            .filter(enrollments::volunteer_id.eq(volunteer_id)),
+    ))
+    .get_result(conn)
+}
+
 /// Live enrolments of the volunteer in sessions overlapping `[starts, ends)`.
 pub fn overlapping_enrollments(
     conn: &mut DbConn,

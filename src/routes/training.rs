@@ -508,6 +508,12 @@ pub async fn enroll(
             ));
         }
         db::training::lock_volunteer(c, volunteer_id)?;
+        if db::training::is_enrolled(c, session_id, volunteer_id)? {
+            return Err(ApiError::conflict(
+                "already_enrolled",
+                "the volunteer is enrolled in this session already",
+            ));
+        }
         if db::training::overlapping_enrollments(
             c,
             volunteer_id,

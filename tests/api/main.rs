@@ -11,6 +11,8 @@ mod import;
 mod openapi;
 mod ops;
 mod organizations;
+mod recruitment;
 mod reference;
+mod training;
 mod users;
 mod volunteers;
