@@ -13,6 +13,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod registry;
 pub mod routes;
+pub mod snapshots;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -97,6 +97,23 @@ pub enum Action {
     RecordTrainingResults,
     /// apply to campaigns and enrol in sessions on a volunteer's behalf (or one's own)
     EnrolVolunteers,
+    /// sites and activities: create, edit, publish, start, complete, cancel
+    ManageActivities,
+    /// activities, assignments and service records (staff and auditors)
+    ReadActivities,
+    /// candidates, eligibility, batch plans
+    Match,
+    /// make and cancel offers
+    Dispatch,
+    /// check volunteers in and out
+    CheckInOut,
+    /// verify hours into service records; issue and revoke record certificates; resolve
+    /// corrections (the organiser, HRS-03 / CRT-02)
+    RecordService,
+    /// ask for a record certificate or a correction, apply for a star (one's own)
+    RequestRecords,
+    /// grant star levels (STAR-02)
+    AwardStars,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -169,6 +186,13 @@ impl Principal {
             ) => subtree(),
             (EnrolVolunteers, Coordinator) => subtree(),
             (EnrolVolunteers, Volunteer) => self.own(),
+            (ManageActivities | ReadActivities | Match, MinistryAdmin) => all(),
+            (ManageActivities | Match, BureauAdmin | Coordinator) => subtree(),
+            (ReadActivities, BureauAdmin | Coordinator | Auditor) => subtree(),
+            (Dispatch | CheckInOut | RecordService, BureauAdmin | Coordinator) => subtree(),
+            (CheckInOut | RequestRecords, Volunteer) => self.own(),
+            (AwardStars, MinistryAdmin) => all(),
+            (AwardStars, BureauAdmin) => subtree(),
             _ => None,
         }
     }

@@ -3,10 +3,13 @@
 //! migrations and the transaction helpers; the sibling modules hold the queries, one per
 //! aggregate, and are the only place SQL lives.
 
+pub mod activities;
+pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod notifications;
 pub mod organizations;
+pub mod records;
 pub mod recruitment;
 pub mod reference;
 pub mod schema;

@@ -368,7 +368,204 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sites (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        name -> Text,
+        kind -> Text,
+        region_code -> Text,
+        address -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        location_type -> Text,
+        local_languages -> Text,
+        target_groups -> Text,
+        contact -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        site_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        category -> Text,
+        form -> Text,
+        programme -> Text,
+        sending_province -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Text,
+        region_code -> Text,
+        headcount_min -> Integer,
+        headcount_max -> Integer,
+        confirmed_count -> Integer,
+        target_groups -> Text,
+        requirements -> Text,
+        requires_special_skills -> Bool,
+        min_age -> Nullable<Integer>,
+        max_age -> Nullable<Integer>,
+        physical_demand -> Integer,
+        risk_level -> Text,
+        risk_disclosure -> Text,
+        agreement_required -> Bool,
+        recipient_fee_cents -> Integer,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        volunteer_id -> BigInt,
+        org_path -> Text,
+        status -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        accompanying_guardian -> Nullable<Text>,
+        offered_by -> Nullable<BigInt>,
+        offered_at -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_out_at -> Nullable<Timestamp>,
+        break_minutes -> Integer,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreements (id) {
+        id -> BigInt,
+        assignment_id -> BigInt,
+        content_time_place -> Text,
+        rights_and_duties -> Text,
+        risk_protection -> Text,
+        modification_termination -> Text,
+        liability_disputes -> Text,
+        other_matters -> Text,
+        recorded_by -> Nullable<BigInt>,
+        signed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    qualifications (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        code -> Text,
+        issuer -> Text,
+        expires_on -> Nullable<Date>,
+        recorded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_records (id) {
+        id -> BigInt,
+        record_key -> BigInt,
+        version -> Integer,
+        is_current -> Bool,
+        assignment_id -> BigInt,
+        volunteer_id -> BigInt,
+        activity_id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        activity_title -> Text,
+        region_code -> Text,
+        service_date -> Date,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        break_minutes -> Integer,
+        minutes -> Integer,
+        content -> Text,
+        recorder_user_id -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+        change_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    record_corrections (id) {
+        id -> BigInt,
+        record_key -> BigInt,
+        volunteer_id -> BigInt,
+        requested_by -> Nullable<BigInt>,
+        proposed_started_at -> Nullable<Timestamp>,
+        proposed_ended_at -> Nullable<Timestamp>,
+        proposed_break_minutes -> Nullable<Integer>,
+        reason -> Text,
+        status -> Text,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    star_awards (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        level -> Integer,
+        status -> Text,
+        award_number -> Nullable<Text>,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        decision_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    record_certificates (id) {
+        id -> BigInt,
+        number -> Text,
+        volunteer_id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        volunteer_name -> Text,
+        id_type -> Text,
+        id_number_masked -> Text,
+        volunteer_number -> Text,
+        total_minutes -> Integer,
+        record_keys -> Text,
+        content_summary -> Text,
+        issuer_name -> Text,
+        person_in_charge -> Text,
+        handler -> Text,
+        contact -> Text,
+        seal_ref -> Text,
+        issued_on -> Date,
+        publicity_ends_on -> Date,
+        issued_by -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(activities -> sites (site_id));
+diesel::joinable!(assignments -> activities (activity_id));
+diesel::joinable!(assignments -> volunteers (volunteer_id));
+diesel::joinable!(agreements -> assignments (assignment_id));
 diesel::joinable!(applications -> recruitments (recruitment_id));
 diesel::joinable!(applications -> volunteers (volunteer_id));
 diesel::joinable!(training_sessions -> courses (course_id));
@@ -417,4 +614,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrollments,
     training_certificates,
     notifications,
+    sites,
+    activities,
+    assignments,
+    agreements,
+    qualifications,
+    service_records,
+    record_corrections,
+    star_awards,
+    record_certificates,
 );

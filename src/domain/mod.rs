@@ -18,6 +18,8 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 pub mod account;
+pub mod activity;
+pub mod agreement;
 pub mod assignment;
 pub mod eligibility;
 pub mod identity;

@@ -1,5 +1,7 @@
 //! The HTTP surface: request/response DTOs and thin handlers, one file per resource.
 
+pub mod activities;
+pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod extract;
@@ -107,6 +109,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::list_enrollments)
                 .service(training::record_result)
                 .service(notifications::list_notifications)
-                .service(notifications::mark_read),
+                .service(notifications::mark_read)
+                .service(activities::create_site)
+                .service(activities::list_sites)
+                .service(activities::create_activity)
+                .service(activities::list_activities)
+                .service(activities::get_activity)
+                .service(activities::update_activity)
+                .service(activities::publish_activity)
+                .service(activities::start_activity)
+                .service(activities::complete_activity)
+                .service(activities::cancel_activity)
+                .service(assignments::offer)
+                .service(assignments::list_assignments)
+                .service(assignments::get_assignment)
+                .service(assignments::confirm)
+                .service(assignments::decline)
+                .service(assignments::withdraw)
+                .service(assignments::cancel)
+                .service(assignments::check_in)
+                .service(assignments::check_out)
+                .service(assignments::no_show)
+                .service(assignments::sign_agreement)
+                .service(assignments::verify),
         );
 }

@@ -12,7 +12,20 @@ use crate::domain::training::{CourseCategory, TrainingCertificate, local_date};
 pub use crate::domain::volunteer::VolunteerStatus;
 
 /// Ordered: `Low < PersonalDangerPossible < Hazardous`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
     Low,
     PersonalDangerPossible,
@@ -25,7 +38,10 @@ crate::domain::text_enum!(RiskLevel {
     Hazardous => "hazardous",
 });
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Programme {
     General,
     SpringRain,

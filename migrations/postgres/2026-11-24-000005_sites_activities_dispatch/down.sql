@@ -1,0 +1,9 @@
+DROP TABLE record_certificates;
+DROP TABLE star_awards;
+DROP TABLE record_corrections;
+DROP TABLE service_records;
+DROP TABLE qualifications;
+DROP TABLE agreements;
+DROP TABLE assignments;
+DROP TABLE activities;
+DROP TABLE sites;

@@ -1,0 +1,824 @@
+//! Dispatch: offers (ACT-03: never a forced confirmation), the volunteer's answer, withdrawal
+//! (ACT-04), cancellation, check-in and -out, no-shows, agreements (ACT-09/10) and the
+//! verification that turns a completed assignment into a service record (HRS-01…03).
+//! Eligibility is re-checked inside the write transaction at offer, confirm and check-in; the
+//! headcount is a write-first counter; a volunteer row lock serialises overlap checks.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::activities::{load_activity, notify};
+use crate::auth::policy::{Action, Principal};
+use crate::db::activities::ActivityRow;
+use crate::db::assignments::{AssignmentFilter, AssignmentRow, NewOffer, TransitionStamp};
+use crate::db::records::NewServiceRecord;
+use crate::db::{self, DbConn, audit::AuditEntry};
+use crate::domain::agreement::{AgreementTerms, check_terms};
+use crate::domain::assignment::{
+    ActionWindows, Actor, AssignmentAction, AssignmentState, Schedule, attempt,
+};
+use crate::domain::eligibility::{
+    self, AssignmentContext, CheckPoint, EligibilityPolicy, RiskLevel, Violation,
+};
+use crate::domain::role::Role;
+use crate::domain::service_record::{RecordedService, ServiceClaim, served_minutes};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::pagination::{Page, PageParams};
+use crate::routes::volunteers::load_for;
+use crate::snapshots;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentResponse {
+    pub id: i64,
+    pub activity_id: i64,
+    pub volunteer_id: i64,
+    /// `offered`, `confirmed`, `declined`, `withdrawn`, `cancelled`, `checked_in`, `completed`, `no_show`.
+    pub status: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Name of the guardian accompanying a minor, if any.
+    pub accompanying_guardian: Option<String>,
+    pub offered_at: DateTime<Utc>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub break_minutes: i32,
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+impl From<AssignmentRow> for AssignmentResponse {
+    fn from(a: AssignmentRow) -> Self {
+        let t = |v: Option<chrono::NaiveDateTime>| v.map(|t| t.and_utc());
+        Self {
+            id: a.id,
+            activity_id: a.activity_id,
+            volunteer_id: a.volunteer_id,
+            status: a.status,
+            starts_at: a.starts_at.and_utc(),
+            ends_at: a.ends_at.and_utc(),
+            accompanying_guardian: a.accompanying_guardian,
+            offered_at: a.offered_at.and_utc(),
+            responded_at: t(a.responded_at),
+            withdrawn_at: t(a.withdrawn_at),
+            cancelled_at: t(a.cancelled_at),
+            cancel_reason: a.cancel_reason,
+            checked_in_at: t(a.checked_in_at),
+            checked_out_at: t(a.checked_out_at),
+            break_minutes: a.break_minutes,
+            verified_at: t(a.verified_at),
+        }
+    }
+}
+
+/// The 422 answer for broken eligibility rules: `code` is the first violation's code, and
+/// `errors[]` lists every violation (`code`, and the rule id in the message).
+pub fn ineligible(violations: &[Violation]) -> ApiError {
+    let errors = violations
+        .iter()
+        .map(|v| FieldError {
+            field: None,
+            code: v.code.as_str().to_string(),
+            message: format!("{}: {}", v.rule, v.detail),
+        })
+        .collect();
+    let first = violations
+        .first()
+        .map(|v| v.code.as_str())
+        .unwrap_or("not_eligible");
+    ApiError::rule(first, "the volunteer is not eligible for this activity").with_errors(errors)
+}
+
+/// Runs the eligibility engine on the stored data (call after locking the volunteer's row).
+pub fn violations_for(
+    conn: &mut DbConn,
+    activity: &ActivityRow,
+    volunteer_id: i64,
+    checkpoint: CheckPoint,
+    accompanying_guardian: bool,
+    agreement_signed: bool,
+) -> Result<Vec<Violation>, ApiError> {
+    let site = db::activities::find_site(conn, activity.site_id)?
+        .ok_or_else(|| ApiError::internal("site missing"))?;
+    let requirements = snapshots::activity_requirements(activity, &site)?;
+    let volunteer = snapshots::volunteer_snapshot(conn, volunteer_id)?;
+    let commitments = snapshots::commitments(conn, volunteer_id, activity.id)?;
+    let ctx = AssignmentContext {
+        checkpoint,
+        accompanying_guardian,
+        agreement_signed,
+        checked_at: Utc::now(),
+    };
+    Ok(eligibility::check(
+        &requirements,
+        &volunteer,
+        &commitments,
+        &ctx,
+        &EligibilityPolicy::default(),
+    ))
+}
+
+fn schedule(a: &AssignmentRow) -> Schedule {
+    Schedule {
+        starts_at: a.starts_at.and_utc(),
+        ends_at: a.ends_at.and_utc(),
+    }
+}
+
+/// The caller's part in an assignment: the volunteer, or the organiser (staff with `act` over
+/// the activity). Anyone else does not see it.
+fn actor(user: &Principal, a: &AssignmentRow, act: Action) -> Result<Actor, ApiError> {
+    if user.volunteer_id == Some(a.volunteer_id) {
+        return Ok(Actor::Volunteer);
+    }
+    match user.scope_for(Action::ReadActivities) {
+        Some(s) if s.contains(&a.org_path) => {
+            if user.scope_for(act).is_some_and(|s| s.contains(&a.org_path)) {
+                Ok(Actor::Organiser)
+            } else {
+                Err(ApiError::forbidden(
+                    "your role may not do this on this assignment",
+                ))
+            }
+        }
+        _ => Err(ApiError::not_found("assignment")),
+    }
+}
+
+fn transition_error(e: crate::domain::assignment::TransitionError) -> ApiError {
+    let detail = match e.rule() {
+        Some(rule) => format!("{rule}: this action is not yours to take"),
+        None => format!("{e:?}"),
+    };
+    match e {
+        crate::domain::assignment::TransitionError::WrongActor { .. } => {
+            ApiError::forbidden(detail).with_code(e.code())
+        }
+        _ => ApiError::conflict(e.code(), detail),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OfferRequest {
+    pub volunteer_id: i64,
+    /// The guardian who accompanies a minor (MIN-03, MIN-06, MIN-07).
+    pub accompanying_guardian: Option<String>,
+}
+
+/// Offer an activity to a volunteer. The result is always an offer (ACT-03); only the
+/// volunteer confirms. Refused with 422 and the violation codes when ineligible, including
+/// `overlap` with another live assignment (2-hour travel buffer).
+#[utoipa::path(
+    tag = "dispatch",
+    params(("id" = i64, Path)),
+    request_body = OfferRequest,
+    responses(
+        (status = 201, body = AssignmentResponse),
+        (status = 409, description = "`activity_not_open` or `already_assigned`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Ineligible: `code` is the first violation, `errors[]` lists all", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activities/{id}/assignments")]
+pub async fn offer(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+    body: web::Json<OfferRequest>,
+) -> ApiResult<HttpResponse> {
+    let activity_id = id.into_inner();
+    let req = body.into_inner();
+    let guardian = req
+        .accompanying_guardian
+        .map(|g| g.trim().to_string())
+        .filter(|g| !g.is_empty());
+    let row = db::write(&state.pool, move |c| {
+        let activity = load_activity(c, &user, activity_id, Some(Action::Dispatch))?;
+        if !matches!(activity.status.as_str(), "published" | "in_progress") {
+            return Err(ApiError::conflict("activity_not_open", "offers are made for published activities"));
+        }
+        load_for(c, &user, req.volunteer_id, Action::ReadVolunteers)?;
+        // Lock the volunteer first: concurrent offers for overlapping activities queue here.
+        db::training::lock_volunteer(c, req.volunteer_id)?;
+        let violations = violations_for(c, &activity, req.volunteer_id, CheckPoint::Offer, guardian.is_some(), false)?;
+        if !violations.is_empty() {
+            return Err(ineligible(&violations));
+        }
+        let offer = db::assignments::insert_offer(
+            c,
+            &NewOffer {
+                activity_id,
+                volunteer_id: req.volunteer_id,
+                org_path: &activity.org_path,
+                starts_at: activity.starts_at,
+                ends_at: activity.ends_at,
+                accompanying_guardian: guardian.as_deref(),
+                offered_by: user.user_id,
+            },
+        )
+        .map_err(|e| match e {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::conflict("already_assigned", "the volunteer already has a live assignment on this activity")
+            }
+            other => other.into(),
+        })?;
+        notify(c, req.volunteer_id, "offer", format!("服务邀请：{}", activity.title), format!("You are invited to {}; confirm or decline before it starts.", activity.title), offer.id)?;
+        db::audit::record(
+            c,
+            AuditEntry::by(&user, "assignment.offer", "assignment")
+                .entity(offer.id, &activity.org_path)
+                .detail(serde_json::json!({ "activity_id": activity_id, "volunteer_id": req.volunteer_id })),
+        )?;
+        Ok(offer)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/assignments/{}", row.id)))
+        .json(AssignmentResponse::from(row)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssignmentFilters {
+    pub activity_id: Option<i64>,
+    pub volunteer_id: Option<i64>,
+    pub status: Option<String>,
+}
+
+/// Assignments: a volunteer's own, or those on activities in the caller's subtree.
+#[utoipa::path(tag = "dispatch", params(AssignmentFilters, PageParams), responses((status = 200, body = Page<AssignmentResponse>)))]
+#[get("/assignments")]
+pub async fn list_assignments(
+    state: web::Data<AppState>,
+    user: Principal,
+    filters: web::Query<AssignmentFilters>,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let window = page.window()?;
+    let f = filters.into_inner();
+    let mut filter = AssignmentFilter {
+        activity_id: f.activity_id,
+        volunteer_id: f.volunteer_id,
+        status: f.status,
+        after_id: window.after_id,
+        limit: window.limit,
+        ..Default::default()
+    };
+    if user.role == Role::Volunteer {
+        filter.volunteer_id = Some(
+            user.volunteer_id
+                .ok_or_else(|| ApiError::forbidden("no volunteer record"))?,
+        );
+    } else {
+        filter.subtree = user
+            .require(Action::ReadActivities)?
+            .root()
+            .map(String::from);
+    }
+    let rows = db::run(&state.pool, move |c| Ok(db::assignments::list(c, &filter)?)).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        window,
+        |r| r.id,
+        AssignmentResponse::from,
+    )))
+}
+
+/// Read one assignment.
+#[utoipa::path(tag = "dispatch", params(("id" = i64, Path)), responses((status = 200, body = AssignmentResponse)))]
+#[get("/assignments/{id}")]
+pub async fn get_assignment(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let row = db::run(&state.pool, move |c| {
+        let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
+        actor(&user, &a, Action::ReadActivities)?;
+        Ok(a)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(AssignmentResponse::from(row)))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct AssignmentActionRequest {
+    /// For `cancel` (required) and `withdraw` (optional).
+    pub reason: Option<String>,
+    /// For `check-out`: declared breaks, in minutes (never counted as service).
+    pub break_minutes: Option<i32>,
+}
+
+/// One step of the state machine, with its side effects, inside one transaction.
+async fn step(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: i64,
+    action: AssignmentAction,
+    body: AssignmentActionRequest,
+) -> ApiResult<HttpResponse> {
+    let permission = match action {
+        AssignmentAction::CheckIn | AssignmentAction::CheckOut => Action::CheckInOut,
+        _ => Action::Dispatch,
+    };
+    if action == AssignmentAction::Cancel
+        && body.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+    {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "reason",
+            "required",
+            "tell the volunteer why",
+        )]));
+    }
+    if body.break_minutes.is_some_and(|b| b < 0) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "break_minutes",
+            "invalid_value",
+            "breaks are 0 or more minutes",
+        )]));
+    }
+    let row = db::write(&state.pool, move |c| {
+        let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
+        let who = actor(&user, &a, permission)?;
+        let from = AssignmentState::parse(&a.status)
+            .ok_or_else(|| ApiError::internal("unknown assignment status"))?;
+        let now = Utc::now();
+        let to = attempt(
+            from,
+            action,
+            who,
+            now,
+            &schedule(&a),
+            &ActionWindows::default(),
+        )
+        .map_err(transition_error)?;
+        let activity = db::activities::find(c, a.activity_id)?
+            .ok_or_else(|| ApiError::internal("activity missing"))?;
+        let at = now.naive_utc();
+        let mut stamp = TransitionStamp::default();
+        match action {
+            AssignmentAction::Confirm => {
+                // Write first: the place, then the volunteer's lock, then the rules.
+                if !db::activities::take_place(c, activity.id)? {
+                    return Err(ApiError::conflict(
+                        "headcount_full",
+                        "every place on this activity is taken",
+                    ));
+                }
+                db::training::lock_volunteer(c, a.volunteer_id)?;
+                let agreement = db::assignments::has_agreement(c, a.id)?;
+                let violations = violations_for(
+                    c,
+                    &activity,
+                    a.volunteer_id,
+                    CheckPoint::Confirm,
+                    a.accompanying_guardian.is_some(),
+                    agreement,
+                )?;
+                if !violations.is_empty() {
+                    return Err(ineligible(&violations));
+                }
+                stamp.responded_at = Some(at);
+            }
+            AssignmentAction::Decline => stamp.responded_at = Some(at),
+            AssignmentAction::Withdraw => {
+                db::activities::release_place(c, activity.id)?;
+                stamp.withdrawn_at = Some(at);
+                stamp.cancel_reason = body.reason.clone();
+            }
+            AssignmentAction::Cancel => {
+                if from == AssignmentState::Confirmed {
+                    db::activities::release_place(c, activity.id)?;
+                }
+                stamp.cancelled_at = Some(at);
+                stamp.cancel_reason = body.reason.clone();
+            }
+            AssignmentAction::CheckIn => {
+                let agreement = db::assignments::has_agreement(c, a.id)?;
+                let violations = violations_for(
+                    c,
+                    &activity,
+                    a.volunteer_id,
+                    CheckPoint::CheckIn,
+                    a.accompanying_guardian.is_some(),
+                    agreement,
+                )?;
+                if !violations.is_empty() {
+                    return Err(ineligible(&violations));
+                }
+                stamp.checked_in_at = Some(at);
+            }
+            AssignmentAction::CheckOut => {
+                stamp.checked_out_at = Some(at);
+                stamp.break_minutes = Some(body.break_minutes.unwrap_or(0));
+            }
+            AssignmentAction::MarkNoShow => {}
+        }
+        if !db::assignments::transition(c, id, from.as_str(), to.as_str(), &stamp)? {
+            return Err(ApiError::conflict(
+                "concurrent_update",
+                "the assignment changed meanwhile; read it again",
+            ));
+        }
+        match action {
+            // ACT-04: the organiser hears about a withdrawal.
+            AssignmentAction::Withdraw => {
+                if let Some(organiser) = a.offered_by {
+                    db::notifications::push(
+                        c,
+                        db::notifications::Notice {
+                            recipient: db::notifications::Recipient::User(organiser),
+                            kind: "assignment_withdrawn",
+                            title: format!("志愿者退出：{}", activity.title),
+                            body: format!("A volunteer withdrew from {}.", activity.title),
+                            entity: Some(("assignment", id.to_string())),
+                            dedupe_key: None,
+                        },
+                    )?;
+                }
+            }
+            AssignmentAction::Cancel => notify(
+                c,
+                a.volunteer_id,
+                "assignment_cancelled",
+                format!("服务取消：{}", activity.title),
+                format!(
+                    "Your assignment to {} was cancelled: {}",
+                    activity.title,
+                    body.reason.clone().unwrap_or_default()
+                ),
+                id,
+            )?,
+            _ => {}
+        }
+        db::audit::record(
+            c,
+            AuditEntry::by(
+                &user,
+                &format!("assignment.{}", action.as_str()),
+                "assignment",
+            )
+            .entity(id, &a.org_path)
+            .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
+        )?;
+        db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(AssignmentResponse::from(row)))
+}
+
+macro_rules! assignment_step {
+    ($name:ident, $path:literal, $action:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "dispatch",
+            params(("id" = i64, Path)),
+            request_body(content = AssignmentActionRequest, description = "Optional"),
+            responses(
+                (status = 200, body = AssignmentResponse),
+                (status = 409, description = "Not possible in this state or at this time", body = crate::error::Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            user: Principal,
+            id: web::Path<i64>,
+            body: Option<web::Json<AssignmentActionRequest>>,
+        ) -> ApiResult<HttpResponse> {
+            step(state, user, id.into_inner(), $action, body.map(|b| b.into_inner()).unwrap_or_default()).await
+        }
+    };
+}
+
+assignment_step!(
+    confirm,
+    "/assignments/{id}/confirm",
+    AssignmentAction::Confirm,
+    "Confirm an offer (the volunteer only, ACT-03). Eligibility is checked again; the headcount maximum is never exceeded (409 `headcount_full`)."
+);
+assignment_step!(
+    decline,
+    "/assignments/{id}/decline",
+    AssignmentAction::Decline,
+    "Decline an offer (the volunteer)."
+);
+assignment_step!(
+    withdraw,
+    "/assignments/{id}/withdraw",
+    AssignmentAction::Withdraw,
+    "Withdraw from a confirmed assignment (the volunteer, ACT-04); the organiser is notified."
+);
+assignment_step!(
+    cancel,
+    "/assignments/{id}/cancel",
+    AssignmentAction::Cancel,
+    "Cancel an offer or confirmed assignment (the organiser; `reason` required); the volunteer is notified."
+);
+assignment_step!(
+    check_in,
+    "/assignments/{id}/check-in",
+    AssignmentAction::CheckIn,
+    "Check in (the volunteer or the organiser), from an hour before the start until the end. Eligibility is checked again."
+);
+assignment_step!(
+    check_out,
+    "/assignments/{id}/check-out",
+    AssignmentAction::CheckOut,
+    "Check out, with declared `break_minutes`."
+);
+assignment_step!(
+    no_show,
+    "/assignments/{id}/no-show",
+    AssignmentAction::MarkNoShow,
+    "Mark a confirmed or checked-in volunteer as a no-show (the organiser)."
+);
+
+/// Record the written agreement for an assignment (ACT-09), with all six elements of Art 18
+/// (ACT-10). The volunteer or the organiser records it.
+#[utoipa::path(tag = "dispatch", params(("id" = i64, Path)), request_body = AgreementTerms, responses((status = 204, description = "Recorded"), (status = 409, description = "Already recorded", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/agreement")]
+pub async fn sign_agreement(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+    body: web::Json<AgreementTerms>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let terms = body.into_inner();
+    let problems = check_terms(&terms);
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems).with_code("ACT-10"));
+    }
+    db::write(&state.pool, move |c| {
+        let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
+        actor(&user, &a, Action::Dispatch)?;
+        db::assignments::insert_agreement(c, id, &terms, user.user_id).map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => ApiError::conflict(
+                "agreement_exists",
+                "this assignment's agreement is recorded already",
+            ),
+            other => other.into(),
+        })?;
+        db::audit::record(
+            c,
+            AuditEntry::by(&user, "assignment.agreement", "assignment").entity(id, &a.org_path),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct VerifyRequest {
+    /// What the volunteer did (HRS-04).
+    #[serde(default)]
+    pub content: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceRecordResponse {
+    /// Stable id of the record across corrections.
+    pub record_id: i64,
+    pub version: i32,
+    pub assignment_id: i64,
+    pub volunteer_id: i64,
+    pub activity_id: i64,
+    pub activity_title: String,
+    pub organization_id: i64,
+    pub region_code: String,
+    pub service_date: chrono::NaiveDate,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub break_minutes: i32,
+    /// Served minutes: presence minus breaks, travel never counted (HRS-01).
+    pub minutes: i32,
+    pub content: String,
+    pub recorder_user_id: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+    pub change_reason: Option<String>,
+}
+
+impl From<crate::db::records::ServiceRecordRow> for ServiceRecordResponse {
+    fn from(r: crate::db::records::ServiceRecordRow) -> Self {
+        Self {
+            record_id: r.record_key,
+            version: r.version,
+            assignment_id: r.assignment_id,
+            volunteer_id: r.volunteer_id,
+            activity_id: r.activity_id,
+            activity_title: r.activity_title,
+            organization_id: r.organization_id,
+            region_code: r.region_code,
+            service_date: r.service_date,
+            started_at: r.started_at.and_utc(),
+            ended_at: r.ended_at.and_utc(),
+            break_minutes: r.break_minutes,
+            minutes: r.minutes,
+            content: r.content,
+            recorder_user_id: r.recorder_user_id,
+            recorded_at: r.recorded_at.and_utc(),
+            change_reason: r.change_reason,
+        }
+    }
+}
+
+/// The volunteer's current records as the minute rules see them, except `except_key`.
+pub fn recorded_services(
+    conn: &mut DbConn,
+    volunteer_id: i64,
+    except_key: Option<i64>,
+) -> Result<Vec<RecordedService>, ApiError> {
+    Ok(db::records::current_of_volunteer(conn, volunteer_id)?
+        .into_iter()
+        .filter(|r| Some(r.record_key) != except_key)
+        .map(|r| RecordedService {
+            record_id: r.record_key,
+            checked_in_at: r.started_at.and_utc(),
+            checked_out_at: r.ended_at.and_utc(),
+            minutes: r.minutes as u32,
+        })
+        .collect())
+}
+
+/// Verify a completed assignment's hours into a service record (the organising
+/// organisation only, HRS-03). Presence before the scheduled start or after its end is not
+/// service (HRS-02); breaks are deducted; travel never counts (HRS-01).
+#[utoipa::path(
+    tag = "records",
+    params(("id" = i64, Path)),
+    request_body = VerifyRequest,
+    responses((status = 201, body = ServiceRecordResponse), (status = 422, description = "A minute rule is broken (`HRS-02` codes)", body = crate::error::Problem, content_type = "application/problem+json"))
+)]
+#[post("/assignments/{id}/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+    body: Option<web::Json<VerifyRequest>>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let content = body.map(|b| b.into_inner().content).unwrap_or_default();
+    let row = db::write(&state.pool, move |c| {
+        let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
+        if actor(&user, &a, Action::RecordService)? != Actor::Organiser {
+            return Err(
+                ApiError::forbidden("HRS-03: a volunteer cannot verify their own hours")
+                    .with_code("HRS-03"),
+            );
+        }
+        let (Some(checked_in), Some(checked_out)) = (a.checked_in_at, a.checked_out_at) else {
+            return Err(ApiError::conflict(
+                "not_completed",
+                "only a checked-out assignment can be verified",
+            ));
+        };
+        if !db::assignments::mark_verified(c, id, user.user_id)? {
+            return Err(ApiError::conflict(
+                "already_verified",
+                "this assignment's hours are verified already",
+            ));
+        }
+        let activity = db::activities::find(c, a.activity_id)?
+            .ok_or_else(|| ApiError::internal("activity missing"))?;
+        let tz: chrono_tz::Tz = activity
+            .time_zone
+            .parse()
+            .unwrap_or(crate::clock::SERVICE_TZ);
+        let window = schedule(&a);
+        // Presence outside the schedule is not service: count only the scheduled part.
+        let claim = ServiceClaim {
+            checked_in_at: checked_in.and_utc().max(window.starts_at),
+            checked_out_at: checked_out.and_utc().min(window.ends_at),
+            break_minutes: a.break_minutes as u32,
+            travel_minutes: 0,
+        };
+        let others = recorded_services(c, a.volunteer_id, None)?;
+        let minutes = served_minutes(&claim, &window, tz, &others)
+            .map_err(|e| ApiError::rule(e.code(), format!("{}: {e:?}", e.rule())))?;
+        let record = db::records::insert_first(
+            c,
+            NewServiceRecord {
+                record_key: 0,
+                version: 1,
+                is_current: true,
+                assignment_id: a.id,
+                volunteer_id: a.volunteer_id,
+                activity_id: activity.id,
+                organization_id: activity.organization_id,
+                org_path: activity.org_path.clone(),
+                activity_title: activity.title.clone(),
+                region_code: activity.region_code.clone(),
+                service_date: crate::domain::training::local_date(claim.checked_in_at, tz),
+                started_at: claim.checked_in_at.naive_utc(),
+                ended_at: claim.checked_out_at.naive_utc(),
+                break_minutes: a.break_minutes,
+                minutes: minutes as i32,
+                content: if content.trim().is_empty() {
+                    activity.title.clone()
+                } else {
+                    content.trim().to_string()
+                },
+                recorder_user_id: Some(user.user_id),
+                recorded_at: db::now(),
+                change_reason: None,
+            },
+        )?;
+        db::audit::record(
+            c,
+            AuditEntry::by(&user, "service_record.create", "service_record")
+                .entity(record.record_key, &activity.org_path)
+                .detail(serde_json::json!({ "assignment_id": id, "minutes": minutes })),
+        )?;
+        Ok(record)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(ServiceRecordResponse::from(row)))
+}
+
+/// ACT-08 at start: a risky activity (or a Spring Rain deployment) starts only when every
+/// confirmed volunteer is insured for the whole period.
+pub fn check_start(conn: &mut DbConn, activity: &ActivityRow) -> Result<(), ApiError> {
+    let risky = RiskLevel::parse(&activity.risk_level)
+        .is_some_and(|r| r >= RiskLevel::PersonalDangerPossible)
+        || activity.programme == "spring_rain";
+    if !risky {
+        return Ok(());
+    }
+    let mut uninsured = Vec::new();
+    for a in db::assignments::live_on_activity(conn, activity.id)?
+        .into_iter()
+        .filter(|a| a.status == "confirmed")
+    {
+        let violations = violations_for(
+            conn,
+            activity,
+            a.volunteer_id,
+            CheckPoint::Confirm,
+            a.accompanying_guardian.is_some(),
+            true,
+        )?;
+        if violations
+            .iter()
+            .any(|v| v.code == eligibility::ViolationCode::InsuranceMissing)
+        {
+            uninsured.push(FieldError::new(
+                format!("volunteer:{}", a.volunteer_id),
+                "insurance_missing",
+                "ACT-08: not insured for the whole activity",
+            ));
+        }
+    }
+    if uninsured.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::rule(
+            "insurance_missing",
+            "ACT-08: every confirmed volunteer must be insured for the whole activity",
+        )
+        .with_errors(uninsured))
+    }
+}
+
+/// Cancelling an activity cancels its live assignments and tells the volunteers.
+pub fn cancel_all(
+    conn: &mut DbConn,
+    user: &Principal,
+    activity: &ActivityRow,
+    reason: &str,
+) -> Result<(), ApiError> {
+    for a in db::assignments::live_on_activity(conn, activity.id)? {
+        let stamp = TransitionStamp {
+            cancelled_at: Some(db::now()),
+            cancel_reason: Some(reason.to_string()),
+            ..Default::default()
+        };
+        if db::assignments::transition(conn, a.id, &a.status, "cancelled", &stamp)? {
+            if a.status != "offered" {
+                db::activities::release_place(conn, activity.id)?;
+            }
+            notify(
+                conn,
+                a.volunteer_id,
+                "assignment_cancelled",
+                format!("活动取消：{}", activity.title),
+                format!("{} was cancelled: {reason}", activity.title),
+                a.id,
+            )?;
+            db::audit::record(
+                conn,
+                AuditEntry::by(user, "assignment.cancel", "assignment").entity(a.id, &a.org_path),
+            )?;
+        }
+    }
+    Ok(())
+}
