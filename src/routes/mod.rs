@@ -6,11 +6,13 @@ pub mod audit;
 pub mod auth;
 pub mod extract;
 pub mod fallback;
+pub mod matching;
 pub mod me;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;
 pub mod pagination;
+pub mod records;
 pub mod recruitment;
 pub mod reference;
 pub mod training;
@@ -46,6 +48,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .service(auth::logout)
                         .service(volunteers::register::self_register)
                         .service(volunteers::register::activate),
+                )
+                // Public endpoints share the per-address limit of the auth scope.
+                .service(
+                    scope::scope("/public")
+                        .wrap(from_fn(limit_auth))
+                        .service(records::verify_certificate),
                 )
                 .service(
                     scope::scope("/reference")
@@ -131,6 +139,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::check_out)
                 .service(assignments::no_show)
                 .service(assignments::sign_agreement)
-                .service(assignments::verify),
+                .service(assignments::verify)
+                .service(matching::eligibility)
+                .service(matching::candidates)
+                .service(records::list_service_records)
+                .service(records::record_versions)
+                .service(records::request_correction)
+                .service(records::accept_correction)
+                .service(records::reject_correction)
+                .service(records::get_stars)
+                .service(records::apply_for_star)
+                .service(records::grant_star)
+                .service(records::reject_star)
+                .service(records::issue_certificate)
+                .service(records::list_certificates)
+                .service(records::revoke_certificate)
+                .service(records::add_qualification),
         );
 }
