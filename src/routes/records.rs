@@ -853,7 +853,7 @@ pub struct PublicCertificateResponse {
 
 /// Verify a record certificate by its number. No sign-in; minimal fields only.
 #[utoipa::path(tag = "records", security(()), params(("number" = String, Path)), responses((status = 200, body = PublicCertificateResponse)))]
-#[get("/public/certificates/{number}")]
+#[get("/certificates/{number}")]
 pub async fn verify_certificate(
     state: web::Data<AppState>,
     number: web::Path<String>,

@@ -12,6 +12,7 @@ mod import;
 mod openapi;
 mod ops;
 mod organizations;
+mod records;
 mod recruitment;
 mod reference;
 mod training;
