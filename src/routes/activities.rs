@@ -20,6 +20,7 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::{Invalid, role::Role};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract::{etag, if_match_version, stale};
 use crate::routes::pagination::{Page, PageParams};
 use crate::snapshots::codes;
 use crate::state::AppState;
@@ -559,10 +560,6 @@ pub fn load_activity(
     Ok(a)
 }
 
-fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
 /// Create an activity (as a draft) at one of the caller's sites.
 #[utoipa::path(tag = "activities", request_body = ActivityRequest, responses((status = 201, body = ActivityResponse)))]
 #[post("/activities")]
@@ -661,26 +658,6 @@ pub async fn get_activity(
         .json(ActivityResponse::from(row)))
 }
 
-fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
-    let value = req.headers().get("If-Match").ok_or_else(|| {
-        ApiError::new(
-            actix_web::http::StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
-            "send the ETag you read as If-Match",
-        )
-    })?;
-    value
-        .to_str()
-        .unwrap_or_default()
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map_err(|_| {
-            ApiError::bad_request("invalid_if_match", "If-Match must be an ETag from this API")
-        })
-}
-
 /// Edit an activity (`If-Match` required). Published activities stay publishable.
 #[utoipa::path(
     tag = "activities",
@@ -697,7 +674,7 @@ pub async fn update_activity(
     body: web::Json<ActivityRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let version = if_match(&req)?;
+    let version = if_match_version(&req)?;
     let body = body.into_inner();
     let row = db::write(&state.pool, move |c| {
         let current = load_activity(c, &user, id, Some(Action::ManageActivities))?;
@@ -733,11 +710,7 @@ pub async fn update_activity(
         }
         check_courses(c, &fields)?;
         if !db::activities::update_if_version(c, id, version, &fields)? {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::PRECONDITION_FAILED,
-                "stale_version",
-                "the activity changed since you read it",
-            ));
+            return Err(stale("activity"));
         }
         db::audit::record(
             c,

@@ -456,7 +456,4 @@ pub fn load_full(
     Ok(full(cipher, row, parts, Reveal::default()))
 }
 
-/// `ETag` for a record version.
-pub fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
+pub use crate::routes::extract::etag;

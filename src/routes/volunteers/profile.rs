@@ -19,6 +19,7 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{check_languages, check_skills, parse_email, parse_name};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract::{if_match_version, stale};
 use crate::state::AppState;
 
 /// Fields a PATCH may change; any other field (status, organisation…) is refused with 422.
@@ -53,37 +54,6 @@ mod double_option {
     }
 }
 
-fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
-    let value = req
-        .headers()
-        .get("If-Match")
-        .ok_or_else(|| {
-            ApiError::new(
-                actix_web::http::StatusCode::PRECONDITION_REQUIRED,
-                "if_match_required",
-                "send the ETag you read as If-Match",
-            )
-        })?
-        .to_str()
-        .unwrap_or_default();
-    value
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map_err(|_| {
-            ApiError::bad_request("invalid_if_match", "If-Match must be an ETag from this API")
-        })
-}
-
-fn stale() -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::PRECONDITION_FAILED,
-        "stale_version",
-        "the volunteer changed since you read it; read it again",
-    )
-}
-
 /// Update a volunteer's plain fields (bureau admins and coordinators in scope, or the volunteer).
 #[utoipa::path(
     tag = "volunteers",
@@ -104,7 +74,7 @@ pub async fn update_volunteer(
     body: web::Json<UpdateVolunteerRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let version = expected_version(&req)?;
+    let version = if_match_version(&req)?;
     let body = body.into_inner();
     let mut problems: Vec<Invalid> = Vec::new();
     let mut changes = VolunteerChanges::default();
@@ -183,7 +153,7 @@ pub async fn update_volunteer(
             changes.name = Some(mask_name(name));
         }
         if !db::volunteers::update_if_version(c, id, version, &changes)? {
-            return Err(stale());
+            return Err(stale("volunteer"));
         }
         let fields: Vec<&str> = [
             ("name", changes.name.is_some()),
