@@ -6,6 +6,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod dispatch_plans;
 mod errors;
 mod import;
 mod openapi;
