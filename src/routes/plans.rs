@@ -364,11 +364,19 @@ pub async fn commit_plan(
             // and every failing pair should be reported, not just the first.
             match c.transaction(|c| make_offer(c, &user, &activities[a], volunteer_id, None)) {
                 Ok(offer) => planned.assignment_id = Some(offer.id),
-                Err(e) if e.status().is_client_error() => stale.push(FieldError::new(
-                    format!("activity:{}/volunteer:{volunteer_id}", activities[a].id),
-                    e.code().to_string(),
-                    e.problem().detail,
-                )),
+                Err(e) if e.status().is_client_error() => {
+                    // The first broken rule says more than the general detail.
+                    let problem = e.problem();
+                    let why = problem
+                        .errors
+                        .first()
+                        .map_or(problem.detail, |v| v.message.clone());
+                    stale.push(FieldError::new(
+                        format!("activity:{}/volunteer:{volunteer_id}", activities[a].id),
+                        problem.code,
+                        why,
+                    ));
+                }
                 Err(e) => return Err(e),
             }
         }

@@ -154,24 +154,25 @@ fn planned(plan: &Value) -> HashMap<i64, Vec<i64>> {
         .collect()
 }
 
+async fn propose_all(app: &TestApp, b: &Batch) -> Value {
+    let ids = [b.music, b.dance, b.concert];
+    propose(app, &b.t.hz_coordinator, json!({"activity_ids": ids})).await
+}
+
+async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
+    let res = app.get(path, token).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.json().await.unwrap()
+}
+
 async fn offered(app: &TestApp, token: &str) -> Vec<Value> {
-    let list: Value = app
-        .get("/api/v1/assignments?status=offered", token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = get_json(app, "/api/v1/assignments?status=offered", token).await;
     list["items"].as_array().unwrap().clone()
 }
 
 async fn a_plan_fills_minimum_headcounts_first_and_uses_each_volunteer_once(app: TestApp) {
     let b = batch(&app).await;
-    let plan = propose(
-        &app,
-        &b.t.hz_coordinator,
-        json!({"activity_ids": [b.music, b.dance, b.concert]}),
-    )
-    .await;
+    let plan = propose_all(&app, &b).await;
     assert_eq!(plan["status"], "proposed");
     let by_activity = planned(&plan);
     // Every volunteer once: all six are placed, none twice.
@@ -206,12 +207,12 @@ async fn a_plan_fills_minimum_headcounts_first_and_uses_each_volunteer_once(app:
     assert!(offered(&app, &b.t.hz_coordinator).await.is_empty());
     // The stored plan reads back the same.
     let id = plan["id"].as_i64().unwrap();
-    let stored: Value = app
-        .get(&format!("/api/v1/dispatch/plans/{id}"), &b.t.hz_coordinator)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored = get_json(
+        &app,
+        &format!("/api/v1/dispatch/plans/{id}"),
+        &b.t.hz_coordinator,
+    )
+    .await;
     assert_eq!(stored, plan);
 }
 db_test!(a_plan_fills_minimum_headcounts_first_and_uses_each_volunteer_once);
@@ -281,12 +282,7 @@ db_test!(locks_and_exclusions_are_honoured);
 
 async fn committing_makes_offers_once(app: TestApp) {
     let b = batch(&app).await;
-    let plan = propose(
-        &app,
-        &b.t.hz_coordinator,
-        json!({"activity_ids": [b.music, b.dance, b.concert]}),
-    )
-    .await;
+    let plan = propose_all(&app, &b).await;
     let id = plan["id"].as_i64().unwrap();
     let commit = format!("/api/v1/dispatch/plans/{id}/commit");
     let res = app.post(&commit, &b.t.hz_coordinator, &json!({})).await;
@@ -333,15 +329,8 @@ async fn committing_makes_offers_once(app: TestApp) {
 
     // Each offer is audited like a single one, and so is the commit.
     for (action, count) in [("assignment.offer", 6), ("dispatch_plan.commit", 1)] {
-        let events: Value = app
-            .get(
-                &format!("/api/v1/audit-events?action={action}"),
-                &b.t.zj_admin,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let path = format!("/api/v1/audit-events?action={action}");
+        let events = get_json(&app, &path, &b.t.zj_admin).await;
         assert_eq!(events["items"].as_array().unwrap().len(), count, "{action}");
     }
 
@@ -349,12 +338,12 @@ async fn committing_makes_offers_once(app: TestApp) {
     let again = app.post(&commit, &b.t.hz_coordinator, &json!({})).await;
     assert_problem(again, StatusCode::CONFLICT, "plan_committed").await;
     assert_eq!(offered(&app, &b.t.hz_coordinator).await.len(), 6);
-    let stored: Value = app
-        .get(&format!("/api/v1/dispatch/plans/{id}"), &b.t.hz_coordinator)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored = get_json(
+        &app,
+        &format!("/api/v1/dispatch/plans/{id}"),
+        &b.t.hz_coordinator,
+    )
+    .await;
     assert_eq!(stored, committed);
 
     // A new plan leaves out whoever already holds an offer on an activity: the dance goes
@@ -374,12 +363,7 @@ db_test!(committing_makes_offers_once);
 
 async fn a_stale_plan_refuses_to_commit_and_offers_nothing(app: TestApp) {
     let b = batch(&app).await;
-    let plan = propose(
-        &app,
-        &b.t.hz_coordinator,
-        json!({"activity_ids": [b.music, b.dance, b.concert]}),
-    )
-    .await;
+    let plan = propose_all(&app, &b).await;
     let id = plan["id"].as_i64().unwrap();
     let activity_of = |volunteer: i64| {
         planned(&plan)
@@ -434,16 +418,18 @@ async fn a_stale_plan_refuses_to_commit_and_offers_nothing(app: TestApp) {
             (pair(suspended), "status_not_active".to_string()),
         ]
     );
+    let why = problem["errors"][1]["message"].as_str().unwrap();
+    assert!(why.contains("suspended"), "{why}");
     // All or nothing: the four still-possible pairs were not offered either.
     let offers = offered(&app, &b.t.hz_coordinator).await;
     assert_eq!(offers.len(), 1);
     assert_eq!(offers[0]["id"], direct_offer);
-    let stored: Value = app
-        .get(&format!("/api/v1/dispatch/plans/{id}"), &b.t.hz_coordinator)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored = get_json(
+        &app,
+        &format!("/api/v1/dispatch/plans/{id}"),
+        &b.t.hz_coordinator,
+    )
+    .await;
     assert_eq!(stored["status"], "proposed");
 
     // Once the volunteer is reinstated and the single offer cancelled, the same plan commits.
@@ -471,12 +457,7 @@ db_test!(a_stale_plan_refuses_to_commit_and_offers_nothing);
 
 async fn plans_are_scoped_to_their_creators_subtree(app: TestApp) {
     let b = batch(&app).await;
-    let plan = propose(
-        &app,
-        &b.t.hz_coordinator,
-        json!({"activity_ids": [b.music, b.dance, b.concert]}),
-    )
-    .await;
+    let plan = propose_all(&app, &b).await;
     let id = plan["id"].as_i64().unwrap();
     let path = format!("/api/v1/dispatch/plans/{id}");
     let commit = format!("{path}/commit");
