@@ -89,7 +89,7 @@ pub struct CandidateParams {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ScoreComponentsResponse {
     pub skill_fit: f64,
     pub language_match: f64,
@@ -99,7 +99,7 @@ pub struct ScoreComponentsResponse {
     pub preference: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CandidateResponse {
     pub volunteer_id: i64,
     pub name: String,
