@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod notifications;
 pub mod organizations;
+pub mod plans;
 pub mod records;
 pub mod recruitment;
 pub mod reference;

@@ -624,3 +624,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     star_awards,
     record_certificates,
 );
+
+diesel::table! {
+    dispatch_plans (id) {
+        id -> BigInt,
+        created_by -> BigInt,
+        org_path -> Text,
+        status -> Text,
+        plan -> Text,
+        created_at -> Timestamp,
+        committed_at -> Nullable<Timestamp>,
+    }
+}

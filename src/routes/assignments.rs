@@ -163,6 +163,87 @@ fn transition_error(e: crate::domain::assignment::TransitionError) -> ApiError {
     }
 }
 
+/// Offers (single or planned) are made for published or running activities only.
+pub fn check_open(activity: &ActivityRow) -> Result<(), ApiError> {
+    if matches!(activity.status.as_str(), "published" | "in_progress") {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
+            "activity_not_open",
+            "offers are made for published activities",
+        ))
+    }
+}
+
+/// Offers `activity` (loaded with `Action::Dispatch`) to a volunteer, inside the caller's
+/// write transaction: the one offer path for single offers and committed batch plans. The
+/// rules are judged after locking the volunteer, then the volunteer is told and it is audited.
+pub fn make_offer(
+    c: &mut DbConn,
+    user: &Principal,
+    activity: &ActivityRow,
+    volunteer_id: i64,
+    guardian: Option<&str>,
+) -> Result<AssignmentRow, ApiError> {
+    check_open(activity)?;
+    load_for(c, user, volunteer_id, Action::ReadVolunteers)?;
+    // Lock the volunteer first: concurrent offers for overlapping activities queue here.
+    db::training::lock_volunteer(c, volunteer_id)?;
+    let violations = violations_for(
+        c,
+        activity,
+        volunteer_id,
+        CheckPoint::Offer,
+        guardian.is_some(),
+        false,
+    )?;
+    if !violations.is_empty() {
+        return Err(ineligible(&violations));
+    }
+    let row = db::assignments::insert_offer(
+        c,
+        &NewOffer {
+            activity_id: activity.id,
+            volunteer_id,
+            org_path: &activity.org_path,
+            starts_at: activity.starts_at,
+            ends_at: activity.ends_at,
+            accompanying_guardian: guardian,
+            offered_by: user.user_id,
+        },
+    )
+    .map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => ApiError::conflict(
+            "already_assigned",
+            "the volunteer already has a live assignment on this activity",
+        ),
+        other => other.into(),
+    })?;
+    notify(
+        c,
+        volunteer_id,
+        "offer",
+        format!("服务邀请：{}", activity.title),
+        format!(
+            "You are invited to {}; confirm or decline before it starts.",
+            activity.title
+        ),
+        row.id,
+    )?;
+    db::audit::record(
+        c,
+        AuditEntry::by(user, "assignment.offer", "assignment")
+            .entity(row.id, &activity.org_path)
+            .detail(
+                serde_json::json!({ "activity_id": activity.id, "volunteer_id": volunteer_id }),
+            ),
+    )?;
+    Ok(row)
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OfferRequest {
     pub volunteer_id: i64,
@@ -198,42 +279,7 @@ pub async fn offer(
         .filter(|g| !g.is_empty());
     let row = db::write(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Dispatch))?;
-        if !matches!(activity.status.as_str(), "published" | "in_progress") {
-            return Err(ApiError::conflict("activity_not_open", "offers are made for published activities"));
-        }
-        load_for(c, &user, req.volunteer_id, Action::ReadVolunteers)?;
-        // Lock the volunteer first: concurrent offers for overlapping activities queue here.
-        db::training::lock_volunteer(c, req.volunteer_id)?;
-        let violations = violations_for(c, &activity, req.volunteer_id, CheckPoint::Offer, guardian.is_some(), false)?;
-        if !violations.is_empty() {
-            return Err(ineligible(&violations));
-        }
-        let offer = db::assignments::insert_offer(
-            c,
-            &NewOffer {
-                activity_id,
-                volunteer_id: req.volunteer_id,
-                org_path: &activity.org_path,
-                starts_at: activity.starts_at,
-                ends_at: activity.ends_at,
-                accompanying_guardian: guardian.as_deref(),
-                offered_by: user.user_id,
-            },
-        )
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("already_assigned", "the volunteer already has a live assignment on this activity")
-            }
-            other => other.into(),
-        })?;
-        notify(c, req.volunteer_id, "offer", format!("服务邀请：{}", activity.title), format!("You are invited to {}; confirm or decline before it starts.", activity.title), offer.id)?;
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "assignment.offer", "assignment")
-                .entity(offer.id, &activity.org_path)
-                .detail(serde_json::json!({ "activity_id": activity_id, "volunteer_id": req.volunteer_id })),
-        )?;
-        Ok(offer)
+        make_offer(c, &user, &activity, req.volunteer_id, guardian.as_deref())
     })
     .await?;
     Ok(HttpResponse::Created()

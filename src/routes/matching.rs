@@ -1,17 +1,22 @@
 //! Matching: "may this volunteer serve here, and if not why not" and the ranked candidates of
 //! an activity, both from the one eligibility function and the scoring of `domain::matching`.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::activities::load_activity;
-use crate::auth::policy::{Action, Principal};
+use crate::auth::policy::{Action, Principal, Scope};
+use crate::db::activities::ActivityRow;
 use crate::db::volunteers::VolunteerFilter;
-use crate::db::{self};
+use crate::db::{self, DbConn};
 use crate::domain::activity::VolunteerRequirements;
 use crate::domain::eligibility::{AssignmentContext, CheckPoint, EligibilityPolicy};
-use crate::domain::matching::{Candidate, ScoringPolicy, rank_candidates};
+use crate::domain::matching::{
+    Candidate, RankedCandidate, Ranking, ScoringPolicy, rank_candidates,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::volunteers::load_for;
 use crate::snapshots;
@@ -84,7 +89,7 @@ pub struct CandidateParams {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ScoreComponentsResponse {
     pub skill_fit: f64,
     pub language_match: f64,
@@ -94,7 +99,7 @@ pub struct ScoreComponentsResponse {
     pub preference: f64,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CandidateResponse {
     pub volunteer_id: i64,
     pub name: String,
@@ -125,6 +130,109 @@ pub struct CandidatesResponse {
 /// status, required skills and languages first.
 const CONSIDERED: i64 = 1000;
 
+/// The volunteers `candidates` ranks for one activity, with their names.
+pub struct RankedPool {
+    /// Volunteers considered (scored or checked).
+    pub considered: usize,
+    pub ranking: Ranking,
+    names: HashMap<i64, String>,
+}
+
+impl RankedPool {
+    pub fn name(&self, volunteer_id: i64) -> String {
+        self.names.get(&volunteer_id).cloned().unwrap_or_default()
+    }
+
+    pub fn candidate(&self, r: &RankedCandidate) -> CandidateResponse {
+        let c = r.score.components;
+        CandidateResponse {
+            volunteer_id: r.volunteer_id,
+            name: self.name(r.volunteer_id),
+            score: r.score.total,
+            components: ScoreComponentsResponse {
+                skill_fit: c.skill_fit,
+                language_match: c.language_match,
+                distance: c.distance,
+                fairness: c.fairness,
+                reliability: c.reliability,
+                preference: c.preference,
+            },
+        }
+    }
+}
+
+/// Checks the volunteers in `reach` against `activity` as an offer would be checked now, and
+/// ranks the eligible ones. Without `include_ineligible` the database pre-filters to active
+/// volunteers with the required skills and languages; at most `CONSIDERED` are loaded.
+pub fn rank_for(
+    c: &mut DbConn,
+    reach: &Scope,
+    activity: &ActivityRow,
+    include_ineligible: bool,
+) -> Result<RankedPool, ApiError> {
+    let site = db::activities::find_site(c, activity.site_id)?
+        .ok_or_else(|| ApiError::internal("site missing"))?;
+    let requirements = snapshots::activity_requirements(activity, &site)?;
+    let wanted: VolunteerRequirements =
+        serde_json::from_str(&activity.requirements).unwrap_or_default();
+    let filter = VolunteerFilter {
+        subtree: reach.root().map(String::from),
+        status: (!include_ineligible).then(|| "active".to_string()),
+        skills: if include_ineligible {
+            Vec::new()
+        } else {
+            wanted
+                .skills
+                .iter()
+                .map(|s| (s.code.clone(), i32::from(s.level)))
+                .collect()
+        },
+        languages: if include_ineligible {
+            Vec::new()
+        } else {
+            wanted.languages.clone()
+        },
+        limit: CONSIDERED - 1,
+        ..Default::default()
+    };
+    let rows = db::volunteers::search(c, &filter)?;
+    let names: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.name.clone())).collect();
+    let mut loaded = Vec::with_capacity(rows.len());
+    for r in &rows {
+        loaded.push((
+            snapshots::volunteer_snapshot(c, r.id)?,
+            snapshots::commitments(c, r.id, activity.id)?,
+            snapshots::stats(c, r.id)?,
+        ));
+    }
+    let pool: Vec<Candidate> = loaded
+        .iter()
+        .map(|(volunteer, commitments, stats)| Candidate {
+            volunteer,
+            commitments,
+            stats: *stats,
+        })
+        .collect();
+    let ctx = AssignmentContext {
+        checkpoint: CheckPoint::Offer,
+        accompanying_guardian: false,
+        agreement_signed: false,
+        checked_at: chrono::Utc::now(),
+    };
+    let ranking = rank_candidates(
+        &requirements,
+        &pool,
+        &ctx,
+        &EligibilityPolicy::default(),
+        &ScoringPolicy::default(),
+    );
+    Ok(RankedPool {
+        considered: pool.len(),
+        ranking,
+        names,
+    })
+}
+
 /// Ranked eligible volunteers for an activity, with their score components.
 #[utoipa::path(tag = "matching", params(("id" = i64, Path), CandidateParams), responses((status = 200, body = CandidatesResponse)))]
 #[get("/activities/{id}/candidates")]
@@ -140,93 +248,25 @@ pub async fn candidates(
     let reach = user.require(Action::ReadVolunteers)?;
     let response = db::run(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Match))?;
-        let site = db::activities::find_site(c, activity.site_id)?
-            .ok_or_else(|| ApiError::internal("site missing"))?;
-        let requirements = snapshots::activity_requirements(&activity, &site)?;
-        let wanted: VolunteerRequirements =
-            serde_json::from_str(&activity.requirements).unwrap_or_default();
-        let filter = VolunteerFilter {
-            subtree: reach.root().map(String::from),
-            status: (!include_ineligible).then(|| "active".to_string()),
-            skills: if include_ineligible {
-                Vec::new()
-            } else {
-                wanted
-                    .skills
-                    .iter()
-                    .map(|s| (s.code.clone(), i32::from(s.level)))
-                    .collect()
-            },
-            languages: if include_ineligible {
-                Vec::new()
-            } else {
-                wanted.languages.clone()
-            },
-            limit: CONSIDERED - 1,
-            ..Default::default()
-        };
-        let rows = db::volunteers::search(c, &filter)?;
-        let names: std::collections::HashMap<i64, String> =
-            rows.iter().map(|r| (r.id, r.name.clone())).collect();
-        let mut loaded = Vec::with_capacity(rows.len());
-        for r in &rows {
-            loaded.push((
-                snapshots::volunteer_snapshot(c, r.id)?,
-                snapshots::commitments(c, r.id, activity.id)?,
-                snapshots::stats(c, r.id)?,
-            ));
-        }
-        let pool: Vec<Candidate> = loaded
-            .iter()
-            .map(|(volunteer, commitments, stats)| Candidate {
-                volunteer,
-                commitments,
-                stats: *stats,
-            })
-            .collect();
-        let ctx = AssignmentContext {
-            checkpoint: CheckPoint::Offer,
-            accompanying_guardian: false,
-            agreement_signed: false,
-            checked_at: chrono::Utc::now(),
-        };
-        let ranking = rank_candidates(
-            &requirements,
-            &pool,
-            &ctx,
-            &EligibilityPolicy::default(),
-            &ScoringPolicy::default(),
-        );
-        let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        let pool = rank_for(c, &reach, &activity, include_ineligible)?;
         Ok(CandidatesResponse {
             activity_id,
-            considered: pool.len(),
-            eligible: ranking
+            considered: pool.considered,
+            eligible: pool
+                .ranking
                 .eligible
                 .iter()
                 .take(limit)
-                .map(|r| CandidateResponse {
-                    volunteer_id: r.volunteer_id,
-                    name: name(r.volunteer_id),
-                    score: r.score.total,
-                    components: ScoreComponentsResponse {
-                        skill_fit: r.score.components.skill_fit,
-                        language_match: r.score.components.language_match,
-                        distance: r.score.components.distance,
-                        fairness: r.score.components.fairness,
-                        reliability: r.score.components.reliability,
-                        preference: r.score.components.preference,
-                    },
-                })
+                .map(|r| pool.candidate(r))
                 .collect(),
             near_misses: if include_ineligible {
-                ranking
+                pool.ranking
                     .near_misses
                     .iter()
                     .take(limit)
                     .map(|m| NearMissResponse {
                         volunteer_id: m.volunteer_id,
-                        name: name(m.volunteer_id),
+                        name: pool.name(m.volunteer_id),
                         violations: m.violations.iter().map(violation_dto).collect(),
                     })
                     .collect()

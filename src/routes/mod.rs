@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod ops;
 pub mod organizations;
 pub mod pagination;
+pub mod plans;
 pub mod records;
 pub mod recruitment;
 pub mod reference;
@@ -154,6 +155,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(records::issue_certificate)
                 .service(records::list_certificates)
                 .service(records::revoke_certificate)
-                .service(records::add_qualification),
+                .service(records::add_qualification)
+                .service(plans::create_plan)
+                .service(plans::get_plan)
+                .service(plans::commit_plan),
         );
 }

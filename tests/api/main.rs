@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod authz;
 mod dispatch;
+mod dispatch_plans;
 mod errors;
 mod import;
 mod openapi;
