@@ -7,7 +7,9 @@ use chrono::NaiveDateTime;
 
 use crate::crypto::PersonalDataCipher;
 use crate::db::organizations::OrganizationRow;
-use crate::db::volunteers::{LanguageRow, NewGuardianConsentRow, NewVolunteerRow, SkillRow};
+use crate::db::volunteers::{
+    LanguageRow, NewGuardianConsentRow, NewVolunteerRow, SkillRow, VolunteerRow,
+};
 use crate::db::{self, DbConn};
 use crate::domain::identity::{IdDocument, mask_name};
 use crate::domain::volunteer::{GuardianConsent, NewVolunteer, VolunteerStatus, volunteer_number};
@@ -57,6 +59,38 @@ pub fn number_province(org: &OrganizationRow) -> &str {
         "00" => "00",
         prefix => prefix,
     }
+}
+
+/// The next volunteer number of the organisation's province (issued on first activation).
+pub fn issue_number(conn: &mut DbConn, org: &OrganizationRow) -> Result<String, ApiError> {
+    let province = number_province(org);
+    let seq = db::volunteers::reserve_numbers(conn, province, 1)?;
+    Ok(volunteer_number(province, seq))
+}
+
+/// Activates a volunteer (approval, an accepted application), issuing a number on the first
+/// activation; returns the number.
+pub fn activate(
+    conn: &mut DbConn,
+    volunteer: &VolunteerRow,
+    reason: Option<&str>,
+) -> Result<String, ApiError> {
+    let number = match &volunteer.volunteer_number {
+        Some(n) => n.clone(),
+        None => {
+            let org = db::organizations::find(conn, volunteer.organization_id)?
+                .ok_or_else(|| ApiError::internal("registering organisation missing"))?;
+            issue_number(conn, &org)?
+        }
+    };
+    db::volunteers::set_status(
+        conn,
+        volunteer.id,
+        VolunteerStatus::Active.as_str(),
+        reason,
+        Some(&number),
+    )?;
+    Ok(number)
 }
 
 pub fn duplicate_id() -> ApiError {
@@ -171,11 +205,7 @@ pub fn insert_one(
         return Err(duplicate_id());
     }
     let number = match status {
-        VolunteerStatus::Active => {
-            let province = number_province(org);
-            let seq = db::volunteers::reserve_numbers(conn, province, 1)?;
-            Some(volunteer_number(province, seq))
-        }
+        VolunteerStatus::Active => Some(issue_number(conn, org)?),
         _ => None,
     };
     let at = db::now();

@@ -19,7 +19,7 @@ use crate::domain::recruitment::{
     ApplicationStatus, RecruitmentStatus, Requirements, unmet_requirements,
 };
 use crate::domain::role::Role;
-use crate::domain::volunteer::{VolunteerStatus, parse_registration, volunteer_number};
+use crate::domain::volunteer::{VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
 use crate::routes::pagination::{Page, PageParams};
@@ -669,22 +669,7 @@ pub async fn accept_application(
         let volunteer = db::volunteers::find(c, application.volunteer_id)?
             .ok_or_else(|| ApiError::not_found("volunteer"))?;
         if status_of(&volunteer) == VolunteerStatus::Pending {
-            let org = db::organizations::find(c, volunteer.organization_id)?
-                .ok_or_else(|| ApiError::internal("registering organisation missing"))?;
-            let province = registry::number_province(&org).to_string();
-            let number = match &volunteer.volunteer_number {
-                Some(n) => n.clone(),
-                None => {
-                    volunteer_number(&province, db::volunteers::reserve_numbers(c, &province, 1)?)
-                }
-            };
-            db::volunteers::set_status(
-                c,
-                volunteer.id,
-                VolunteerStatus::Active.as_str(),
-                Some("accepted by recruitment"),
-                Some(&number),
-            )?;
+            registry::activate(c, &volunteer, Some("accepted by recruitment"))?;
         }
         notify_applicant(c, &application, &campaign, true, None)?;
         db::audit::record(

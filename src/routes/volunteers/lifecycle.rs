@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::{VolunteerResponse, etag, load_for, load_full, status_of};
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
-use crate::domain::volunteer::{StatusAction, VolunteerStatus, volunteer_number};
+use crate::domain::volunteer::{StatusAction, VolunteerStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
 use crate::state::AppState;
@@ -56,18 +56,15 @@ async fn change_status(
                 format!("a {} volunteer cannot be {done}", from.as_str()),
             )
         })?;
-        // The volunteer number is issued on the first activation.
-        let number = match (to, &row.volunteer_number) {
-            (VolunteerStatus::Active, None) => {
-                let org = db::organizations::find(c, row.organization_id)?
-                    .ok_or_else(|| ApiError::internal("registering organisation missing"))?;
-                let province = registry::number_province(&org).to_string();
-                let seq = db::volunteers::reserve_numbers(c, &province, 1)?;
-                Some(volunteer_number(&province, seq))
+        match to {
+            // The volunteer number is issued on the first activation.
+            VolunteerStatus::Active => {
+                registry::activate(c, &row, reason.as_deref())?;
             }
-            _ => None,
-        };
-        db::volunteers::set_status(c, id, to.as_str(), reason.as_deref(), number.as_deref())?;
+            _ => {
+                db::volunteers::set_status(c, id, to.as_str(), reason.as_deref(), None)?;
+            }
+        }
         db::audit::record(
             c,
             AuditEntry::by(
