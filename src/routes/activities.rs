@@ -762,6 +762,8 @@ async fn move_activity(
                     .ok_or_else(|| ApiError::internal("site missing"))?;
                 let region = RegionCode::parse(&site.region_code)
                     .map_err(|_| ApiError::internal("site region"))?;
+                // The border-province exception (SR-01) was judged, and accepted, when the
+                // deployment was stored; it is not stored itself, so it is not re-judged here.
                 let problems = check_publishable(&draft_of(
                     &fields_of(&a),
                     region,
