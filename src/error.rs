@@ -162,6 +162,12 @@ impl ApiError {
         e
     }
 
+    /// Tells the client when to try again (`Retry-After`).
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs.max(1));
+        self
+    }
+
     pub fn method_not_allowed(allow: String) -> Self {
         let mut e = Self::new(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -1,5 +1,6 @@
-//! Periodic work: reminders that must go out whether or not anyone calls the API. Each job is
-//! idempotent (dedupe keys), so running it twice, or on two instances, sends nothing twice.
+//! Periodic work: reminders that must go out whether or not anyone calls the API, and
+//! clean-up of expired idempotency keys. Each job is idempotent (dedupe keys), so running it
+//! twice, or on two instances, sends nothing twice.
 
 use std::time::Duration;
 
@@ -49,6 +50,14 @@ pub fn spawn(pool: DbPool) {
             let pool = pool.clone();
             let result = actix_web::web::block(move || {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
+                let purged = db::idempotency::purge_older_than(
+                    &mut conn,
+                    db::now() - db::idempotency::KEEP_RESULTS,
+                )
+                .map_err(|e| e.to_string())?;
+                if purged > 0 {
+                    tracing::info!(purged, "expired idempotency keys");
+                }
                 notify_expiring_certificates(&mut conn, crate::clock::today())
                     .map_err(|e| e.to_string())
             })

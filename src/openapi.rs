@@ -4,10 +4,11 @@
 //! checked in; a test fails when the two drift.
 
 use actix_web::App;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, InfoBuilder, OpenApi, Ref, RefOr};
+use utoipa::openapi::{ContentBuilder, InfoBuilder, OpenApi, Ref, RefOr, Required};
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_actix_web::AppExt;
 
@@ -79,6 +80,46 @@ fn complete_operation(op: &mut Operation) {
     }
 }
 
+/// The optional `Idempotency-Key` header of authenticated POSTs and the answers it adds.
+fn document_idempotency_key(op: &mut Operation) {
+    let header = ParameterBuilder::new()
+        .name(crate::middleware::idempotency::HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: a repeat with the same key and the same request returns the \
+             first successful result (marked `Idempotent-Replayed: true`) instead of writing \
+             again. Keys are per account and kept for 24 hours.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255)),
+        ))
+        .build();
+    op.parameters
+        .get_or_insert_with(Vec::new)
+        .push(header.into());
+    for (status, description) in [
+        (
+            "409",
+            "Conflict with the current state; or a request with the same Idempotency-Key is \
+             still in progress (`idempotency_in_progress`)",
+        ),
+        (
+            "422",
+            "Well-formed but invalid: `errors[]` names each field and rule; or the \
+             Idempotency-Key was used for a different request (`idempotency_key_reused`)",
+        ),
+    ] {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| problem_response(description));
+    }
+}
+
 fn complete(mut doc: OpenApi) -> OpenApi {
     doc.info = InfoBuilder::new()
         .title("springrain")
@@ -105,7 +146,16 @@ fn complete(mut doc: OpenApi) -> OpenApi {
     let mut field_error_schemas = Vec::new();
     <Problem as ToSchema>::schemas(&mut field_error_schemas);
     components.schemas.extend(field_error_schemas);
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let replayable = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/auth/");
+        // Public POSTs (security `()`) have no account to keep keys for.
+        if let Some(post) = item
+            .post
+            .as_mut()
+            .filter(|p| replayable && p.security.is_none())
+        {
+            document_idempotency_key(post);
+        }
         for op in [
             &mut item.get,
             &mut item.post,

@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::crypto::PersonalDataCipher;
 use crate::db::{self, DbPool};
 use crate::domain::account::Username;
-use crate::middleware::{metrics, problem, request_id};
+use crate::middleware::{idempotency, metrics, problem, request_id};
 use crate::routes::{self, extract, fallback::RouteTable};
 use crate::state::AppState;
 
@@ -120,6 +120,7 @@ impl Application {
                 )
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                .wrap(from_fn(idempotency::replay_or_record))
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
                 .wrap(cors)
                 .wrap(
@@ -168,7 +169,13 @@ fn state_cors(origins: &[String]) -> Cors {
             "Idempotency-Key",
             "X-Request-Id",
         ])
-        .expose_headers(["Location", "ETag", "X-Request-Id", "Retry-After"])
+        .expose_headers([
+            "Location",
+            "ETag",
+            "X-Request-Id",
+            "Retry-After",
+            idempotency::REPLAYED_HEADER,
+        ])
         .max_age(3600);
     origins
         .iter()

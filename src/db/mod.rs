@@ -7,6 +7,7 @@ pub mod activities;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod idempotency;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;

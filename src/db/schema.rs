@@ -636,3 +636,17 @@ diesel::table! {
         committed_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    idempotency_keys (user_id, idempotency_key) {
+        user_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body_enc -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

@@ -1,0 +1,264 @@
+//! `Idempotency-Key` on POSTs (API.md "Writes"). A mobile client whose connection drops after
+//! it sent a registration, an offer or a confirmation cannot know whether the write happened;
+//! it retries with the same key and gets the first result back instead of a second write.
+//!
+//! - Keys are per account (authenticated requests under `/api/v1`, except `/api/v1/auth/*`
+//!   whose token answers must never be replayed). Without a valid token the header is ignored
+//!   and the handler answers as usual.
+//! - The key is claimed before the handler runs: a concurrent retry gets 409
+//!   `idempotency_in_progress`; the same key with a different request gets 422
+//!   `idempotency_key_reused`.
+//! - Only successful (2xx) results are kept, for 24 hours, with the body encrypted. A failed
+//!   request releases its key: nothing was written, so running it again is safe.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, BytesMut};
+use actix_web::{Error, FromRequest, HttpMessage, HttpResponse, ResponseError, web};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::auth::policy::Principal;
+use crate::auth::tokens::to_hex;
+use crate::db::{self, idempotency::StoredResponse};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const HEADER: &str = "Idempotency-Key";
+/// Set on a response that repeats a kept result.
+pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
+const MAX_KEY_LEN: usize = 255;
+/// The largest body any POST accepts (a CSV import); bodies are read whole to hash them.
+const MAX_BODY: usize = crate::routes::volunteers::import::MAX_BYTES;
+
+pub async fn replay_or_record(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let applies = req.method() == Method::POST
+        && req.path().starts_with("/api/v1/")
+        && !req.path().starts_with("/api/v1/auth/");
+    let header_value = req.headers().get(HEADER).cloned();
+    let (true, Some(header_value)) = (applies, header_value) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let key = match parse_key(&header_value) {
+        Ok(key) => key,
+        Err(e) => return Ok(req.into_response(e.error_response())),
+    };
+    let Ok(principal) = Principal::extract(req.request()).await else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+
+    let body = match read_body(req.take_payload()).await {
+        Ok(body) => body,
+        Err(e) => return Ok(req.into_response(e.error_response())),
+    };
+    let hash = request_hash(&req, &body);
+    req.set_payload(Payload::from(body));
+
+    let user_id = principal.user_id;
+    let claim_key = key.clone();
+    let claimed = db::run(&state.pool, move |c| {
+        Ok(db::idempotency::claim(c, user_id, &claim_key, &hash)?.map(|row| (row, hash)))
+    })
+    .await;
+    match claimed {
+        Ok(None) => {}
+        Ok(Some((row, hash))) => {
+            let response = if row.request_hash != hash {
+                ApiError::rule(
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was used for a different request",
+                )
+                .error_response()
+            } else {
+                match (row.status_code, &row.body_enc) {
+                    (Some(status), Some(body_enc)) => {
+                        replay(&state, status, &row_headers(&row), body_enc)
+                    }
+                    _ => ApiError::conflict(
+                        "idempotency_in_progress",
+                        "a request with this Idempotency-Key is still in progress",
+                    )
+                    .with_retry_after(1)
+                    .error_response(),
+                }
+            };
+            return Ok(req.into_response(response));
+        }
+        Err(e) => return Ok(req.into_response(e.error_response())),
+    }
+
+    let release = || {
+        let (pool, key) = (state.pool.clone(), key.clone());
+        async move {
+            let released = db::run(&pool, move |c| {
+                Ok(db::idempotency::release(c, user_id, &key)?)
+            })
+            .await;
+            if let Err(e) = released {
+                tracing::warn!(error = %e.code(), "could not release an idempotency key");
+            }
+        }
+    };
+    let res = match next.call(req).await {
+        Ok(res) => res,
+        Err(e) => {
+            release().await;
+            return Err(e);
+        }
+    };
+    if !res.status().is_success() {
+        release().await;
+        return Ok(res.map_into_boxed_body());
+    }
+    let (http_req, http_res) = res.into_parts();
+    let (head, body) = http_res.into_parts();
+    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
+        release().await;
+        return Ok(ServiceResponse::new(
+            http_req,
+            ApiError::internal("response body unreadable").error_response(),
+        ));
+    };
+    if !keep(&state, user_id, key.clone(), &head, &bytes).await {
+        release().await;
+    }
+    Ok(ServiceResponse::new(
+        http_req,
+        head.set_body(bytes).map_into_boxed_body(),
+    ))
+}
+
+fn parse_key(value: &header::HeaderValue) -> Result<String, ApiError> {
+    let key = value.to_str().unwrap_or_default().trim();
+    let printable = key.bytes().all(|b| b.is_ascii_graphic());
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !printable {
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            format!("{HEADER} must be 1 to {MAX_KEY_LEN} printable ASCII characters"),
+        ));
+    }
+    Ok(key.to_string())
+}
+
+async fn read_body(mut payload: Payload) -> Result<Bytes, ApiError> {
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// What makes two requests "the same": method, path with query, content type and body.
+fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("");
+    let mut hasher = Sha256::new();
+    for part in [
+        req.method().as_str().as_bytes(),
+        target.as_bytes(),
+        content_type,
+    ] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hasher.update(body);
+    to_hex(&hasher.finalize())
+}
+
+/// The headers a replay repeats: content type, location, entity tag.
+fn row_headers(row: &db::idempotency::KeyRow) -> Vec<(header::HeaderName, String)> {
+    [
+        (header::CONTENT_TYPE, &row.content_type),
+        (header::LOCATION, &row.location),
+        (header::ETAG, &row.etag),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.clone().map(|v| (name, v)))
+    .collect()
+}
+
+fn replay(
+    state: &AppState,
+    status: i32,
+    headers: &[(header::HeaderName, String)],
+    body_enc: &str,
+) -> HttpResponse {
+    let status = u16::try_from(status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok());
+    let (Some(status), Ok(body)) = (status, state.cipher.decrypt(body_enc)) else {
+        return ApiError::internal("a kept idempotent result is unreadable").error_response();
+    };
+    let mut response = HttpResponse::build(status);
+    for (name, value) in headers {
+        response.insert_header((name.clone(), value.as_str()));
+    }
+    response.insert_header((REPLAYED_HEADER, "true"));
+    response.body(body)
+}
+
+/// Keeps a successful result; `false` if it cannot be kept (the key should be released).
+/// If the database fails here the write still stands; the claim then expires as abandoned,
+/// and the failure is logged.
+async fn keep(
+    state: &AppState,
+    user_id: i64,
+    key: String,
+    head: &HttpResponse<()>,
+    body: &[u8],
+) -> bool {
+    let text = |name: header::HeaderName| {
+        head.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let content_type = text(header::CONTENT_TYPE);
+    let location = text(header::LOCATION);
+    let etag = text(header::ETAG);
+    let status_code = i32::from(head.status().as_u16());
+    let Ok(body) = std::str::from_utf8(body) else {
+        tracing::warn!("a non-UTF-8 response is not kept for idempotent replay");
+        return false;
+    };
+    let body_enc = state.cipher.encrypt(body);
+    let kept = db::run(&state.pool, move |c| {
+        Ok(db::idempotency::complete(
+            c,
+            user_id,
+            &key,
+            &StoredResponse {
+                status_code,
+                content_type: content_type.as_deref(),
+                location: location.as_deref(),
+                etag: etag.as_deref(),
+                body_enc: &body_enc,
+            },
+        )?)
+    })
+    .await;
+    if let Err(e) = &kept {
+        tracing::warn!(error = %e.code(), "could not keep an idempotent result");
+    }
+    true
+}
