@@ -6,9 +6,11 @@
 //! the inserts (database): the producer turns input rows into prepared batches, the consumer
 //! (the caller's thread, which owns the connection) checks them against the registry and
 //! stores them, one transaction per `TRANSACTION_ROWS` rows, or one for all when atomic.
+//! On PostgreSQL a second consumer on its own connection shares the batches (`Parallel`).
 
 use std::collections::HashSet;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 
 use super::{ActivationSecret, id_hash, language_rows, new_row, number_province, skill_rows};
 use crate::crypto::PersonalDataCipher;
@@ -88,10 +90,23 @@ struct Batch {
     rows: usize,
 }
 
+/// Extra connections that let a PostgreSQL import store on two connections at once (the
+/// database server, not this process, is the bottleneck there): a second inserting
+/// connection, and one that hands out volunteer numbers in short transactions of its own, so
+/// that neither inserting transaction waits for the other on the number counter. A number
+/// reserved by a transaction that then fails stays unused: numbers may have gaps, never
+/// duplicates.
+pub struct Parallel<'a> {
+    pub second: &'a mut DbConn,
+    pub numbers: &'a mut DbConn,
+}
+
 /// Runs the import. `produce` feeds every input row, in file order, to the sink it is given;
-/// it runs on a second thread.
+/// it runs on a second thread. `parallel` is used when the import is neither atomic nor a
+/// dry run.
 pub fn run<P>(
     conn: &mut DbConn,
+    parallel: Option<Parallel>,
     cipher: &PersonalDataCipher,
     org: &OrganizationRow,
     options: &ImportOptions,
@@ -101,20 +116,24 @@ where
     P: FnOnce(&mut dyn FnMut(ImportRow)) + Send,
 {
     let province = number_province(org).to_string();
+    let parallel = parallel.filter(|_| !options.atomic && !options.dry_run);
     std::thread::scope(|scope| {
         // Created inside the scope: on an early error the receiver is dropped before the
         // scope joins the producer, whose blocked `send` then fails instead of hanging.
         let (sender, receiver) = mpsc::sync_channel::<Batch>(4);
+        let batches = Mutex::new(receiver);
         scope.spawn(move || prepare_batches(cipher, org, produce, sender));
         let mut outcome = ImportOutcome::default();
-        let store = Store {
-            province: &province,
-            dry_run: options.dry_run,
-        };
         if options.atomic {
+            let store = Store {
+                province: &province,
+                dry_run: options.dry_run,
+                numbers: Numbers::InTransaction,
+                failed: AtomicBool::new(false),
+            };
             // Everything in one transaction; any rejection rolls it all back.
             let result = write_transaction(conn, |c| {
-                consume(c, &receiver, usize::MAX, &store, &mut outcome)?;
+                consume(c, &batches, usize::MAX, &store, &mut outcome)?;
                 match outcome.rejected.is_empty() {
                     true => Ok(()),
                     false => Err(ApiError::conflict(
@@ -126,20 +145,70 @@ where
             match result {
                 Ok(()) => {}
                 Err(e) if e.code() == ROLLBACK => {
-                    drain(&receiver, &mut outcome);
+                    drain(&batches, &mut outcome);
                     outcome.inserted = 0;
                     outcome.activations.clear();
                 }
                 Err(e) => return Err(e),
             }
+        } else if let Some(parallel) = parallel {
+            let desk = Mutex::new(parallel.numbers);
+            let store = Store {
+                province: &province,
+                dry_run: false,
+                numbers: Numbers::Desk(&desk),
+                failed: AtomicBool::new(false),
+            };
+            let (mine, theirs) = std::thread::scope(|inner| {
+                let other = inner.spawn(|| store_all(parallel.second, &batches, &store));
+                let mine = store_all(conn, &batches, &store);
+                (mine, other.join())
+            });
+            let theirs = theirs.map_err(|_| ApiError::internal("an import thread panicked"))?;
+            outcome = mine?;
+            outcome.absorb(theirs?);
         } else {
-            while write_transaction(conn, |c| {
-                consume(c, &receiver, TRANSACTION_ROWS, &store, &mut outcome)
-            })? {}
+            let store = Store {
+                province: &province,
+                dry_run: options.dry_run,
+                numbers: Numbers::InTransaction,
+                failed: AtomicBool::new(false),
+            };
+            outcome = store_all(conn, &batches, &store)?;
         }
         outcome.rejected.sort_by_key(|r| r.line);
+        outcome.activations.sort_by_key(|a| a.line);
         Ok(outcome)
     })
+}
+
+impl ImportOutcome {
+    fn absorb(&mut self, other: ImportOutcome) {
+        self.rows += other.rows;
+        self.inserted += other.inserted;
+        self.rejected.extend(other.rejected);
+        self.activations.extend(other.activations);
+    }
+}
+
+/// Stores batches until the producer is done, one transaction per `TRANSACTION_ROWS` rows.
+fn store_all(
+    conn: &mut DbConn,
+    batches: &Mutex<mpsc::Receiver<Batch>>,
+    store: &Store,
+) -> Result<ImportOutcome, ApiError> {
+    let mut outcome = ImportOutcome::default();
+    let result = (|| {
+        while write_transaction(conn, |c| {
+            consume(c, batches, TRANSACTION_ROWS, store, &mut outcome)
+        })? {}
+        Ok(())
+    })();
+    if result.is_err() {
+        // The other consumer (if any) commits what it has and stops too.
+        store.failed.store(true, Ordering::Relaxed);
+    }
+    result.map(|()| outcome)
 }
 
 /// Marks the deliberate rollback of an atomic import (never leaves this module).
@@ -149,11 +218,42 @@ const ROLLBACK: &str = "atomic_import_rejected";
 struct Store<'a> {
     province: &'a str,
     dry_run: bool,
+    numbers: Numbers<'a>,
+    /// Set when a consumer fails, so that the others stop taking batches.
+    failed: AtomicBool,
+}
+
+/// Where volunteer numbers come from: the storing transaction itself (no gaps), or a
+/// connection of their own (see `Parallel`).
+enum Numbers<'a> {
+    InTransaction,
+    Desk(&'a Mutex<&'a mut DbConn>),
+}
+
+impl Numbers<'_> {
+    fn reserve(&self, conn: &mut DbConn, province: &str, count: i64) -> Result<i64, ApiError> {
+        Ok(match self {
+            Numbers::InTransaction => db::volunteers::reserve_numbers(conn, province, count)?,
+            Numbers::Desk(desk) => {
+                let mut desk = desk
+                    .lock()
+                    .map_err(|_| ApiError::internal("number desk poisoned"))?;
+                write_transaction(&mut **desk, |c| {
+                    db::volunteers::reserve_numbers(c, province, count)
+                })?
+            }
+        })
+    }
+}
+
+/// The next batch from the producer, `None` when it is done. Several consumers may share it.
+fn next_batch(batches: &Mutex<mpsc::Receiver<Batch>>) -> Option<Batch> {
+    batches.lock().ok()?.recv().ok()
 }
 
 /// Counts what is still in the channel (after an atomic rollback) so the report is complete.
-fn drain(receiver: &mpsc::Receiver<Batch>, outcome: &mut ImportOutcome) {
-    for batch in receiver.iter() {
+fn drain(batches: &Mutex<mpsc::Receiver<Batch>>, outcome: &mut ImportOutcome) {
+    while let Some(batch) = next_batch(batches) {
         outcome.rows += batch.rows;
         outcome.rejected.extend(batch.rejected);
     }
@@ -232,14 +332,17 @@ fn prepare_batches<P>(
 /// `true`: more to come) or the producer is done (`false`).
 fn consume(
     conn: &mut DbConn,
-    receiver: &mpsc::Receiver<Batch>,
+    batches: &Mutex<mpsc::Receiver<Batch>>,
     limit: usize,
     store: &Store,
     outcome: &mut ImportOutcome,
 ) -> Result<bool, ApiError> {
     let mut stored_here = 0;
     while stored_here < limit {
-        let Ok(batch) = receiver.recv() else {
+        if store.failed.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        let Some(batch) = next_batch(batches) else {
             return Ok(false);
         };
         outcome.rows += batch.rows;
@@ -276,7 +379,9 @@ fn store_batch(
     if store.dry_run || prepared.is_empty() {
         return Ok(0);
     }
-    let first = db::volunteers::reserve_numbers(conn, store.province, prepared.len() as i64)?;
+    let first = store
+        .numbers
+        .reserve(conn, store.province, prepared.len() as i64)?;
     for (i, p) in prepared.iter_mut().enumerate() {
         p.row.volunteer_number = Some(volunteer_number(store.province, first + i as i64));
     }

@@ -139,7 +139,19 @@ async fn a_thousand_rows_with_37_bad_insert_963_and_report_each_line(app: TestAp
             .all(|r| r["field"].as_str().is_some_and(|f| !f.is_empty()))
     );
     assert_eq!(count(&app, &zj_admin).await, 963);
-    assert_eq!(report["activations"].as_array().unwrap().len(), 963);
+    let activations = report["activations"].as_array().unwrap();
+    assert_eq!(activations.len(), 963);
+    // Reported in file order, each with its own number, even when stored on two connections.
+    let lines: Vec<u64> = activations
+        .iter()
+        .map(|a| a["line"].as_u64().unwrap())
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "in line order");
+    let numbers: std::collections::HashSet<&str> = activations
+        .iter()
+        .map(|a| a["volunteer_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 963, "distinct volunteer numbers");
 
     // Imported volunteers are complete records: skills, languages, numbers, masked data.
     let page: Value = app

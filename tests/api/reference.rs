@@ -102,3 +102,52 @@ async fn the_tree_starts_with_the_ministry_bureaus_and_national_units(app: TestA
     );
 }
 db_test!(the_tree_starts_with_the_ministry_bureaus_and_national_units);
+
+/// The database keeps skill and language codes by CHECK lists (not foreign keys); every code
+/// the reference tables name must pass them.
+async fn every_reference_skill_and_language_can_be_held(app: TestApp) {
+    let admin = app.two_provinces().await.zj_admin;
+    let v = app
+        .register_volunteer(
+            &admin,
+            &crate::helpers::volunteer_body(
+                "全能",
+                &crate::helpers::resident_id("330106", "19900101", 7),
+                "330106",
+            ),
+        )
+        .await;
+    let id = v["id"].as_i64().unwrap();
+    let skills: Vec<Value> = get_list(&app, "/api/v1/reference/skills")
+        .await
+        .iter()
+        .map(|s| serde_json::json!({"code": s["code"], "level": 3}))
+        .collect();
+    let languages: Vec<Value> = get_list(&app, "/api/v1/reference/languages")
+        .await
+        .iter()
+        .map(|l| serde_json::json!({"code": l["code"], "proficiency": "basic"}))
+        .collect();
+    for (part, body, expected) in [("skills", skills, 22), ("languages", languages, 12)] {
+        assert_eq!(body.len(), expected);
+        let res = app
+            .client
+            .put(app.url(&format!("/api/v1/volunteers/{id}/{part}")))
+            .bearer_auth(&admin)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        assert_eq!(status, StatusCode::OK, "{part}: {}", res.text().await.unwrap());
+    }
+    let stored: Value = app
+        .get(&format!("/api/v1/volunteers/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["skills"].as_array().unwrap().len(), 22);
+    assert_eq!(stored["languages"].as_array().unwrap().len(), 12);
+}
+db_test!(every_reference_skill_and_language_can_be_held);

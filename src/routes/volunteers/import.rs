@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::policy::{Action, Principal};
-use crate::db::{self, audit::AuditEntry};
+use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::Invalid;
 use crate::domain::identity::IdType;
 use crate::domain::volunteer::{
@@ -293,12 +293,24 @@ pub async fn import_volunteers(
         atomic: params.atomic,
     };
     let cipher = state.cipher.clone();
+    let pool = state.pool.clone();
     let response = db::run(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
         let columns = check_structure(&body)?;
-        let outcome = import::run(c, &cipher, &org, &options, |sink| {
+        // PostgreSQL stores on two connections at once (see `import::Parallel`); SQLite has
+        // one writer anyway.
+        let parallel = !matches!(c, DbConn::Sqlite(_)) && !options.atomic && !options.dry_run;
+        let mut extra = match parallel {
+            true => Some((pool.get()?, pool.get()?)),
+            false => None,
+        };
+        let parallel = extra.as_mut().map(|(second, numbers)| import::Parallel {
+            second: &mut **second,
+            numbers: &mut **numbers,
+        });
+        let outcome = import::run(c, parallel, &cipher, &org, &options, |sink| {
             parse_rows(&body, &columns, &consent, sink)
         })?;
         let total = outcome.rows;
