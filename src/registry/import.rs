@@ -238,7 +238,7 @@ impl Numbers<'_> {
                 let mut desk = desk
                     .lock()
                     .map_err(|_| ApiError::internal("number desk poisoned"))?;
-                write_transaction(&mut **desk, |c| {
+                write_transaction(&mut desk, |c| {
                     db::volunteers::reserve_numbers(c, province, count)
                 })?
             }

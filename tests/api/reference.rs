@@ -139,7 +139,12 @@ async fn every_reference_skill_and_language_can_be_held(app: TestApp) {
             .await
             .unwrap();
         let status = res.status();
-        assert_eq!(status, StatusCode::OK, "{part}: {}", res.text().await.unwrap());
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{part}: {}",
+            res.text().await.unwrap()
+        );
     }
     let stored: Value = app
         .get(&format!("/api/v1/volunteers/{id}"), &admin)

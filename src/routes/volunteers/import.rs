@@ -306,10 +306,9 @@ pub async fn import_volunteers(
             true => Some((pool.get()?, pool.get()?)),
             false => None,
         };
-        let parallel = extra.as_mut().map(|(second, numbers)| import::Parallel {
-            second: &mut **second,
-            numbers: &mut **numbers,
-        });
+        let parallel = extra
+            .as_mut()
+            .map(|(second, numbers)| import::Parallel { second, numbers });
         let outcome = import::run(c, parallel, &cipher, &org, &options, |sink| {
             parse_rows(&body, &columns, &consent, sink)
         })?;
