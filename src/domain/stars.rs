@@ -60,6 +60,29 @@ pub fn standing(cumulative_minutes: u64, awarded: StarLevel) -> StarStanding {
     }
 }
 
+/// STAR-04: what counts as a "good record", which makes a volunteer eligible for preferential
+/// cultural benefits (art viewing, training, cultural consumption). A deployment may raise
+/// the bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoodRecordPolicy {
+    pub min_awarded_stars: u8,
+}
+
+impl Default for GoodRecordPolicy {
+    fn default() -> Self {
+        Self {
+            min_awarded_stars: 1,
+        }
+    }
+}
+
+/// Whether a volunteer has a good record (STAR-04): an awarded (not merely eligible) star
+/// level at the policy's minimum, and an active registration. The service records no
+/// complaints yet, so none can be upheld against the volunteer.
+pub fn good_record(policy: GoodRecordPolicy, awarded: StarLevel, active: bool) -> bool {
+    active && awarded.get() >= policy.min_awarded_stars
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StarError {
     /// The request skips a level or does not raise the award (STAR-02).
@@ -190,5 +213,22 @@ mod tests {
         assert_eq!(StarLevel::new(6), None);
         assert_eq!(StarLevel::MAX.next(), None);
         assert_eq!(StarLevel::NONE.next(), Some(stars(1)));
+    }
+
+    #[test]
+    fn a_good_record_needs_an_awarded_star_and_an_active_registration() {
+        let policy = GoodRecordPolicy::default();
+        let one = StarLevel::new(1).unwrap();
+        assert!(good_record(policy, one, true));
+        assert!(
+            !good_record(policy, StarLevel::NONE, true),
+            "eligible is not awarded"
+        );
+        assert!(!good_record(policy, one, false), "suspended or withdrawn");
+        let stricter = GoodRecordPolicy {
+            min_awarded_stars: 2,
+        };
+        assert!(!good_record(stricter, one, true));
+        assert!(good_record(stricter, StarLevel::new(2).unwrap(), true));
     }
 }

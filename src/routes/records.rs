@@ -17,7 +17,8 @@ use crate::domain::assignment::Schedule;
 use crate::domain::identity::mask_name;
 use crate::domain::role::Role;
 use crate::domain::service_record::{ServiceClaim, served_minutes};
-use crate::domain::stars::{StarLevel, award, standing};
+use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
+use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::volunteers::load_for;
 use crate::state::AppState;
@@ -328,6 +329,9 @@ pub struct StarsResponse {
     pub next_awardable: Option<u8>,
     /// Corrections pushed the eligible level below the awarded one.
     pub needs_review: bool,
+    /// STAR-04: a good record (an awarded star, an active registration), which makes the
+    /// volunteer eligible for preferential cultural benefits.
+    pub good_record: bool,
     pub awards: Vec<StarAwardResponse>,
 }
 
@@ -348,6 +352,8 @@ fn stars_of(conn: &mut DbConn, volunteer_id: i64) -> Result<StarsResponse, ApiEr
         minutes.max(0) as u64,
         StarLevel::new(awarded as u8).unwrap_or(StarLevel::NONE),
     );
+    let active = db::volunteers::find(conn, volunteer_id)?
+        .is_some_and(|v| v.status == VolunteerStatus::Active.as_str());
     Ok(StarsResponse {
         volunteer_id,
         verified_minutes: minutes,
@@ -356,6 +362,7 @@ fn stars_of(conn: &mut DbConn, volunteer_id: i64) -> Result<StarsResponse, ApiEr
         awarded: s.awarded.get(),
         next_awardable: s.next_awardable.map(|l| l.get()),
         needs_review: s.needs_review,
+        good_record: good_record(GoodRecordPolicy::default(), s.awarded, active),
         awards: awards
             .into_iter()
             .map(|a| StarAwardResponse {

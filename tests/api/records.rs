@@ -472,6 +472,10 @@ async fn stars_follow_the_minutes_exactly_and_are_granted_one_level_at_a_time(ap
         (Some(1), Some(1)),
         "6,000 minutes = 100 h = 1★"
     );
+    assert_eq!(
+        stars["good_record"], false,
+        "eligible is not yet awarded (STAR-04)"
+    );
     // Enough for 3★ — but stars are granted one level at a time.
     add_minutes(&app, &s, s.w.t.hangzhou, &hz_path, 30_000, 200);
     let applied: Value = app
@@ -522,6 +526,29 @@ async fn stars_follow_the_minutes_exactly_and_are_granted_one_level_at_a_time(ap
             .as_str()
             .unwrap()
             .starts_with("STAR1")
+    );
+    assert_eq!(granted["good_record"], true, "an awarded star (STAR-04)");
+    // A suspended volunteer keeps the star but loses the good record.
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{}/suspend", s.volunteer),
+            &s.w.t.zj_admin,
+            &json!({"reason": "调查投诉"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let stars: Value = app
+        .get(
+            &format!("/api/v1/volunteers/{}/stars", s.volunteer),
+            &s.w.t.zj_admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (stars["awarded"].as_i64(), &stars["good_record"]),
+        (Some(1), &json!(false))
     );
 }
 db_test!(stars_follow_the_minutes_exactly_and_are_granted_one_level_at_a_time);
