@@ -319,6 +319,38 @@ fn check_spring_rain(d: &ActivityDraft) -> Vec<Invalid> {
 }
 
 /// ACT-01 and ACT-05: what publishing additionally needs.
+/// SR-04: a Spring Rain deployment usually lasts 5 to 8 days; one longer than this is flagged
+/// for a second look. It is a warning, not a legal limit.
+pub const SPRING_RAIN_USUAL_MAX_DAYS: i64 = 15;
+
+/// Something worth a second look that never blocks a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advisory {
+    pub field: &'static str,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// The warnings an activity carries (shown with it, never refused for).
+pub fn advisories(
+    spring_rain: bool,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Vec<Advisory> {
+    let mut found = Vec::new();
+    if spring_rain && ends_at - starts_at > chrono::Duration::days(SPRING_RAIN_USUAL_MAX_DAYS) {
+        found.push(Advisory {
+            field: "ends_at",
+            rule: "SR-04",
+            message: format!(
+                "Spring Rain deployments usually last 5 to 8 days; this one is longer than \
+                 {SPRING_RAIN_USUAL_MAX_DAYS} days"
+            ),
+        });
+    }
+    found
+}
+
 pub fn check_publishable(d: &ActivityDraft) -> Vec<Invalid> {
     let mut problems = check_draft(d);
     if d.description.trim().is_empty() {
@@ -454,5 +486,22 @@ mod tests {
         assert_eq!(Completed.after(Cancel), None);
         assert_eq!(Draft.after(Start), None);
         assert!(Published.staffing() && !Draft.staffing() && !Cancelled.staffing());
+    }
+
+    #[test]
+    fn long_spring_rain_deployments_are_flagged_from_the_first_minute_past_15_days() {
+        let start: DateTime<Utc> = "2030-07-01T02:00:00Z".parse().unwrap();
+        let days_15 = start + chrono::Duration::days(15);
+        assert!(advisories(true, start, days_15).is_empty());
+        let flagged = advisories(true, start, days_15 + chrono::Duration::minutes(1));
+        assert_eq!(
+            flagged
+                .iter()
+                .map(|a| (a.field, a.rule))
+                .collect::<Vec<_>>(),
+            [("ends_at", "SR-04")]
+        );
+        let general = advisories(false, start, days_15 + chrono::Duration::days(30));
+        assert!(general.is_empty(), "only Spring Rain deployments");
     }
 }

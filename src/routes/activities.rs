@@ -13,7 +13,7 @@ use crate::db::notifications::{Notice, Recipient};
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::activity::{
     ActivityAction, ActivityCategory, ActivityDraft, ActivityStatus, LocationType, SiteKind,
-    VolunteerRequirements, check_draft, check_publishable,
+    VolunteerRequirements, advisories, check_draft, check_publishable,
 };
 use crate::domain::eligibility::{Programme, RiskLevel};
 use crate::domain::reference;
@@ -224,15 +224,38 @@ pub struct ActivityResponse {
     pub recipient_fee_cents: i32,
     pub status: ActivityStatus,
     pub cancel_reason: Option<String>,
+    /// Points worth a second look that never block (e.g. SR-04, a long Spring Rain deployment).
+    pub warnings: Vec<ActivityWarning>,
     /// Send as `If-Match` when patching.
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityWarning {
+    pub field: String,
+    /// The rule id, e.g. `SR-04`.
+    pub code: String,
+    pub message: String,
+}
+
 impl From<ActivityRow> for ActivityResponse {
     fn from(a: ActivityRow) -> Self {
+        let warnings = advisories(
+            a.programme == Programme::SpringRain.as_str(),
+            a.starts_at.and_utc(),
+            a.ends_at.and_utc(),
+        )
+        .into_iter()
+        .map(|w| ActivityWarning {
+            field: w.field.to_string(),
+            code: w.rule.to_string(),
+            message: w.message,
+        })
+        .collect();
         Self {
+            warnings,
             category: ActivityCategory::parse(&a.category).unwrap_or(ActivityCategory::Other),
             programme: Programme::parse(&a.programme).unwrap_or(Programme::General),
             staffed: a.confirmed_count >= a.headcount_min,

@@ -231,9 +231,20 @@ async fn spring_rain_deployments_go_from_inland_to_border_regions(app: TestApp) 
         )
         .await;
     assert_eq!(ok.status(), StatusCode::CREATED);
+    let ok: Value = ok.json().await.unwrap();
+    assert_eq!(ok["sending_province"], "330000");
+    assert_eq!(ok["warnings"], json!([]), "4½ days is usual");
+    // SR-04: longer than 15 days is flagged, not refused.
+    let mut long = body("330000", "performance", &border_site);
+    long["ends_at"] = json!("2030-07-16T02:01:00Z");
+    let long = app
+        .post("/api/v1/activities", &w.t.hz_coordinator, &long)
+        .await;
+    assert_eq!(long.status(), StatusCode::CREATED);
+    let long: Value = long.json().await.unwrap();
     assert_eq!(
-        ok.json::<Value>().await.unwrap()["sending_province"],
-        "330000"
+        (&long["warnings"][0]["code"], &long["warnings"][0]["field"]),
+        (&json!("SR-04"), &json!("ends_at"))
     );
     let bad_form = app
         .post(
