@@ -14,7 +14,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use crate::db;
 use crate::domain::role::Role;
@@ -36,6 +36,10 @@ impl FromRequest for Principal {
     type Future = Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // Already loaded for this request (the idempotency middleware needs it first).
+        if let Some(principal) = req.extensions().get::<Principal>().cloned() {
+            return Box::pin(async move { Ok(principal) });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         let request_id = RequestId::of(req);

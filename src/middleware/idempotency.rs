@@ -15,15 +15,14 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::web::{Bytes, BytesMut};
 use actix_web::{Error, FromRequest, HttpMessage, HttpResponse, ResponseError, web};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use crate::auth::policy::Principal;
 use crate::auth::tokens::to_hex;
 use crate::db::{self, idempotency::StoredResponse};
 use crate::error::ApiError;
+use crate::routes::extract::read_limited;
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -51,11 +50,17 @@ pub async fn replay_or_record(
     let Ok(principal) = Principal::extract(req.request()).await else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    // The handler's own `Principal` argument reuses this one instead of reading it again.
+    req.extensions_mut().insert(principal.clone());
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
 
-    let body = match read_body(req.take_payload()).await {
+    let body = match read_limited(req.take_payload(), MAX_BODY, || {
+        "the request body is too large".to_string()
+    })
+    .await
+    {
         Ok(body) => body,
         Err(e) => return Ok(req.into_response(e.error_response())),
     };
@@ -146,22 +151,6 @@ fn parse_key(value: &header::HeaderValue) -> Result<String, ApiError> {
         ));
     }
     Ok(key.to_string())
-}
-
-async fn read_body(mut payload: Payload) -> Result<Bytes, ApiError> {
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the request body is too large",
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// What makes two requests "the same": method, path with query, content type and body.

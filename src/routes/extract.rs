@@ -12,6 +12,31 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
+/// Reads a whole body as it arrives, refusing it (413) as soon as it passes `limit` bytes.
+pub async fn read_limited<S>(
+    mut payload: S,
+    limit: usize,
+    too_large: impl FnOnce() -> String,
+) -> Result<web::Bytes, ApiError>
+where
+    S: futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>> + Unpin,
+{
+    use futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                too_large(),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 /// JSON body that is also validated (`validator`); failures are 422 with per-field errors.
 pub struct ValidatedJson<T>(pub T);
 

@@ -339,7 +339,11 @@ fn hours(minutes: i64) -> String {
     format!("{}.{}", minutes / 60, (minutes % 60) * 10 / 60)
 }
 
-fn stars_of(conn: &mut DbConn, volunteer_id: i64) -> Result<StarsResponse, ApiError> {
+fn stars_of(
+    conn: &mut DbConn,
+    volunteer: &crate::db::volunteers::VolunteerRow,
+) -> Result<StarsResponse, ApiError> {
+    let volunteer_id = volunteer.id;
     let minutes = db::records::total_minutes(conn, volunteer_id, None)?;
     let awards = db::records::star_awards_of(conn, volunteer_id)?;
     let awarded = awards
@@ -352,8 +356,7 @@ fn stars_of(conn: &mut DbConn, volunteer_id: i64) -> Result<StarsResponse, ApiEr
         minutes.max(0) as u64,
         StarLevel::new(awarded as u8).unwrap_or(StarLevel::NONE),
     );
-    let active = db::volunteers::find(conn, volunteer_id)?
-        .is_some_and(|v| v.status == VolunteerStatus::Active.as_str());
+    let active = volunteer.status == VolunteerStatus::Active.as_str();
     Ok(StarsResponse {
         volunteer_id,
         verified_minutes: minutes,
@@ -385,8 +388,8 @@ pub async fn get_stars(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let response = db::run(&state.pool, move |c| {
-        load_for(c, &user, id, Action::ReadVolunteers)?;
-        stars_of(c, id)
+        let v = load_for(c, &user, id, Action::ReadVolunteers)?;
+        stars_of(c, &v)
     })
     .await?;
     Ok(HttpResponse::Ok().json(response))
@@ -404,7 +407,7 @@ pub async fn apply_for_star(
     let id = id.into_inner();
     let response = db::write(&state.pool, move |c| {
         let v = load_for(c, &user, id, Action::RequestRecords)?;
-        let current = stars_of(c, id)?;
+        let current = stars_of(c, &v)?;
         let awarded = StarLevel::new(current.awarded).unwrap_or(StarLevel::NONE);
         let requested = awarded
             .next()
@@ -431,7 +434,7 @@ pub async fn apply_for_star(
             c,
             AuditEntry::by(&user, "star.apply", "volunteer").entity(id, &v.org_path),
         )?;
-        stars_of(c, id)
+        stars_of(c, &v)
     })
     .await?;
     Ok(HttpResponse::Created().json(response))
@@ -450,7 +453,7 @@ async fn decide_star(
         let v = load_for(c, &user, application.volunteer_id, Action::AwardStars)?;
         let number = grant.then(|| format!("STAR{}{:06}", application.level, application.id));
         if grant {
-            let current = stars_of(c, application.volunteer_id)?;
+            let current = stars_of(c, &v)?;
             let awarded = StarLevel::new(current.awarded).unwrap_or(StarLevel::NONE);
             let requested = StarLevel::new(application.level as u8).unwrap_or(StarLevel::MAX);
             award(awarded, requested, current.verified_minutes.max(0) as u64)
@@ -474,7 +477,7 @@ async fn decide_star(
             c,
             AuditEntry::by(&user, &format!("star.{status}"), "volunteer").entity(v.id, &v.org_path),
         )?;
-        stars_of(c, application.volunteer_id)
+        stars_of(c, &v)
     })
     .await?;
     Ok(HttpResponse::Ok().json(response))

@@ -3,7 +3,6 @@
 //! languages are `;`-separated codes, `code:level` / `code:proficiency` allowed.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,6 +15,7 @@ use crate::domain::volunteer::{
 };
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::import::{self, ImportOptions, ImportRow};
+use crate::routes::extract::read_limited;
 use crate::state::AppState;
 
 pub const MAX_ROWS: usize = 100_000;
@@ -254,7 +254,7 @@ pub async fn import_volunteers(
     user: Principal,
     req: HttpRequest,
     params: web::Query<ImportParams>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::RegisterVolunteer)?;
     let content_type = req
@@ -269,19 +269,10 @@ pub async fn import_volunteers(
             "send the file as text/csv",
         ));
     }
-    // Read the body as it arrives, refusing it as soon as it passes the limit.
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
-        if body.len() + chunk.len() > MAX_BYTES {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("an import file is at most {} MiB", MAX_BYTES / 1024 / 1024),
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_limited(payload, MAX_BYTES, || {
+        format!("an import file is at most {} MiB", MAX_BYTES / 1024 / 1024)
+    })
+    .await?;
     let params = params.into_inner();
     let org_id = params.organization_id.unwrap_or(user.org_id);
     let consent = params
