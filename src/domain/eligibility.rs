@@ -491,16 +491,24 @@ fn check_fitness(a: &ActivityRequirements, volunteer: &VolunteerSnapshot, v: &mu
 }
 
 // ACT-08 / SR-06: a personal accident policy covering the whole activity period.
+/// The rule that makes an activity require insurance for its whole period, if any: ACT-08
+/// for a risky activity, SR-06 for a Spring Rain deployment.
+pub fn insurance_rule(a: &ActivityRequirements) -> Option<&'static str> {
+    if a.risk_level >= RiskLevel::PersonalDangerPossible {
+        Some("ACT-08")
+    } else if a.programme == Programme::SpringRain {
+        Some("SR-06")
+    } else {
+        None
+    }
+}
+
 fn check_insurance(
     a: &ActivityRequirements,
     volunteer: &VolunteerSnapshot,
     v: &mut Vec<Violation>,
 ) {
-    let rule = if a.risk_level >= RiskLevel::PersonalDangerPossible {
-        "ACT-08"
-    } else if a.programme == Programme::SpringRain {
-        "SR-06"
-    } else {
+    let Some(rule) = insurance_rule(a) else {
         return;
     };
     let covered = volunteer

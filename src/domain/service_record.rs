@@ -1,10 +1,12 @@
 //! Served minutes for a service record (HRS-01, HRS-02): check-in to check-out minus declared
 //! breaks, in whole minutes, travel never counted.
 //!
-//! Times outside the activity's scheduled window are rejected, not clamped: the organiser
-//! attests the times, and silently cutting them would record something nobody attested. If the
-//! activity really ran late, the schedule is corrected first (an audited change) and the record
-//! then fits.
+//! A claim whose times fall outside the scheduled window is rejected, not clamped: a corrected
+//! record states attested times, and silently cutting them would record something nobody
+//! attested. If the activity really ran late, the schedule is corrected first (an audited
+//! change) and the record then fits. Check-in and check-out at the site are different: they
+//! record presence, and presence outside the schedule is not service, so verification claims
+//! only the scheduled part (`ServiceClaim::scheduled_presence`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -23,6 +25,24 @@ pub struct ServiceClaim {
     pub break_minutes: u32,
     /// Travel to and from the site, kept for the itinerary. Never counted (HRS-01).
     pub travel_minutes: u32,
+}
+
+impl ServiceClaim {
+    /// The claim verification makes from check-in and check-out: the part of the presence
+    /// inside the schedule (HRS-02). An early arrival or a late departure is not service.
+    pub fn scheduled_presence(
+        checked_in_at: DateTime<Utc>,
+        checked_out_at: DateTime<Utc>,
+        break_minutes: u32,
+        schedule: &Schedule,
+    ) -> Self {
+        Self {
+            checked_in_at: checked_in_at.max(schedule.starts_at),
+            checked_out_at: checked_out_at.min(schedule.ends_at),
+            break_minutes,
+            travel_minutes: 0,
+        }
+    }
 }
 
 /// One of the volunteer's existing service records (current versions only).
@@ -274,5 +294,32 @@ mod tests {
             "overlapping_record"
         );
         assert_eq!(RecordError::OutsideSchedule.rule(), "HRS-02");
+    }
+
+    #[test]
+    fn verification_counts_only_the_scheduled_part_of_presence() {
+        let schedule = Schedule {
+            starts_at: t("2030-05-01T01:00:00Z"),
+            ends_at: t("2030-05-01T05:00:00Z"),
+        };
+        let claim = ServiceClaim::scheduled_presence(
+            t("2030-05-01T00:30:00Z"),
+            t("2030-05-01T05:45:00Z"),
+            15,
+            &schedule,
+        );
+        assert_eq!(
+            (claim.checked_in_at, claim.checked_out_at),
+            (schedule.starts_at, schedule.ends_at)
+        );
+        assert_eq!(served_minutes(&claim, &schedule, Shanghai, &[]), Ok(225));
+        let inside = ServiceClaim::scheduled_presence(
+            t("2030-05-01T02:00:00Z"),
+            t("2030-05-01T03:00:00Z"),
+            0,
+            &schedule,
+        );
+        assert_eq!(inside.checked_in_at, t("2030-05-01T02:00:00Z"));
+        assert_eq!(inside.checked_out_at, t("2030-05-01T03:00:00Z"));
     }
 }

@@ -174,8 +174,14 @@ impl NewVolunteer {
 
     /// Under-14s: every personal field is kept encrypted, the name included (PI-01).
     pub fn is_under_14_on(&self, day: NaiveDate) -> bool {
-        self.age_on(day) < GUARDIAN_CONSENT_REQUIRED_UNDER
+        under_14_on(self.birth_date, day)
     }
+}
+
+/// Whether someone born on `birth_date` is under 14 on `day`: their name is kept masked
+/// (PI-01), their data needs a guardian's consent (MIN-02) and reads of it are audited (PI-04).
+pub fn under_14_on(birth_date: NaiveDate, day: NaiveDate) -> bool {
+    crate::domain::identity::age_on(birth_date, day) < GUARDIAN_CONSENT_REQUIRED_UNDER
 }
 
 pub fn parse_name(input: &str) -> Result<String, Invalid> {

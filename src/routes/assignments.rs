@@ -20,7 +20,7 @@ use crate::domain::assignment::{
     ActionWindows, Actor, AssignmentAction, AssignmentState, Schedule, attempt,
 };
 use crate::domain::eligibility::{
-    self, AssignmentContext, CheckPoint, EligibilityPolicy, RiskLevel, Violation,
+    self, AssignmentContext, CheckPoint, EligibilityPolicy, Violation,
 };
 use crate::domain::role::Role;
 use crate::domain::service_record::{RecordedService, ServiceClaim, served_minutes};
@@ -741,13 +741,12 @@ pub async fn verify(
             .parse()
             .unwrap_or(crate::clock::SERVICE_TZ);
         let window = schedule(&a);
-        // Presence outside the schedule is not service: count only the scheduled part.
-        let claim = ServiceClaim {
-            checked_in_at: checked_in.and_utc().max(window.starts_at),
-            checked_out_at: checked_out.and_utc().min(window.ends_at),
-            break_minutes: a.break_minutes as u32,
-            travel_minutes: 0,
-        };
+        let claim = ServiceClaim::scheduled_presence(
+            checked_in.and_utc(),
+            checked_out.and_utc(),
+            a.break_minutes as u32,
+            &window,
+        );
         let others = recorded_services(c, a.volunteer_id, None)?;
         let minutes = served_minutes(&claim, &window, tz, &others)
             .map_err(|e| ApiError::rule(e.code(), format!("{}: {e:?}", e.rule())))?;
@@ -794,10 +793,9 @@ pub async fn verify(
 /// ACT-08 at start: a risky activity (or a Spring Rain deployment) starts only when every
 /// confirmed volunteer is insured for the whole period.
 pub fn check_start(conn: &mut DbConn, activity: &ActivityRow) -> Result<(), ApiError> {
-    let risky = RiskLevel::parse(&activity.risk_level)
-        .is_some_and(|r| r >= RiskLevel::PersonalDangerPossible)
-        || activity.programme == "spring_rain";
-    if !risky {
+    let site = db::activities::find_site(conn, activity.site_id)?
+        .ok_or_else(|| ApiError::internal("site missing"))?;
+    if eligibility::insurance_rule(&snapshots::activity_requirements(activity, &site)?).is_none() {
         return Ok(());
     }
     let mut uninsured = Vec::new();

@@ -266,7 +266,50 @@ async fn rejections_need_a_reason_and_free_the_place_as_withdrawals_do(app: Test
             &json!({"volunteer_id": volunteers[1]}),
         )
         .await;
-    assert!(dup.status() == StatusCode::CONFLICT);
+    // The repeat meets the full quota first. On a campaign with room it is refused as a
+    // repeat, and the refused repeat takes no place.
+    assert_problem(dup, StatusCode::CONFLICT, "quota_full").await;
+    let roomy: Value = app
+        .post(
+            "/api/v1/recruitments",
+            &t.hz_coordinator,
+            &campaign("非遗讲座·二期", 2),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let roomy = format!("/api/v1/recruitments/{}/applications", roomy["id"]);
+    for (volunteer, expected) in [
+        (volunteers[0], None),
+        (volunteers[0], Some("already_applied")),
+    ] {
+        let res = app
+            .post(
+                &roomy,
+                &t.hz_coordinator,
+                &json!({"volunteer_id": volunteer}),
+            )
+            .await;
+        match expected {
+            None => assert_eq!(res.status(), StatusCode::CREATED),
+            Some(code) => {
+                assert_problem(res, StatusCode::CONFLICT, code).await;
+            }
+        }
+    }
+    let last = app
+        .post(
+            &roomy,
+            &t.hz_coordinator,
+            &json!({"volunteer_id": volunteers[1]}),
+        )
+        .await;
+    assert_eq!(
+        last.status(),
+        StatusCode::CREATED,
+        "the second place is still free"
+    );
     // Closing stops applications.
     let closed: Value = app
         .post(

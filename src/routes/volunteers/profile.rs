@@ -148,7 +148,7 @@ pub async fn update_volunteer(
         let row = load_for(c, &user, id, Action::EditVolunteerProfile)?;
         // Under-14s keep only a masked name in the clear (PI-01).
         if let Some(name) = &changes.name
-            && crate::domain::identity::age_on(row.birth_date, crate::clock::today()) < 14
+            && crate::domain::volunteer::under_14_on(row.birth_date, crate::clock::today())
         {
             changes.name = Some(mask_name(name));
         }

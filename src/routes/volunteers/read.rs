@@ -9,10 +9,9 @@ use super::{Reveal, VolunteerResponse, VolunteerSummary, etag, full, load_for, s
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::VolunteerFilter;
 use crate::db::{self, audit::AuditEntry};
-use crate::domain::identity::age_on;
 use crate::domain::reference;
 use crate::domain::region::RegionCode;
-use crate::domain::volunteer::{GUARDIAN_CONSENT_REQUIRED_UNDER, VolunteerStatus};
+use crate::domain::volunteer::{VolunteerStatus, under_14_on};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -263,7 +262,7 @@ pub async fn get_volunteer(
         };
         let row = load_for(c, &user, id, action)?;
         let own = user.volunteer_id == Some(row.id);
-        let minor = age_on(row.birth_date, crate::clock::today()) < GUARDIAN_CONSENT_REQUIRED_UNDER;
+        let minor = under_14_on(row.birth_date, crate::clock::today());
         // PI-04: unmasked reads and reads of under-14s' data leave a trace.
         if action == Action::RevealPersonalData || (minor && !own) {
             let fields: Vec<&str> = [("id_number", reveal.id_number), ("mobile", reveal.mobile)]
