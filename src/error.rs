@@ -124,6 +124,15 @@ impl ApiError {
         )
     }
 
+    /// A 404 from a scope check on a parent object, restated for the object the caller asked
+    /// for (so its existence is not leaked through the parent's name); other errors unchanged.
+    pub fn hidden_as(self, what: &str) -> Self {
+        match self.status {
+            StatusCode::NOT_FOUND => Self::not_found(what),
+            _ => self,
+        }
+    }
+
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, detail)
     }

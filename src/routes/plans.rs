@@ -288,10 +288,7 @@ pub async fn create_plan(
 fn load_plan(c: &mut DbConn, user: &Principal, id: i64, act: Action) -> Result<PlanRow, ApiError> {
     let row = db::plans::find(c, id)?.ok_or_else(|| ApiError::not_found("plan"))?;
     user.authorize(Action::ReadActivities, act, |s| s.contains(&row.org_path))
-        .map_err(|e| match e.status().as_u16() {
-            404 => ApiError::not_found("plan"),
-            _ => e,
-        })?;
+        .map_err(|e| e.hidden_as("plan"))?;
     Ok(row)
 }
 

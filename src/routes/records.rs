@@ -135,12 +135,8 @@ pub async fn request_correction(
     let row = db::write(&state.pool, move |c| {
         let record = db::records::find_current(c, key)?
             .ok_or_else(|| ApiError::not_found("service record"))?;
-        load_for(c, &user, record.volunteer_id, Action::RequestRecords).map_err(|e| {
-            match e.status().as_u16() {
-                404 => ApiError::not_found("service record"),
-                _ => e,
-            }
-        })?;
+        load_for(c, &user, record.volunteer_id, Action::RequestRecords)
+            .map_err(|e| e.hidden_as("service record"))?;
         let row = db::records::insert_correction(
             c,
             &NewCorrection {
@@ -187,13 +183,7 @@ fn correction_for_recorder(
     user.authorize(Action::ReadActivities, Action::RecordService, |s| {
         s.contains(&record.org_path)
     })
-    .map_err(|e| {
-        if e.status().as_u16() == 404 {
-            ApiError::not_found("correction")
-        } else {
-            e
-        }
-    })?;
+    .map_err(|e| e.hidden_as("correction"))?;
     Ok((correction, record))
 }
 
@@ -821,13 +811,7 @@ pub async fn revoke_certificate(
         user.authorize(Action::ReadActivities, Action::RecordService, |s| {
             s.contains(&cert.org_path)
         })
-        .map_err(|e| {
-            if e.status().as_u16() == 404 {
-                ApiError::not_found("certificate")
-            } else {
-                e
-            }
-        })?;
+        .map_err(|e| e.hidden_as("certificate"))?;
         if !db::records::revoke_certificate(c, id, &reason)? {
             return Err(ApiError::conflict(
                 "already_revoked",

@@ -604,10 +604,7 @@ fn decidable(
     let application = db::recruitment::find_application(conn, id)?
         .ok_or_else(|| ApiError::not_found("application"))?;
     let campaign =
-        managed(conn, user, application.recruitment_id).map_err(|e| match e.status().as_u16() {
-            404 => ApiError::not_found("application"),
-            _ => e,
-        })?;
+        managed(conn, user, application.recruitment_id).map_err(|e| e.hidden_as("application"))?;
     Ok((application, campaign))
 }
 

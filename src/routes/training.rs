@@ -648,13 +648,7 @@ pub async fn record_result(
         user.authorize(Action::ManageTraining, Action::RecordTrainingResults, |s| {
             s.contains(&session.org_path)
         })
-        .map_err(|e| {
-            if e.status().as_u16() == 404 {
-                ApiError::not_found("enrollment")
-            } else {
-                e
-            }
-        })?;
+        .map_err(|e| e.hidden_as("enrollment"))?;
         if session.ends_at > db::now() {
             return Err(ApiError::rule(
                 "session_not_ended",
@@ -824,13 +818,7 @@ pub async fn revoke_certificate(
         user.authorize(Action::ManageTraining, Action::RecordTrainingResults, |s| {
             s.contains(&session.org_path)
         })
-        .map_err(|e| {
-            if e.status().as_u16() == 404 {
-                ApiError::not_found("certificate")
-            } else {
-                e
-            }
-        })?;
+        .map_err(|e| e.hidden_as("certificate"))?;
         if !db::training::revoke_certificate(c, id, &reason, user.user_id)? {
             return Err(ApiError::conflict(
                 "already_revoked",

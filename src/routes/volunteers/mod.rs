@@ -438,10 +438,7 @@ pub fn load_for(
     user.authorize(Action::ReadVolunteers, action, |s| {
         s.covers_volunteer(row.id, &row.org_path)
     })
-    .map_err(|e| match e.status().as_u16() {
-        404 => ApiError::not_found("volunteer"),
-        _ => e,
-    })?;
+    .map_err(|e| e.hidden_as("volunteer"))?;
     Ok(row)
 }
 
