@@ -412,13 +412,14 @@ fn check_age_bounds(a: &ActivityRequirements, age: u32, minor: bool, v: &mut Vec
         && age < min
     {
         let rule = if minor { "MIN-05" } else { "ACT-07" };
-        let detail = format!("age {age} on the start date is below the minimum of {min}");
+        // The exact age is left out: it would help rebuild a masked ID number.
+        let detail = format!("below the minimum age of {min} on the start date");
         push(v, ViolationCode::TooYoung, rule, detail);
     }
     if let Some(max) = a.max_age
         && age > max
     {
-        let detail = format!("age {age} on the start date is above the maximum of {max}");
+        let detail = format!("above the maximum age of {max} on the start date");
         push(v, ViolationCode::TooOld, "ACT-07", detail);
     }
 }

@@ -241,6 +241,38 @@ pub fn mask_id_number(number: &str) -> String {
     out
 }
 
+/// The mask for readers who may not reveal the number (coordinators, auditors, the
+/// ministry): `330106********1237` → `330106***********7`. The documented mask hides exactly
+/// the birth date, which such readers can narrow down from age rules (eligibility at a date of
+/// their choosing); hiding the sequence digits too leaves dozens of candidate numbers even
+/// when the birth date is known. Takes the full number or its documented mask.
+pub fn restrict_id_mask(number_or_mask: &str) -> String {
+    let chars: Vec<char> = number_or_mask.chars().collect();
+    let head = if chars.len() >= 12 { 6 } else { 1 };
+    let tail = 1.min(chars.len().saturating_sub(head));
+    let hidden = chars.len().saturating_sub(head + tail);
+    let mut out: String = chars.iter().take(head).collect();
+    out.push_str(&"*".repeat(hidden));
+    out.extend(chars.iter().skip(head + hidden));
+    out
+}
+
+/// The age band shown instead of the birth date and exact age to readers who may not reveal
+/// the ID number. Band edges follow the rules that depend on age: 14 (PI-03, MIN-06) and 18
+/// (MIN-01).
+pub fn age_band(age: u32) -> &'static str {
+    match age {
+        0..=13 => "0-13",
+        14..=17 => "14-17",
+        18..=29 => "18-29",
+        30..=39 => "30-39",
+        40..=49 => "40-49",
+        50..=59 => "50-59",
+        60..=69 => "60-69",
+        _ => "70+",
+    }
+}
+
 /// `13800138000` → `138****8000`.
 pub fn mask_mobile(mobile: &str) -> String {
     if mobile.len() != 11 {
@@ -363,6 +395,24 @@ mod tests {
         assert_eq!(mask_mobile("13800138000"), "138****8000");
         assert_eq!(mask_name("张三丰"), "张**");
         assert_eq!(mask_id_number("E12345678"), "E*******8");
+    }
+
+    #[test]
+    fn the_restricted_mask_also_hides_the_sequence_digits() {
+        assert_eq!(restrict_id_mask("330106198506121237"), "330106***********7");
+        assert_eq!(restrict_id_mask("330106********1237"), "330106***********7");
+        assert_eq!(restrict_id_mask("E12345678"), "E*******8");
+        assert_eq!(restrict_id_mask("E*******8"), "E*******8");
+    }
+
+    #[test]
+    fn age_bands_split_at_the_rule_ages() {
+        assert_eq!(age_band(13), "0-13");
+        assert_eq!(age_band(14), "14-17");
+        assert_eq!(age_band(17), "14-17");
+        assert_eq!(age_band(18), "18-29");
+        assert_eq!(age_band(39), "30-39");
+        assert_eq!(age_band(95), "70+");
     }
 
     #[test]

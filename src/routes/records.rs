@@ -20,7 +20,7 @@ use crate::domain::service_record::{ServiceClaim, served_minutes};
 use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::volunteers::load_for;
+use crate::routes::volunteers::{PersonalView, load_for};
 use crate::state::AppState;
 
 /// Days a new record certificate stays in its internal publicity period (CRT-05).
@@ -553,6 +553,15 @@ pub struct RecordCertificateResponse {
     pub status: String,
 }
 
+impl RecordCertificateResponse {
+    /// The certificate carries the documented mask (CRT-03) for the volunteer and those who
+    /// may reveal the number; other readers get the restricted one (PI-01).
+    fn seen_as(mut self, view: PersonalView) -> Self {
+        self.id_number_masked = view.id_mask(&self.id_number_masked);
+        self
+    }
+}
+
 fn certificate_status(c: &RecordCertificateRow, today: NaiveDate) -> &'static str {
     match (c.revoked_at.is_some(), today >= c.publicity_ends_on) {
         (true, _) => "revoked",
@@ -686,15 +695,16 @@ pub async fn issue_certificate(
                 .entity(row.id, &org.path)
                 .detail(serde_json::json!({ "volunteer_id": volunteer_id, "minutes": total })),
         )?;
-        Ok(row)
+        Ok((row, PersonalView::of(&user, v.id, &v.org_path)))
     })
     .await?;
+    let (row, view) = row;
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
             format!("/api/v1/public/certificates/{}", row.number),
         ))
-        .json(RecordCertificateResponse::from(row)))
+        .json(RecordCertificateResponse::from(row).seen_as(view)))
 }
 
 /// A volunteer asks a recording organisation for a certificate: its staff are notified.
@@ -769,14 +779,15 @@ pub async fn list_certificates(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rows = db::run(&state.pool, move |c| {
-        load_for(c, &user, id, Action::ReadVolunteers)?;
-        Ok(db::records::certificates_of(c, id)?)
+    let (rows, view) = db::run(&state.pool, move |c| {
+        let v = load_for(c, &user, id, Action::ReadVolunteers)?;
+        let view = PersonalView::of(&user, v.id, &v.org_path);
+        Ok((db::records::certificates_of(c, id)?, view))
     })
     .await?;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
-            .map(RecordCertificateResponse::from)
+            .map(|row| RecordCertificateResponse::from(row).seen_as(view))
             .collect::<Vec<_>>(),
     ))
 }
@@ -823,10 +834,16 @@ pub async fn revoke_certificate(
             AuditEntry::by(&user, "record_certificate.revoke", "record_certificate")
                 .entity(id, &cert.org_path),
         )?;
-        db::records::find_certificate(c, id)?.ok_or_else(|| ApiError::not_found("certificate"))
+        let row = db::records::find_certificate(c, id)?
+            .ok_or_else(|| ApiError::not_found("certificate"))?;
+        let view = match db::volunteers::find(c, row.volunteer_id)? {
+            Some(v) => PersonalView::of(&user, v.id, &v.org_path),
+            None => PersonalView::Restricted,
+        };
+        Ok(RecordCertificateResponse::from(row).seen_as(view))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(RecordCertificateResponse::from(row)))
+    Ok(HttpResponse::Ok().json(row))
 }
 
 /// What anyone may learn about a certificate from its number (CRT-04): validity and minimal

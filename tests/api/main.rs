@@ -15,6 +15,7 @@ mod import;
 mod openapi;
 mod ops;
 mod organizations;
+mod privacy;
 mod records;
 mod recruitment;
 mod reference;

@@ -36,16 +36,16 @@ fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
 }
 
-struct Served {
-    w: World,
-    activity: i64,
-    assignment: i64,
-    volunteer: i64,
-    me: String,
+pub struct Served {
+    pub w: World,
+    pub activity: i64,
+    pub assignment: i64,
+    pub volunteer: i64,
+    pub me: String,
 }
 
 /// A volunteer confirmed on an activity, signed in.
-async fn confirmed(app: &TestApp) -> Served {
+pub async fn confirmed(app: &TestApp) -> Served {
     let w = world(app).await;
     let activity_id = activity(app, &w.t.hz_coordinator, w.site, json!({})).await;
     let v = volunteer(app, &w, "记录者", 1, |_| {}).await;
@@ -375,7 +375,7 @@ db_test!(corrections_add_a_version_and_keep_the_old_one);
 
 /// Adds verified minutes directly, as many records as needed (each ≤ 10 h, on separate days,
 /// each from an assignment of its own, as verification would).
-fn add_minutes(
+pub fn add_minutes(
     app: &TestApp,
     s: &Served,
     org_id: i64,

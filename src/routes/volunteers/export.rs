@@ -6,7 +6,7 @@ use super::read::{VolunteerFilters, scoped_filter};
 use super::status_of;
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
-use crate::domain::identity::age_on;
+use crate::domain::identity::{age_band, age_on, restrict_id_mask};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -18,7 +18,7 @@ const HEADER: [&str; 13] = [
     "id_number_masked",
     "mobile_masked",
     "sex",
-    "age",
+    "age_band",
     "home_region_code",
     "organization_id",
     "status",
@@ -73,10 +73,12 @@ pub async fn export_volunteers(
                     r.volunteer_number.clone().unwrap_or_default(),
                     r.name.clone(),
                     r.id_type.clone(),
-                    r.id_number_masked.clone(),
+                    // A file leaves the system: the restricted mask and an age band only,
+                    // never enough to rebuild an ID number (PI-01).
+                    restrict_id_mask(&r.id_number_masked),
                     r.mobile_masked.clone(),
                     r.sex.clone(),
-                    age_on(r.birth_date, today).to_string(),
+                    age_band(age_on(r.birth_date, today)).to_string(),
                     r.home_region_code.clone(),
                     r.organization_id.to_string(),
                     status_of(r).as_str().to_string(),

@@ -77,7 +77,7 @@ async fn change_status(
                 serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason }),
             ),
         )?;
-        load_full(c, &cipher, id)
+        load_full(c, &cipher, id, Some(&user))
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -18,7 +18,7 @@ use crate::auth::policy::{Action, Principal};
 use crate::crypto::PersonalDataCipher;
 use crate::db::volunteers::{VolunteerParts, VolunteerRow};
 use crate::db::{self, DbConn};
-use crate::domain::identity::{IdType, Sex, age_on};
+use crate::domain::identity::{IdType, Sex, age_band, age_on, restrict_id_mask};
 use crate::domain::volunteer::{
     ConsentMethod, GuardianConsentInput, LanguageClaim, Proficiency, RegistrationInput, SkillClaim,
     VolunteerStatus,
@@ -221,7 +221,8 @@ pub struct VolunteerResponse {
     pub status_reason: Option<String>,
     pub name: String,
     pub id_type: String,
-    /// e.g. `110105********002X`.
+    /// `110105********002X` for readers who may reveal the number (the volunteer, a bureau
+    /// admin in scope); `110105***********X` for everyone else.
     pub id_number_masked: String,
     /// Present only when revealed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,9 +231,15 @@ pub struct VolunteerResponse {
     pub mobile_masked: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
-    pub birth_date: NaiveDate,
+    /// Only for readers who may reveal the ID number: its hidden digits are the birth date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
     pub sex: String,
-    pub age: u32,
+    /// Only for readers who may reveal the ID number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
+    /// `0-13`, `14-17`, `18-29`, `30-39` … `70+`: what other readers see of the age.
+    pub age_band: String,
     /// Awarded star level (0–5).
     pub stars: u8,
     pub home_region_code: String,
@@ -265,9 +272,12 @@ pub struct VolunteerSummary {
     pub volunteer_number: Option<String>,
     pub status: VolunteerStatus,
     pub name: String,
+    /// The restricted mask (`110105***********X`) for every reader: lists never carry
+    /// what the documented mask and an age together would give away.
     pub id_number_masked: String,
     pub sex: String,
-    pub age: u32,
+    /// `0-13`, `14-17`, `18-29` … `70+`.
+    pub age_band: String,
     pub home_region_code: String,
     pub organization_id: i64,
     pub skills: Vec<SkillLevel>,
@@ -304,11 +314,11 @@ pub fn summary(
 ) -> VolunteerSummary {
     VolunteerSummary {
         status: status_of(&row),
-        age: age_on(row.birth_date, crate::clock::today()),
+        age_band: age_band(age_on(row.birth_date, crate::clock::today())).to_string(),
         id: row.id,
         volunteer_number: row.volunteer_number,
         name: row.name,
-        id_number_masked: row.id_number_masked,
+        id_number_masked: restrict_id_mask(&row.id_number_masked),
         sex: row.sex,
         home_region_code: row.home_region_code,
         organization_id: row.organization_id,
@@ -328,12 +338,46 @@ pub struct Reveal {
     pub mobile: bool,
 }
 
+/// How much of a volunteer's identity a reader sees without an explicit reveal. Readers who
+/// may reveal the ID number (audited) see the documented mask and the birth date; everyone
+/// else sees a stricter mask and an age band, so that nothing they can read, alone or
+/// combined, rebuilds the number (PI-01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalView {
+    MayReveal,
+    Restricted,
+}
+
+impl PersonalView {
+    pub fn of(user: &Principal, volunteer_id: i64, org_path: &str) -> PersonalView {
+        let may_reveal = user
+            .scope_for(Action::RevealPersonalData)
+            .is_some_and(|s| s.covers_volunteer(volunteer_id, org_path));
+        if may_reveal {
+            PersonalView::MayReveal
+        } else {
+            PersonalView::Restricted
+        }
+    }
+
+    /// The ID mask this reader sees, from the documented mask (or the full number).
+    pub fn id_mask(self, documented: &str) -> String {
+        match self {
+            PersonalView::MayReveal => documented.to_string(),
+            PersonalView::Restricted => restrict_id_mask(documented),
+        }
+    }
+}
+
 pub fn full(
     cipher: &PersonalDataCipher,
     row: VolunteerRow,
     parts: VolunteerParts,
     reveal: Reveal,
+    view: PersonalView,
 ) -> VolunteerResponse {
+    let may_reveal = view == PersonalView::MayReveal;
+    let age = age_on(row.birth_date, crate::clock::today());
     let decrypt = |v: &Option<String>| v.as_deref().and_then(|c| cipher.decrypt(c).ok());
     // The clear `name` column is masked for under-14s; staff in scope see the real name.
     let name = cipher
@@ -341,7 +385,8 @@ pub fn full(
         .unwrap_or_else(|_| row.name.clone());
     VolunteerResponse {
         status: status_of(&row),
-        age: age_on(row.birth_date, crate::clock::today()),
+        age: may_reveal.then_some(age),
+        age_band: age_band(age).to_string(),
         id_number: if reveal.id_number {
             decrypt(&row.id_number_enc)
         } else {
@@ -382,7 +427,7 @@ pub fn full(
                 id: c.id,
                 relationship: c.relationship,
                 guardian_id_type: c.guardian_id_type,
-                guardian_id_number_masked: c.guardian_id_masked,
+                guardian_id_number_masked: view.id_mask(&c.guardian_id_masked),
                 guardian_mobile_masked: c.guardian_mobile_masked,
                 covers_registration: c.covers_registration,
                 covers_activities: c.covers_activities,
@@ -406,9 +451,9 @@ pub fn full(
         status_reason: row.status_reason,
         name,
         id_type: row.id_type,
-        id_number_masked: row.id_number_masked,
+        id_number_masked: view.id_mask(&row.id_number_masked),
         mobile_masked: row.mobile_masked,
-        birth_date: row.birth_date,
+        birth_date: may_reveal.then_some(row.birth_date),
         sex: row.sex,
         home_region_code: row.home_region_code,
         organization_id: row.organization_id,
@@ -442,15 +487,20 @@ pub fn load_for(
     Ok(row)
 }
 
-/// The full view of a volunteer, as returned after any change.
+/// The full view of a volunteer as `reader` sees it, returned after any change; `None` is
+/// the data subject themself (self-registration, before any account is signed in).
 pub fn load_full(
     conn: &mut DbConn,
     cipher: &PersonalDataCipher,
     id: i64,
+    reader: Option<&Principal>,
 ) -> Result<VolunteerResponse, ApiError> {
     let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
     let parts = db::volunteers::parts(conn, id)?;
-    Ok(full(cipher, row, parts, Reveal::default()))
+    let view = reader.map_or(PersonalView::MayReveal, |r| {
+        PersonalView::of(r, row.id, &row.org_path)
+    });
+    Ok(full(cipher, row, parts, Reveal::default(), view))
 }
 
 pub use crate::routes::extract::etag;

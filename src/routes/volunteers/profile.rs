@@ -176,7 +176,7 @@ pub async fn update_volunteer(
                 .entity(id, &row.org_path)
                 .detail(serde_json::json!({ "fields": fields })),
         )?;
-        load_full(c, &cipher, id)
+        load_full(c, &cipher, id, Some(&user))
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -204,7 +204,7 @@ pub(super) async fn replace_part(
                 .entity(id, &row.org_path)
                 .detail(serde_json::json!({ "fields": [part] })),
         )?;
-        load_full(c, &cipher, id)
+        load_full(c, &cipher, id, Some(&user))
     })
     .await?;
     Ok(HttpResponse::Ok()

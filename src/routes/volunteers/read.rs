@@ -5,7 +5,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Reveal, VolunteerResponse, VolunteerSummary, etag, full, load_for, summary};
+use super::{
+    PersonalView, Reveal, VolunteerResponse, VolunteerSummary, etag, full, load_for, summary,
+};
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::VolunteerFilter;
 use crate::db::{self, audit::AuditEntry};
@@ -282,7 +284,8 @@ pub async fn get_volunteer(
             )?;
         }
         let parts = db::volunteers::parts(c, id)?;
-        Ok(full(&cipher, row, parts, reveal))
+        let view = PersonalView::of(&user, row.id, &row.org_path);
+        Ok(full(&cipher, row, parts, reveal, view))
     })
     .await?;
     Ok(HttpResponse::Ok()

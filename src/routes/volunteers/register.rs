@@ -42,6 +42,7 @@ pub async fn register_volunteer(
     body: web::Json<RegisterVolunteerRequest>,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::RegisterVolunteer)?;
+    let reader = user.clone();
     let req = body.into_inner();
     let new =
         parse_registration(&req.to_input(), crate::clock::today()).map_err(ApiError::invalid)?;
@@ -72,7 +73,10 @@ pub async fn register_volunteer(
     })
     .await?;
     let cipher = state.cipher.clone();
-    let volunteer = db::run(&state.pool, move |c| load_full(c, &cipher, id)).await?;
+    let volunteer = db::run(&state.pool, move |c| {
+        load_full(c, &cipher, id, Some(&reader))
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/volunteers/{id}")))
         .insert_header(("ETag", super::etag(volunteer.version)))
@@ -186,7 +190,7 @@ pub async fn self_register(
     })
     .await?;
     let cipher = state.cipher.clone();
-    let volunteer = db::run(&state.pool, move |c| load_full(c, &cipher, id)).await?;
+    let volunteer = db::run(&state.pool, move |c| load_full(c, &cipher, id, None)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/volunteers/{id}")))
         .json(volunteer))
