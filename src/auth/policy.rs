@@ -27,14 +27,28 @@ pub enum Scope {
     Subtree(String),
     /// Only this volunteer's own records.
     OwnVolunteer(i64),
+    /// HRS-06, coordinators reading volunteers: their own subtree, and in the rest of their
+    /// province only the volunteers open to them — who consented to province-wide matching,
+    /// or hold a live application, enrolment or assignment in the subtree. Openness is a
+    /// database fact: the volunteer loader and the search check it.
+    SubtreeAndOpen {
+        subtree: String,
+        province: String,
+    },
 }
+
+/// A path prefix no organisation has (paths are digits between slashes): what an
+/// own-records scope matches among organisations.
+pub const NO_ORGANISATION: &str = "/-/";
 
 impl Scope {
     /// Whether an object owned by the organisation at `path` is in reach.
     pub fn contains(&self, path: &str) -> bool {
         match self {
             Scope::All => true,
-            Scope::Subtree(root) => path.starts_with(root.as_str()),
+            Scope::Subtree(root) | Scope::SubtreeAndOpen { subtree: root, .. } => {
+                path.starts_with(root.as_str())
+            }
             Scope::OwnVolunteer(_) => false,
         }
     }
@@ -47,17 +61,22 @@ impl Scope {
         }
     }
 
-    /// The subtree root path, or `None` for everything (and for own-records scopes).
-    pub fn root(&self) -> Option<&str> {
+    /// The organisation-path prefix a list query filters on; `None` only for everything.
+    /// An own-records scope gets a prefix no organisation has (its one volunteer is found
+    /// by id), and a coordinator's volunteer reach its province (narrowed by `open_to`).
+    pub fn org_path_prefix(&self) -> Option<&str> {
         match self {
+            Scope::All => None,
             Scope::Subtree(root) => Some(root),
-            Scope::All | Scope::OwnVolunteer(_) => None,
+            Scope::SubtreeAndOpen { province, .. } => Some(province),
+            Scope::OwnVolunteer(_) => Some(NO_ORGANISATION),
         }
     }
 
-    pub fn own_volunteer(&self) -> Option<i64> {
+    /// For `SubtreeAndOpen`: the subtree volunteers elsewhere must be open to.
+    pub fn open_to(&self) -> Option<&str> {
         match self {
-            Scope::OwnVolunteer(id) => Some(*id),
+            Scope::SubtreeAndOpen { subtree, .. } => Some(subtree),
             _ => None,
         }
     }
@@ -131,10 +150,6 @@ impl Principal {
         Scope::Subtree(self.org_path.clone())
     }
 
-    fn province(&self) -> Scope {
-        Scope::Subtree(province_path(&self.org_path))
-    }
-
     fn own(&self) -> Option<Scope> {
         self.volunteer_id.map(Scope::OwnVolunteer)
     }
@@ -159,8 +174,11 @@ impl Principal {
             (RegisterVolunteer, BureauAdmin | Coordinator) => subtree(),
             (ReadVolunteers, MinistryAdmin) => all(),
             (ReadVolunteers, BureauAdmin | Auditor) => subtree(),
-            // Matching needs to look across the province, not just the coordinator's organ.
-            (ReadVolunteers, Coordinator) => Some(self.province()),
+            // HRS-06: matching looks across the province, but only at volunteers open to it.
+            (ReadVolunteers, Coordinator) => Some(Scope::SubtreeAndOpen {
+                subtree: self.org_path.clone(),
+                province: province_path(&self.org_path),
+            }),
             (ReadVolunteers, Volunteer) => self.own(),
             // The ministry asks the registering bureau; it never reads ID numbers itself.
             (RevealPersonalData, BureauAdmin) => subtree(),
@@ -339,10 +357,14 @@ mod tests {
             bureau.scope_for(Action::RevealPersonalData),
             Some(Scope::Subtree("/1/15/".into()))
         );
-        // Coordinators read the whole province for matching, but edit only their subtree.
+        // Coordinators read their subtree and, in their province, volunteers open to them
+        // (HRS-06); they edit only their subtree.
         assert_eq!(
             coordinator.scope_for(Action::ReadVolunteers),
-            Some(Scope::Subtree("/1/15/".into()))
+            Some(Scope::SubtreeAndOpen {
+                subtree: "/1/15/40/".into(),
+                province: "/1/15/".into()
+            })
         );
         assert_eq!(
             coordinator.scope_for(Action::EditVolunteerProfile),

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod consents;
 pub mod idempotency;
 pub mod notifications;
 pub mod organizations;

@@ -623,6 +623,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_corrections,
     star_awards,
     record_certificates,
+    matching_consents,
 );
 
 diesel::table! {
@@ -648,5 +649,18 @@ diesel::table! {
         etag -> Nullable<Text>,
         body_enc -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    matching_consents (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        scope -> Text,
+        notice_version -> Text,
+        consented_at -> Timestamp,
+        recorded_by -> Nullable<BigInt>,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<BigInt>,
     }
 }

@@ -7,9 +7,10 @@ use diesel::dsl::not;
 use diesel::prelude::*;
 
 use super::schema::{
-    guardian_consents, insurance_policies, personal_data_requests, volunteer_availability,
-    volunteer_blackouts, volunteer_languages, volunteer_number_counters, volunteer_skills,
-    volunteer_target_groups, volunteers,
+    applications, assignments, enrollments, guardian_consents, insurance_policies,
+    matching_consents, personal_data_requests, recruitments, training_sessions,
+    volunteer_availability, volunteer_blackouts, volunteer_languages, volunteer_number_counters,
+    volunteer_skills, volunteer_target_groups, volunteers,
 };
 use super::{DbConn, bulk_insert, now, subtree_bounds};
 
@@ -170,6 +171,7 @@ pub struct VolunteerParts {
     pub target_groups: Vec<String>,
     pub consents: Vec<GuardianConsentRow>,
     pub policies: Vec<InsurancePolicyRow>,
+    pub matching_consent: Option<super::consents::MatchingConsentRow>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewVolunteerRow) -> QueryResult<i64> {
@@ -456,6 +458,7 @@ pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
             .filter(insurance_policies::volunteer_id.eq(id))
             .order(insurance_policies::id)
             .load(conn)?,
+        matching_consent: super::consents::current(conn, id)?,
     })
 }
 
@@ -463,6 +466,10 @@ pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
 pub struct VolunteerFilter {
     /// Caller's reach: a subtree root, or exactly one volunteer.
     pub subtree: Option<String>,
+    /// HRS-06, for coordinators: inside `subtree` (their province), volunteers registered
+    /// outside this narrower subtree (their own) count only when they consented to
+    /// province-wide matching or hold a live application, enrolment or assignment in it.
+    pub open_to: Option<String>,
     pub only_id: Option<i64>,
     /// `organization_id` filter, as that organisation's path (its subtree).
     pub organization_path: Option<String>,
@@ -488,6 +495,51 @@ pub fn search(conn: &mut DbConn, f: &VolunteerFilter) -> QueryResult<Vec<Volunte
     }
     if let Some(id) = f.only_id {
         q = q.filter(volunteers::id.eq(id));
+    }
+    if let Some(own) = &f.open_to {
+        let (lo, hi) = subtree_bounds(own);
+        let in_own = |path: volunteers::org_path| path.ge(lo.clone()).and(path.lt(hi.clone()));
+        q = q.filter(
+            in_own(volunteers::org_path)
+                .or(volunteers::id.eq_any(
+                    matching_consents::table
+                        .filter(matching_consents::withdrawn_at.is_null())
+                        .select(matching_consents::volunteer_id),
+                ))
+                .or(volunteers::id.eq_any(
+                    applications::table
+                        .filter(applications::status.eq_any(["submitted", "accepted"]))
+                        .filter(
+                            applications::recruitment_id.eq_any(
+                                recruitments::table
+                                    .filter(recruitments::org_path.ge(lo.clone()))
+                                    .filter(recruitments::org_path.lt(hi.clone()))
+                                    .select(recruitments::id),
+                            ),
+                        )
+                        .select(applications::volunteer_id),
+                ))
+                .or(volunteers::id.eq_any(
+                    enrollments::table
+                        .filter(enrollments::status.eq("enrolled"))
+                        .filter(
+                            enrollments::session_id.eq_any(
+                                training_sessions::table
+                                    .filter(training_sessions::org_path.ge(lo.clone()))
+                                    .filter(training_sessions::org_path.lt(hi.clone()))
+                                    .select(training_sessions::id),
+                            ),
+                        )
+                        .select(enrollments::volunteer_id),
+                ))
+                .or(volunteers::id.eq_any(
+                    assignments::table
+                        .filter(assignments::status.eq_any(["offered", "confirmed", "checked_in"]))
+                        .filter(assignments::org_path.ge(lo.clone()))
+                        .filter(assignments::org_path.lt(hi.clone()))
+                        .select(assignments::volunteer_id),
+                )),
+        );
     }
     if let Some(status) = &f.status {
         q = q.filter(volunteers::status.eq(status.clone()));

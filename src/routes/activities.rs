@@ -177,7 +177,7 @@ pub async fn list_sites(
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ReadActivities)?;
     let window = page.window()?;
-    let subtree = scope.root().map(String::from);
+    let subtree = scope.org_path_prefix().map(String::from);
     let rows = db::run(&state.pool, move |c| {
         Ok(db::activities::list_sites(
             c,
@@ -644,7 +644,7 @@ pub async fn list_activities(
     } else {
         let scope = user.require(Action::ReadActivities)?;
         (
-            scope.root().map(String::from),
+            scope.org_path_prefix().map(String::from),
             f.status.map(|s| s.as_str().to_string()),
         )
     };

@@ -322,7 +322,7 @@ pub async fn list_assignments(
     } else {
         filter.subtree = user
             .require(Action::ReadActivities)?
-            .root()
+            .org_path_prefix()
             .map(String::from);
     }
     let rows = db::run(&state.pool, move |c| Ok(db::assignments::list(c, &filter)?)).await?;

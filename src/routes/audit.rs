@@ -69,7 +69,7 @@ pub async fn list_audit_events(
     let window = page.window()?;
     let f = filters.into_inner();
     let filter = AuditFilter {
-        subtree: scope.root().map(String::from),
+        subtree: scope.org_path_prefix().map(String::from),
         entity_type: f.entity_type,
         entity_id: f.entity_id,
         action: f.action,

@@ -18,7 +18,7 @@ use crate::domain::matching::{
     Candidate, RankedCandidate, Ranking, ScoringPolicy, rank_candidates,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::routes::volunteers::load_for;
+use crate::routes::volunteers::{load_for, within_reach};
 use crate::snapshots;
 use crate::state::AppState;
 
@@ -175,8 +175,7 @@ pub fn rank_for(
     let requirements = snapshots::activity_requirements(activity, &site)?;
     let wanted: VolunteerRequirements =
         serde_json::from_str(&activity.requirements).unwrap_or_default();
-    let filter = VolunteerFilter {
-        subtree: reach.root().map(String::from),
+    let mut filter = VolunteerFilter {
         status: (!include_ineligible).then(|| "active".to_string()),
         skills: if include_ineligible {
             Vec::new()
@@ -195,6 +194,7 @@ pub fn rank_for(
         limit: CONSIDERED - 1,
         ..Default::default()
     };
+    within_reach(&mut filter, reach);
     let rows = db::volunteers::search(c, &filter)?;
     let names: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.name.clone())).collect();
     let mut loaded = Vec::with_capacity(rows.len());

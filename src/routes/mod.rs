@@ -85,6 +85,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(volunteers::profile::put_languages)
                 .service(volunteers::profile::put_availability)
                 .service(volunteers::profile::put_target_groups)
+                .service(volunteers::consents::give_matching_consent)
+                .service(volunteers::consents::withdraw_matching_consent)
                 .service(volunteers::safeguards::add_guardian_consent)
                 .service(volunteers::safeguards::add_insurance_policy)
                 .service(volunteers::safeguards::put_background_check)

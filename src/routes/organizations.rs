@@ -83,7 +83,7 @@ pub async fn list_organizations(
     let window = page.window()?;
     let filters = filters.into_inner();
     let filter = OrgFilter {
-        subtree: scope.root().map(String::from),
+        subtree: scope.org_path_prefix().map(String::from),
         kind: filters.kind.map(|k| k.as_str().to_string()),
         region_code: filters.region_code,
         parent_id: filters.parent_id,

@@ -236,7 +236,10 @@ pub async fn list_recruitments(
     let window = page.window()?;
     let scope = oversight(&user);
     let filter = RecruitmentFilter {
-        subtree: scope.as_ref().and_then(|s| s.root()).map(String::from),
+        subtree: scope
+            .as_ref()
+            .and_then(|s| s.org_path_prefix())
+            .map(String::from),
         ancestors: user.ancestor_paths(),
         open_only: scope.is_none(),
         status: filters.status.map(|s| s.as_str().to_string()),
@@ -570,7 +573,7 @@ pub async fn list_applications(
         user.scope_for(Action::ManageRecruitments),
     ) {
         (Some(own), _) => filter.volunteer_id = Some(own),
-        (None, Some(scope)) => filter.subtree = scope.root().map(String::from),
+        (None, Some(scope)) => filter.subtree = scope.org_path_prefix().map(String::from),
         (None, None) => {
             return Err(ApiError::forbidden(
                 "your role does not handle applications",
@@ -606,6 +609,60 @@ fn decidable(
     let campaign =
         managed(conn, user, application.recruitment_id).map_err(|e| e.hidden_as("application"))?;
     Ok((application, campaign))
+}
+
+/// Tells the bureau admins nearest above the volunteer's registering organisation that an
+/// accepted application waits on their approval, and leaves the trace in their audit subtree.
+fn ask_registering_bureau_to_approve(
+    c: &mut DbConn,
+    user: &Principal,
+    volunteer: &crate::db::volunteers::VolunteerRow,
+    campaign: &RecruitmentRow,
+) -> Result<(), ApiError> {
+    let org_ids: Vec<i64> = volunteer
+        .org_path
+        .split('/')
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    for org_id in org_ids.into_iter().rev() {
+        let admins: Vec<_> = db::users::list(
+            c,
+            &db::users::UserFilter {
+                organization_id: Some(org_id),
+                limit: 200,
+                ..Default::default()
+            },
+        )?
+        .into_iter()
+        .filter(|u| u.role == "bureau_admin" && !u.disabled)
+        .collect();
+        for admin in &admins {
+            db::notifications::push(
+                c,
+                Notice {
+                    recipient: db::notifications::Recipient::User(admin.id),
+                    kind: "volunteer_approval_requested",
+                    title: "志愿者待审核：报名已被录用".into(),
+                    body: format!(
+                        "A pending volunteer you registered was accepted by the campaign {:?}; approve them to activate.",
+                        campaign.title
+                    ),
+                    entity: Some(("volunteer", volunteer.id.to_string())),
+                    dedupe_key: Some(format!("approval:{}:{}", volunteer.id, campaign.id)),
+                },
+            )?;
+        }
+        if !admins.is_empty() {
+            break;
+        }
+    }
+    db::audit::record(
+        c,
+        AuditEntry::by(user, "volunteer.approval_requested", "volunteer")
+            .entity(volunteer.id, &volunteer.org_path)
+            .detail(serde_json::json!({ "recruitment_id": campaign.id })),
+    )?;
+    Ok(())
 }
 
 fn notify_applicant(
@@ -666,7 +723,16 @@ pub async fn accept_application(
         let volunteer = db::volunteers::find(c, application.volunteer_id)?
             .ok_or_else(|| ApiError::not_found("volunteer"))?;
         if status_of(&volunteer) == VolunteerStatus::Pending {
-            registry::activate(c, &volunteer, Some("accepted by recruitment"))?;
+            // Activation is the registering bureau's decision: a campaign elsewhere accepts
+            // the application but only asks that bureau to approve the volunteer.
+            let may_activate = user
+                .scope_for(Action::ChangeVolunteerStatus)
+                .is_some_and(|s| s.covers_volunteer(volunteer.id, &volunteer.org_path));
+            if may_activate {
+                registry::activate(c, &volunteer, Some("accepted by recruitment"))?;
+            } else {
+                ask_registering_bureau_to_approve(c, &user, &volunteer, &campaign)?;
+            }
         }
         notify_applicant(c, &application, &campaign, true, None)?;
         db::audit::record(

@@ -25,7 +25,7 @@ use crate::state::AppState;
 /// Where the caller may find courses and sessions: their subtree and everything above it.
 fn reach(user: &Principal) -> Reach {
     match user.scope_for(Action::ManageTraining) {
-        Some(scope) if scope.root().is_none() => Reach::default(),
+        Some(scope) if scope.org_path_prefix().is_none() => Reach::default(),
         _ => Reach {
             subtree: Some(user.org_path.clone()),
             ancestors: user.ancestor_paths(),

@@ -75,7 +75,7 @@ pub async fn list_users(
     let scope = user.require(Action::ReadUsers)?;
     let window = page.window()?;
     let filter = UserFilter {
-        subtree: scope.root().map(String::from),
+        subtree: scope.org_path_prefix().map(String::from),
         role: filters.role.map(|r| r.as_str().to_string()),
         organization_id: filters.organization_id,
         after_id: window.after_id,

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::helpers::{TestApp, TwoProvinces, assert_problem, resident_id, volunteer_body};
 
-/// Hangzhou's coordinator with three published activities and six Zhejiang volunteers:
+/// Hangzhou's coordinator with three published activities and six Zhejiang volunteers who
+/// consented to province-wide matching:
 /// `music` (min 1, max 4) and `concert` (min 1, max 3) want music, `dance` (min 2, max 2)
 /// wants dance. Volunteers 0–3 play music at level 3 and dance at level 1, so every one of
 /// them scores higher on a music activity; 4 and 5 only play music, at level 1.
@@ -114,11 +115,20 @@ async fn batch(app: &TestApp) -> Batch {
         } else {
             json!([{"code": "performance.music", "level": 1}])
         };
-        volunteers.push(
-            app.register_volunteer(&t.zj_admin, &body).await["id"]
-                .as_i64()
-                .unwrap(),
-        );
+        let id = app.register_volunteer(&t.zj_admin, &body).await["id"]
+            .as_i64()
+            .unwrap();
+        // Registered by the province: Hangzhou's coordinator matches them by consent (HRS-06).
+        let res = app
+            .client
+            .put(app.url(&format!("/api/v1/volunteers/{id}/matching-consent")))
+            .bearer_auth(&t.zj_admin)
+            .json(&json!({"notice_version": "2026-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "consent");
+        volunteers.push(id);
     }
     Batch {
         t,

@@ -149,9 +149,26 @@ async fn a_new_person_applies_is_accepted_and_hears_about_it(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(
-        v["status"], "active",
-        "accepting a pending applicant activates them"
+        v["status"], "pending",
+        "a coordinator may not activate volunteers: the registering bureau decides"
     );
+    let asked: Value = app
+        .get("/api/v1/me/notifications?unread=true", &t.zj_admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(asked["items"][0]["kind"], "volunteer_approval_requested");
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{}/approve", application["volunteer_id"]),
+            &t.zj_admin,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "the bureau approves");
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["status"], "active");
     assert!(v["volunteer_number"].as_str().unwrap().starts_with("SR33"));
     let notes: Value = app
         .get("/api/v1/me/notifications?unread=true", &me)

@@ -295,16 +295,20 @@ async fn revealing_is_for_the_bureau_in_scope_and_audited(app: TestApp) {
         .await
         .unwrap();
     assert!(plain.get("id_number").is_none() && plain.get("mobile").is_none());
-    for (who, token) in [
-        ("ministry", &t.admin),
-        ("coordinator", &t.hz_coordinator),
-        ("auditor", &t.zj_auditor),
-    ] {
+    for (who, token) in [("ministry", &t.admin), ("auditor", &t.zj_auditor)] {
         let res = app
             .get(&format!("/api/v1/volunteers/{id}?reveal=id_number"), token)
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who}");
     }
+    // Registered by the province, not open to Hangzhou's coordinator (HRS-06): invisible.
+    let res = app
+        .get(
+            &format!("/api/v1/volunteers/{id}?reveal=id_number"),
+            &t.hz_coordinator,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "coordinator");
     let events: Value = app
         .get(
             &format!("/api/v1/audit-events?action=volunteer.reveal&entity_id={id}"),
@@ -864,7 +868,28 @@ async fn search_filters_combine_and_page(app: TestApp) {
 }
 db_test!(search_filters_combine_and_page);
 
-async fn coordinators_read_their_province_but_edit_only_their_subtree(app: TestApp) {
+/// How many volunteers a token's search returns.
+async fn visible(app: &TestApp, token: &str) -> usize {
+    let list: Value = app
+        .get("/api/v1/volunteers", token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["items"].as_array().unwrap().len()
+}
+
+async fn put_consent(app: &TestApp, token: &str, id: &Value) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!("/api/v1/volunteers/{id}/matching-consent")))
+        .bearer_auth(token)
+        .json(&json!({"notice_version": "2026-01"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn coordinators_read_the_province_only_by_consent_or_a_live_relation(app: TestApp) {
     let t = app.two_provinces().await;
     let at_province = app
         .register_volunteer(
@@ -872,35 +897,155 @@ async fn coordinators_read_their_province_but_edit_only_their_subtree(app: TestA
             &volunteer_body("省级", &resident_id("330106", "19900101", 11), "330106"),
         )
         .await;
-    let list: Value = app
-        .get("/api/v1/volunteers", &t.hz_coordinator)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let id = &at_province["id"];
+    let one = format!("/api/v1/volunteers/{id}");
+    // HRS-06: registered above the coordinator's subtree and no consent: invisible.
+    assert_eq!(visible(&app, &t.hz_coordinator).await, 0);
+    let res = app.get(&one, &t.hz_coordinator).await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    // A coordinator cannot consent on the volunteer's behalf outside its subtree.
+    let res = put_consent(&app, &t.hz_coordinator, id).await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+
+    let res = put_consent(&app, &t.zj_admin, id).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["matching_consent"]["scope"], "province");
+    assert_eq!(v["matching_consent"]["notice_version"], "2026-01");
+    assert_eq!(visible(&app, &t.hz_coordinator).await, 1, "consented");
     assert_eq!(
-        list["items"].as_array().unwrap().len(),
-        1,
-        "the province is readable for matching"
+        app.get(&one, &t.hz_coordinator).await.status(),
+        StatusCode::OK
     );
+    // Readable for matching, but editable only in the coordinator's own subtree.
     let res = app
         .client
-        .put(app.url(&format!("/api/v1/volunteers/{}/skills", at_province["id"])))
+        .put(app.url(&format!("/api/v1/volunteers/{id}/skills")))
         .bearer_auth(&t.hz_coordinator)
         .json(&json!([{"code": "first_aid", "level": 1}]))
         .send()
         .await
         .unwrap();
     assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
-    let xj: Value = app
-        .get("/api/v1/volunteers", &t.xj_admin)
+    // Another province never sees them, consent or not.
+    assert_eq!(visible(&app, &t.xj_admin).await, 0);
+
+    // Withdrawn: gone again at once, and the withdrawal is audited.
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/v1/volunteers/{id}/matching-consent")))
+        .bearer_auth(&t.zj_admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.json::<Value>().await.unwrap()["matching_consent"].is_null());
+    assert_eq!(visible(&app, &t.hz_coordinator).await, 0, "withdrawn");
+    let events: Value = app
+        .get(
+            &format!("/api/v1/audit-events?action=volunteer.update&entity_id={id}"),
+            &t.zj_admin,
+        )
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(xj["items"].as_array().unwrap().len(), 0);
+    assert!(
+        events.to_string().contains("matching_consent_withdrawn"),
+        "{events}"
+    );
+
+    // A live relation in the subtree opens the record without consent: an application to a
+    // Hangzhou campaign, made by the volunteer themself.
+    let me = crate::dispatch::login_as(&app, &at_province, "provincial.one").await;
+    let campaign: Value = app
+        .post(
+            "/api/v1/recruitments",
+            &t.hz_coordinator,
+            &json!({"title": "西湖读书会志愿者招募", "description": "周末读书会", "quota": 3,
+                    "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/recruitments/{}/open", campaign["id"]),
+            &t.hz_coordinator,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "open campaign");
+    let res = app
+        .post(
+            &format!("/api/v1/recruitments/{}/applications", campaign["id"]),
+            &me,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED, "apply");
+    assert_eq!(
+        visible(&app, &t.hz_coordinator).await,
+        1,
+        "live application"
+    );
+    assert_eq!(
+        app.get(&one, &t.hz_coordinator).await.status(),
+        StatusCode::OK
+    );
 }
-db_test!(coordinators_read_their_province_but_edit_only_their_subtree);
+db_test!(coordinators_read_the_province_only_by_consent_or_a_live_relation);
+
+async fn volunteers_change_contact_details_but_not_their_identity(app: TestApp) {
+    let t = app.two_provinces().await;
+    let mut body = volunteer_body("本人", &resident_id("330106", "20090101", 21), "330106");
+    body["organization_id"] = json!(t.hangzhou);
+    let v = app.register_volunteer(&t.zj_admin, &body).await;
+    let me = crate::dispatch::login_as(&app, &v, "self.editor").await;
+    let url = app.url(&format!("/api/v1/volunteers/{}", v["id"]));
+    for change in [json!({"name": "改名"}), json!({"own_income": true})] {
+        let res = app
+            .client
+            .patch(&url)
+            .bearer_auth(&me)
+            .header("If-Match", format!("\"{}\"", v["version"]))
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, StatusCode::FORBIDDEN, "identity_change_by_request").await;
+    }
+    let res = app
+        .client
+        .patch(&url)
+        .bearer_auth(&me)
+        .header("If-Match", format!("\"{}\"", v["version"]))
+        .json(&json!({"mobile": "13900139000"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "contact details are the volunteer's"
+    );
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(after["name"], "本人");
+    assert_eq!(after["own_income"], false);
+    // Staff in scope still correct the name (after a correction request).
+    let res = app
+        .client
+        .patch(&url)
+        .bearer_auth(&t.hz_coordinator)
+        .header("If-Match", format!("\"{}\"", after["version"]))
+        .json(&json!({"name": "本人新名"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+db_test!(volunteers_change_contact_details_but_not_their_identity);
 
 async fn a_deletion_request_for_a_minor_erases_personal_data(app: TestApp) {
     let admin = app.admin_token().await;

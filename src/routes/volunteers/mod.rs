@@ -1,6 +1,7 @@
 //! `/api/v1/volunteers`: the registry. One file per group of actions; this file holds the
 //! DTOs they share and the object-level scope check.
 
+pub mod consents;
 pub mod data_requests;
 pub mod export;
 pub mod import;
@@ -14,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::policy::{Action, Principal};
+use crate::auth::policy::{Action, Principal, Scope};
 use crate::crypto::PersonalDataCipher;
 use crate::db::volunteers::{VolunteerParts, VolunteerRow};
 use crate::db::{self, DbConn};
@@ -257,12 +258,23 @@ pub struct VolunteerResponse {
     pub attested_at: DateTime<Utc>,
     pub privacy_consent_version: String,
     pub minors_policy_version: Option<String>,
+    /// HRS-06: consent to be matched by coordinators anywhere in the province; `null` when
+    /// none is in force.
+    pub matching_consent: Option<MatchingConsentResponse>,
     /// Personal data erased on request (MIN-08 / PI-06); the record and its totals remain.
     pub anonymised: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Send as `If-Match` when patching.
     pub version: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchingConsentResponse {
+    /// `province`.
+    pub scope: String,
+    pub notice_version: String,
+    pub consented_at: DateTime<Utc>,
 }
 
 /// The compact form used in lists.
@@ -420,6 +432,11 @@ pub fn full(
                 .collect(),
         },
         preferred_target_groups: parts.target_groups,
+        matching_consent: parts.matching_consent.map(|m| MatchingConsentResponse {
+            scope: m.scope,
+            notice_version: m.notice_version,
+            consented_at: m.consented_at.and_utc(),
+        }),
         guardian_consents: parts
             .consents
             .into_iter()
@@ -480,11 +497,48 @@ pub fn load_for(
     action: Action,
 ) -> Result<VolunteerRow, ApiError> {
     let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+    let open = is_open_to_caller(conn, user, &row)?;
     user.authorize(Action::ReadVolunteers, action, |s| {
         s.covers_volunteer(row.id, &row.org_path)
+            || (open && matches!(s, Scope::SubtreeAndOpen { .. }))
     })
     .map_err(|e| e.hidden_as("volunteer"))?;
     Ok(row)
+}
+
+/// Narrows a volunteer query to a scope: everything, a subtree, a coordinator's subtree
+/// plus the province's volunteers open to it (HRS-06), or one's own record.
+pub fn within_reach(filter: &mut db::volunteers::VolunteerFilter, scope: &Scope) {
+    match scope {
+        Scope::OwnVolunteer(id) => filter.only_id = Some(*id),
+        other => {
+            filter.subtree = other.org_path_prefix().map(String::from);
+            filter.open_to = other.open_to().map(String::from);
+        }
+    }
+}
+
+/// HRS-06: whether a volunteer of the caller's province but outside its subtree is open to
+/// it (consent to province-wide matching, or a live relation in the subtree). Asked of the
+/// database only for such volunteers, through the same filter the search uses.
+fn is_open_to_caller(
+    conn: &mut DbConn,
+    user: &Principal,
+    row: &VolunteerRow,
+) -> Result<bool, ApiError> {
+    let Some(scope @ Scope::SubtreeAndOpen { .. }) = user.scope_for(Action::ReadVolunteers) else {
+        return Ok(false);
+    };
+    if scope.contains(&row.org_path) {
+        return Ok(false);
+    }
+    let mut filter = db::volunteers::VolunteerFilter {
+        only_id: Some(row.id),
+        limit: 1,
+        ..Default::default()
+    };
+    within_reach(&mut filter, &scope);
+    Ok(!db::volunteers::search(conn, &filter)?.is_empty())
 }
 
 /// The full view of a volunteer as `reader` sees it, returned after any change; `None` is

@@ -76,6 +76,16 @@ pub async fn update_volunteer(
     let id = id.into_inner();
     let version = if_match_version(&req)?;
     let body = body.into_inner();
+    // The name is printed on sealed certificates and `own_income` decides adulthood for
+    // MIN-01: a volunteer changes them through a personal-data request, which staff check.
+    if user.volunteer_id.is_some() && (body.name.is_some() || body.own_income.is_some()) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "identity_change_by_request",
+            "your name and own-income status change through a correction request \
+             (POST /api/v1/volunteers/{id}/personal-data-requests); you may edit your contact details",
+        ));
+    }
     let mut problems: Vec<Invalid> = Vec::new();
     let mut changes = VolunteerChanges::default();
     let cipher = state.cipher.clone();
