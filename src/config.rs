@@ -45,6 +45,9 @@ pub struct Settings {
     pub refresh_token_ttl_days: i64,
     /// Concurrent argon2 computations (default: one per core).
     pub password_hash_permits: usize,
+    /// Rows one account may check by dry-run imports per hour: a dry run tells which ID
+    /// numbers are registered already, so it is budgeted and audited.
+    pub dry_run_rows_per_hour: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -164,6 +167,7 @@ impl Settings {
             access_token_ttl_secs: parse_or(lookup, "SPRINGRAIN_ACCESS_TOKEN_TTL_SECS", 900)?,
             refresh_token_ttl_days: parse_or(lookup, "SPRINGRAIN_REFRESH_TOKEN_TTL_DAYS", 30)?,
             password_hash_permits: cores,
+            dry_run_rows_per_hour: parse_or(lookup, "SPRINGRAIN_DRY_RUN_ROWS_PER_HOUR", 20_000)?,
         })
     }
 }

@@ -61,6 +61,28 @@ impl<'a> AuditEntry<'a> {
     }
 }
 
+/// The sum of `detail.rows` over one account's events of `action` since `since`: how much
+/// of a budget (for example rows checked by dry-run imports) it has used.
+pub fn rows_since(
+    conn: &mut DbConn,
+    actor_user_id: i64,
+    action: &str,
+    since: NaiveDateTime,
+) -> QueryResult<u64> {
+    let details: Vec<Option<String>> = audit_events::table
+        .filter(audit_events::actor_user_id.eq(actor_user_id))
+        .filter(audit_events::action.eq(action))
+        .filter(audit_events::occurred_at.ge(since))
+        .select(audit_events::detail)
+        .load(conn)?;
+    Ok(details
+        .iter()
+        .flatten()
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|d| d["rows"].as_u64())
+        .sum())
+}
+
 pub fn record(conn: &mut DbConn, entry: AuditEntry) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
         .values((

@@ -296,3 +296,35 @@ async fn the_export_is_masked_scoped_and_audited(app: TestApp) {
     assert_eq!(events["items"][0]["detail"]["rows"], 1);
 }
 db_test!(the_export_is_masked_scoped_and_audited);
+
+async fn dry_runs_are_audited_and_budgeted(app: TestApp) {
+    let t = app.two_provinces().await;
+    let (csv, _) = csv_with_bad_rows(30, &[]);
+    let dry = import(&app, &t.zj_admin, "?dry_run=true", csv.clone()).await;
+    assert_eq!(dry.status(), StatusCode::OK);
+    // Every number a dry run checks against the registry leaves a trace.
+    let events: Value = app
+        .get(
+            "/api/v1/audit-events?action=volunteer.import_dry_run",
+            &t.zj_admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
+    assert_eq!(events["items"][0]["detail"]["rows"], 30);
+    // The budget is 50 rows an hour here: a second file of 30 goes over it.
+    let res = import(&app, &t.zj_admin, "?dry_run=true", csv).await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(
+        res,
+        StatusCode::TOO_MANY_REQUESTS,
+        "dry_run_budget_exhausted",
+    )
+    .await;
+}
+db_test!(
+    dry_runs_are_audited_and_budgeted,
+    [("SPRINGRAIN_DRY_RUN_ROWS_PER_HOUR", "50")]
+);

@@ -285,11 +285,15 @@ pub async fn import_volunteers(
     };
     let cipher = state.cipher.clone();
     let pool = state.pool.clone();
+    let dry_run_budget = state.settings.dry_run_rows_per_hour;
     let response = db::run(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
         let columns = check_structure(&body)?;
+        if options.dry_run {
+            within_dry_run_budget(c, &user, &body, dry_run_budget)?;
+        }
         // PostgreSQL stores on two connections at once (see `import::Parallel`); SQLite has
         // one writer anyway.
         let parallel = !matches!(c, DbConn::Sqlite(_)) && !options.atomic && !options.dry_run;
@@ -304,17 +308,26 @@ pub async fn import_volunteers(
             parse_rows(&body, &columns, &consent, sink)
         })?;
         let total = outcome.rows;
-        if !options.dry_run {
-            db::audit::record(
-                c,
-                AuditEntry::by(&user, "volunteer.import", "organization")
-                    .entity(org.id, &org.path)
-                    .detail(serde_json::json!({
-                        "rows": total, "inserted": outcome.inserted,
-                        "rejected": outcome.rejected.len(), "atomic": options.atomic,
-                    })),
-            )?;
-        }
+        // A dry run stores nothing but tells which ID numbers exist: it is audited too.
+        let action = match options.dry_run {
+            true => DRY_RUN_ACTION,
+            false => "volunteer.import",
+        };
+        let duplicates = outcome
+            .rejected
+            .iter()
+            .filter(|r| r.code == "duplicate_id_number")
+            .count();
+        db::audit::record(
+            c,
+            AuditEntry::by(&user, action, "organization")
+                .entity(org.id, &org.path)
+                .detail(serde_json::json!({
+                    "rows": total, "inserted": outcome.inserted,
+                    "rejected": outcome.rejected.len(), "duplicates": duplicates,
+                    "atomic": options.atomic,
+                })),
+        )?;
         Ok(ImportResponse {
             dry_run: options.dry_run,
             atomic: options.atomic,
@@ -344,4 +357,29 @@ pub async fn import_volunteers(
     })
     .await?;
     Ok(HttpResponse::Ok().json(response))
+}
+
+const DRY_RUN_ACTION: &str = "volunteer.import_dry_run";
+
+/// Refuses a dry run that would take the account past its hourly row budget (429).
+fn within_dry_run_budget(
+    c: &mut DbConn,
+    user: &Principal,
+    body: &[u8],
+    budget: u64,
+) -> Result<(), ApiError> {
+    let rows = body.iter().filter(|&&b| b == b'\n').count() as u64;
+    let since = db::now() - chrono::Duration::hours(1);
+    let used = db::audit::rows_since(c, user.user_id, DRY_RUN_ACTION, since)?;
+    if used + rows > budget {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            "dry_run_budget_exhausted",
+            format!(
+                "dry runs check at most {budget} rows an hour per account ({used} used); import for real or wait"
+            ),
+        )
+        .with_retry_after(3600));
+    }
+    Ok(())
 }
