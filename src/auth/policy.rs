@@ -37,6 +37,13 @@ pub enum Scope {
     },
 }
 
+/// What a caller sees of an organisation it may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgView {
+    Full,
+    NameOnly,
+}
+
 /// A path prefix no organisation has (paths are digits between slashes): what an
 /// own-records scope matches among organisations.
 pub const NO_ORGANISATION: &str = "/-/";
@@ -255,17 +262,19 @@ impl Principal {
         Ok(())
     }
 
-    /// Organisations this caller may read by id: its subtree, plus (except for auditors,
-    /// who supervise their subtree only) the names of its ancestors, and for a volunteer
-    /// only its own organisation.
-    pub fn can_read_organization(&self, path: &str) -> bool {
+    /// How much of the organisation at `path` this caller may read by id: its subtree in
+    /// full; the names of its ancestors (bureau admins and coordinators — auditors supervise
+    /// their subtree only); a volunteer its own organisation's name. `None`: invisible.
+    pub fn organization_view(&self, path: &str) -> Option<OrgView> {
+        let in_subtree = path.starts_with(&self.org_path);
+        let ancestor = !in_subtree && self.org_path.starts_with(path);
         match self.role {
-            Role::MinistryAdmin => true,
-            Role::BureauAdmin | Role::Coordinator => {
-                path.starts_with(&self.org_path) || self.org_path.starts_with(path)
-            }
-            Role::Auditor => path.starts_with(&self.org_path),
-            Role::Volunteer => path == self.org_path,
+            Role::MinistryAdmin => Some(OrgView::Full),
+            Role::BureauAdmin | Role::Coordinator if in_subtree => Some(OrgView::Full),
+            Role::BureauAdmin | Role::Coordinator if ancestor => Some(OrgView::NameOnly),
+            Role::Auditor if in_subtree => Some(OrgView::Full),
+            Role::Volunteer if path == self.org_path => Some(OrgView::NameOnly),
+            _ => None,
         }
     }
 }
@@ -389,13 +398,14 @@ mod tests {
     #[test]
     fn ancestors_are_readable_by_bureau_staff_but_not_by_auditors() {
         let coordinator = principal(Role::Coordinator, "/1/15/40/");
-        assert!(coordinator.can_read_organization("/1/15/"));
-        assert!(coordinator.can_read_organization("/1/15/40/41/"));
-        assert!(!coordinator.can_read_organization("/1/16/"));
+        let view = |p: &Principal, path: &str| p.organization_view(path);
+        assert_eq!(view(&coordinator, "/1/15/"), Some(OrgView::NameOnly));
+        assert_eq!(view(&coordinator, "/1/15/40/41/"), Some(OrgView::Full));
+        assert_eq!(view(&coordinator, "/1/16/"), None);
         let auditor = principal(Role::Auditor, "/1/15/40/");
-        assert!(!auditor.can_read_organization("/1/15/"));
+        assert_eq!(view(&auditor, "/1/15/"), None);
         let volunteer = principal(Role::Volunteer, "/1/15/40/");
-        assert!(volunteer.can_read_organization("/1/15/40/"));
-        assert!(!volunteer.can_read_organization("/1/15/40/41/"));
+        assert_eq!(view(&volunteer, "/1/15/40/"), Some(OrgView::NameOnly));
+        assert_eq!(view(&volunteer, "/1/15/40/41/"), None);
     }
 }

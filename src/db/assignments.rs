@@ -203,30 +203,130 @@ pub fn outcome_counts(conn: &mut DbConn, volunteer_id: i64) -> QueryResult<(u32,
     Ok((completed as u32, no_show as u32))
 }
 
+/// ACT-09: an agreement is in force once both sides have signed it.
 pub fn has_agreement(conn: &mut DbConn, assignment_id: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
-        agreements::table.filter(agreements::assignment_id.eq(assignment_id)),
+        agreements::table
+            .filter(agreements::assignment_id.eq(assignment_id))
+            .filter(agreements::organiser_signed_at.is_not_null())
+            .filter(agreements::volunteer_signed_at.is_not_null()),
     ))
     .get_result(conn)
 }
 
-pub fn insert_agreement(
+/// Which side signs an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signatory {
+    Organiser,
+    Volunteer,
+}
+
+/// What a signature did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signing {
+    /// The terms are recorded, signed by this side; the other side is yet to sign.
+    Proposed,
+    /// This side signed the terms the other side recorded: the agreement is in force.
+    Countersigned,
+    /// This side has signed already.
+    AlreadySigned,
+    /// The other side recorded different terms.
+    TermsDiffer,
+}
+
+fn same_terms(row: &AgreementTermsRow, t: &AgreementTerms) -> bool {
+    (
+        row.0.as_str(),
+        row.1.as_str(),
+        row.2.as_str(),
+        row.3.as_str(),
+        row.4.as_str(),
+        row.5.as_str(),
+    ) == (
+        t.content_time_place.trim(),
+        t.rights_and_duties.trim(),
+        t.risk_protection.trim(),
+        t.modification_termination.trim(),
+        t.liability_disputes.trim(),
+        t.other_matters.trim(),
+    )
+}
+
+type AgreementTermsRow = (String, String, String, String, String, String);
+
+/// Records `t` signed by one side, or countersigns the other side's identical terms.
+pub fn sign_agreement(
     conn: &mut DbConn,
     assignment_id: i64,
     t: &AgreementTerms,
-    recorded_by: i64,
-) -> QueryResult<usize> {
-    diesel::insert_into(agreements::table)
-        .values((
-            agreements::assignment_id.eq(assignment_id),
-            agreements::content_time_place.eq(t.content_time_place.trim()),
-            agreements::rights_and_duties.eq(t.rights_and_duties.trim()),
-            agreements::risk_protection.eq(t.risk_protection.trim()),
-            agreements::modification_termination.eq(t.modification_termination.trim()),
-            agreements::liability_disputes.eq(t.liability_disputes.trim()),
-            agreements::other_matters.eq(t.other_matters.trim()),
-            agreements::recorded_by.eq(recorded_by),
-            agreements::signed_at.eq(now()),
+    side: Signatory,
+    user_id: i64,
+) -> QueryResult<Signing> {
+    let existing: Option<(
+        AgreementTermsRow,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    )> = agreements::table
+        .filter(agreements::assignment_id.eq(assignment_id))
+        .select((
+            (
+                agreements::content_time_place,
+                agreements::rights_and_duties,
+                agreements::risk_protection,
+                agreements::modification_termination,
+                agreements::liability_disputes,
+                agreements::other_matters,
+            ),
+            agreements::organiser_signed_at,
+            agreements::volunteer_signed_at,
         ))
-        .execute(conn)
+        .first(conn)
+        .optional()?;
+    let Some((terms, organiser_at, volunteer_at)) = existing else {
+        let at = now();
+        let (organiser_at, organiser_by, volunteer_at) = match side {
+            Signatory::Organiser => (Some(at), Some(user_id), None),
+            Signatory::Volunteer => (None, None, Some(at)),
+        };
+        diesel::insert_into(agreements::table)
+            .values((
+                agreements::assignment_id.eq(assignment_id),
+                agreements::content_time_place.eq(t.content_time_place.trim()),
+                agreements::rights_and_duties.eq(t.rights_and_duties.trim()),
+                agreements::risk_protection.eq(t.risk_protection.trim()),
+                agreements::modification_termination.eq(t.modification_termination.trim()),
+                agreements::liability_disputes.eq(t.liability_disputes.trim()),
+                agreements::other_matters.eq(t.other_matters.trim()),
+                agreements::recorded_by.eq(user_id),
+                agreements::signed_at.eq(at),
+                agreements::organiser_signed_by.eq(organiser_by),
+                agreements::organiser_signed_at.eq(organiser_at),
+                agreements::volunteer_signed_at.eq(volunteer_at),
+            ))
+            .execute(conn)?;
+        return Ok(Signing::Proposed);
+    };
+    let signed = match side {
+        Signatory::Organiser => organiser_at.is_some(),
+        Signatory::Volunteer => volunteer_at.is_some(),
+    };
+    if signed {
+        return Ok(Signing::AlreadySigned);
+    }
+    if !same_terms(&terms, t) {
+        return Ok(Signing::TermsDiffer);
+    }
+    let target = agreements::table.filter(agreements::assignment_id.eq(assignment_id));
+    match side {
+        Signatory::Organiser => diesel::update(target)
+            .set((
+                agreements::organiser_signed_at.eq(Some(now())),
+                agreements::organiser_signed_by.eq(Some(user_id)),
+            ))
+            .execute(conn)?,
+        Signatory::Volunteer => diesel::update(target)
+            .set(agreements::volunteer_signed_at.eq(Some(now())))
+            .execute(conn)?,
+    };
+    Ok(Signing::Countersigned)
 }

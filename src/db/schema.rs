@@ -461,6 +461,9 @@ diesel::table! {
         other_matters -> Text,
         recorded_by -> Nullable<BigInt>,
         signed_at -> Timestamp,
+        organiser_signed_by -> Nullable<BigInt>,
+        organiser_signed_at -> Nullable<Timestamp>,
+        volunteer_signed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -534,7 +534,7 @@ pub fn search(conn: &mut DbConn, f: &VolunteerFilter) -> QueryResult<Vec<Volunte
                 ))
                 .or(volunteers::id.eq_any(
                     assignments::table
-                        .filter(assignments::status.eq_any(["offered", "confirmed", "checked_in"]))
+                        .filter(assignments::status.eq_any(super::assignments::LIVE))
                         .filter(assignments::org_path.ge(lo.clone()))
                         .filter(assignments::org_path.lt(hi.clone()))
                         .select(assignments::volunteer_id),

@@ -558,10 +558,13 @@ pub fn can_read(conn: &mut DbConn, user: &Principal, a: &ActivityRow) -> Result<
             a.status == "published" && a.org_path.starts_with(&province_path(&user.org_path));
         return Ok(own || open);
     }
+    // Staff also see the activities of the organisations above them, which recruit into
+    // their area; auditors supervise their subtree only.
+    let ancestors = user.role != Role::Auditor && user.ancestor_paths().contains(&a.org_path);
     Ok(user
         .scope_for(Action::ReadActivities)
         .is_some_and(|s| s.contains(&a.org_path))
-        || user.ancestor_paths().contains(&a.org_path))
+        || ancestors)
 }
 
 /// Loads an activity the caller can read (404 otherwise) and may `act` on (403 otherwise).

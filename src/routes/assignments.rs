@@ -12,7 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::activities::{load_activity, notify};
 use crate::auth::policy::{Action, Principal};
 use crate::db::activities::ActivityRow;
-use crate::db::assignments::{AssignmentFilter, AssignmentRow, NewOffer, TransitionStamp};
+use crate::db::assignments::{
+    AssignmentFilter, AssignmentRow, NewOffer, Signatory, Signing, TransitionStamp,
+};
 use crate::db::records::NewServiceRecord;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::agreement::{AgreementTerms, check_terms};
@@ -585,9 +587,10 @@ assignment_step!(
     "Mark a confirmed or checked-in volunteer as a no-show (the organiser)."
 );
 
-/// Record the written agreement for an assignment (ACT-09), with all six elements of Art 18
-/// (ACT-10). The volunteer or the organiser records it.
-#[utoipa::path(tag = "dispatch", params(("id" = i64, Path)), request_body = AgreementTerms, responses((status = 204, description = "Recorded"), (status = 409, description = "Already recorded", body = crate::error::Problem, content_type = "application/problem+json")))]
+/// Sign the written agreement for an assignment (ACT-09), with all six elements of Art 18
+/// (ACT-10). It binds both sides: the first to sign records the terms, the other signs the
+/// same terms; only then is the agreement in force (`agreement_missing` until then).
+#[utoipa::path(tag = "dispatch", params(("id" = i64, Path)), request_body = AgreementTerms, responses((status = 204, description = "Signed (by this side; in force once both have)"), (status = 409, description = "`agreement_signed` by this side already, or `agreement_terms_differ` from the terms the other side signed", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/assignments/{id}/agreement")]
 pub async fn sign_agreement(
     state: web::Data<AppState>,
@@ -603,20 +606,33 @@ pub async fn sign_agreement(
     }
     db::write(&state.pool, move |c| {
         let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
-        actor(&user, &a, Action::Dispatch)?;
-        db::assignments::insert_agreement(c, id, &terms, user.user_id).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => ApiError::conflict(
-                "agreement_exists",
-                "this assignment's agreement is recorded already",
-            ),
-            other => other.into(),
-        })?;
+        let side = match actor(&user, &a, Action::Dispatch)? {
+            Actor::Volunteer => Signatory::Volunteer,
+            Actor::Organiser => Signatory::Organiser,
+        };
+        let signing = db::assignments::sign_agreement(c, id, &terms, side, user.user_id)?;
+        match signing {
+            Signing::AlreadySigned => {
+                return Err(ApiError::conflict(
+                    "agreement_signed",
+                    "your side has signed this agreement already",
+                ));
+            }
+            Signing::TermsDiffer => {
+                return Err(ApiError::conflict(
+                    "agreement_terms_differ",
+                    "the other side signed different terms; sign the same terms",
+                ));
+            }
+            Signing::Proposed | Signing::Countersigned => {}
+        }
         db::audit::record(
             c,
-            AuditEntry::by(&user, "assignment.agreement", "assignment").entity(id, &a.org_path),
+            AuditEntry::by(&user, "assignment.agreement", "assignment")
+                .entity(id, &a.org_path)
+                .detail(serde_json::json!({
+                    "in_force": signing == Signing::Countersigned,
+                })),
         )?;
         Ok(())
     })

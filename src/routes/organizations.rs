@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::policy::{Action, Principal};
+use crate::auth::policy::{Action, OrgView, Principal};
 use crate::db::{
     self, audit::AuditEntry, organizations::OrgFilter, organizations::OrganizationRow,
 };
@@ -17,13 +17,21 @@ use crate::routes::extract::ValidatedJson;
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 
+/// An organisation. Ancestors of a caller's own organisation, and a volunteer's own
+/// organisation, come back as `id`, `kind` and `name` only (PERMISSIONS.md).
 #[derive(Serialize, ToSchema)]
 pub struct OrganizationResponse {
     pub id: i64,
-    pub parent_id: Option<i64>,
     pub kind: OrgKind,
-    pub organ_type: Option<OrganType>,
     pub name: String,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub details: Option<OrganizationDetails>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationDetails {
+    pub parent_id: Option<i64>,
+    pub organ_type: Option<OrganType>,
     /// GB/T 2260 code (`000000` for the ministry, which is nationwide).
     pub region_code: String,
     /// Materialised path of ids from the root, e.g. `/1/15/40/`.
@@ -35,14 +43,25 @@ impl From<OrganizationRow> for OrganizationResponse {
     fn from(r: OrganizationRow) -> Self {
         Self {
             id: r.id,
-            parent_id: r.parent_id,
             kind: OrgKind::parse(&r.kind).unwrap_or(OrgKind::CulturalOrgan),
-            organ_type: r.organ_type.as_deref().and_then(OrganType::parse),
             name: r.name,
-            region_code: r.region_code,
-            path: r.path,
-            created_at: r.created_at.and_utc(),
+            details: Some(OrganizationDetails {
+                parent_id: r.parent_id,
+                organ_type: r.organ_type.as_deref().and_then(OrganType::parse),
+                region_code: r.region_code,
+                path: r.path,
+                created_at: r.created_at.and_utc(),
+            }),
         }
+    }
+}
+
+impl OrganizationResponse {
+    fn seen_as(mut self, view: OrgView) -> Self {
+        if view == OrgView::NameOnly {
+            self.details = None;
+        }
+        self
     }
 }
 
@@ -117,9 +136,11 @@ pub async fn get_organization(
     let id = id.into_inner();
     let row = db::run(&state.pool, move |c| Ok(db::organizations::find(c, id)?))
         .await?
-        .filter(|org| user.can_read_organization(&org.path))
         .ok_or_else(|| ApiError::not_found("organization"))?;
-    Ok(HttpResponse::Ok().json(OrganizationResponse::from(row)))
+    let view = user
+        .organization_view(&row.path)
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    Ok(HttpResponse::Ok().json(OrganizationResponse::from(row).seen_as(view)))
 }
 
 /// Create an organisation below one in the caller's subtree.

@@ -301,10 +301,8 @@ pub async fn get_plan(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |c| {
-        load_plan(c, &user, id, Action::ReadActivities)
-    })
-    .await?;
+    // Plans name candidates: matching staff only, not auditors (PERMISSIONS.md).
+    let row = db::run(&state.pool, move |c| load_plan(c, &user, id, Action::Match)).await?;
     Ok(HttpResponse::Ok().json(PlanResponse::try_from(row)?))
 }
 

@@ -440,7 +440,9 @@ async fn decide_star(
     let response = db::write(&state.pool, move |c| {
         let application = db::records::find_star_award(c, id)?
             .ok_or_else(|| ApiError::not_found("star application"))?;
-        let v = load_for(c, &user, application.volunteer_id, Action::AwardStars)?;
+        // Out of reach reads as "no such application", never as the volunteer's 404.
+        let v = load_for(c, &user, application.volunteer_id, Action::AwardStars)
+            .map_err(|e| e.hidden_as("star application"))?;
         let number = grant.then(|| format!("STAR{}{:06}", application.level, application.id));
         if grant {
             let current = stars_of(c, &v)?;

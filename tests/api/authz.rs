@@ -287,3 +287,83 @@ async fn read_only_and_volunteer_roles_cannot_write_staff_things_in_scope(app: T
     );
 }
 db_test!(read_only_and_volunteer_roles_cannot_write_staff_things_in_scope);
+
+async fn out_of_reach_requests_answer_as_themselves_and_auditors_stay_in_their_subtree(
+    app: TestApp,
+) {
+    let s = crate::records::confirmed(&app).await;
+    let t = &s.w.t;
+    let hz_path = format!("/1/{}/{}/", t.zhejiang, t.hangzhou);
+    crate::records::add_minutes(&app, &s, t.hangzhou, &hz_path, 6_000, 0);
+    let request: Value = app
+        .post(
+            &format!("/api/v1/volunteers/{}/personal-data-requests", s.volunteer),
+            &s.me,
+            &json!({"kind": "correction", "details": "姓名有误"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let star: Value = app
+        .post(
+            &format!("/api/v1/volunteers/{}/star-applications", s.volunteer),
+            &s.me,
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Another province's bureau learns nothing about whose request it is.
+    for (path, what) in [
+        (
+            format!("/api/v1/personal-data-requests/{}/action", request["id"]),
+            "request not found",
+        ),
+        (
+            format!(
+                "/api/v1/star-applications/{}/grant",
+                star["awards"][0]["id"]
+            ),
+            "star application not found",
+        ),
+    ] {
+        let res = app.post(&path, &t.xj_admin, &json!({"note": "x"})).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["detail"], what, "{path}");
+    }
+
+    // An auditor of Hangzhou does not read the province's own activities.
+    let hz_auditor = app
+        .staff(&t.admin, "hz.auditor", "auditor", t.hangzhou)
+        .await;
+    let province_site: Value = app
+        .post(
+            "/api/v1/sites",
+            &t.zj_admin,
+            &json!({"name": "浙江省文化馆社区点", "kind": "community", "region_code": "330106", "address": "杭州市西湖区", "location_type": "community", "local_languages": ["zh"], "target_groups": ["elderly"], "contact": "省馆"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let provincial = activity(
+        &app,
+        &t.zj_admin,
+        province_site["id"].as_i64().unwrap(),
+        json!({}),
+    )
+    .await;
+    let path = format!("/api/v1/activities/{provincial}");
+    assert_eq!(
+        app.get(&path, &t.hz_coordinator).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&path, &hz_auditor).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+db_test!(out_of_reach_requests_answer_as_themselves_and_auditors_stay_in_their_subtree);

@@ -851,15 +851,30 @@ async fn every_violation_code_is_named_in_a_422(app: TestApp) {
     let problem = assert_problem(incomplete, StatusCode::UNPROCESSABLE_ENTITY, "ACT-10").await;
     assert_eq!(problem["errors"].as_array().unwrap().len(), 4);
     let terms = json!({"content_time_place": "演出", "rights_and_duties": "按章", "risk_protection": "保险", "modification_termination": "提前告知", "liability_disputes": "协商", "other_matters": ""});
+    let agreement = format!("/api/v1/assignments/{}/agreement", a["id"]);
     assert_eq!(
-        app.post(
-            &format!("/api/v1/assignments/{}/agreement", a["id"]),
-            &me,
-            &terms
-        )
-        .await
-        .status(),
+        app.post(&agreement, &me, &terms).await.status(),
         StatusCode::NO_CONTENT
+    );
+    // ACT-09 binds both sides: the volunteer's signature alone is no agreement yet.
+    let res = app
+        .post(
+            &format!("/api/v1/assignments/{}/confirm", a["id"]),
+            &me,
+            &json!({}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "agreement_missing").await;
+    let res = app.post(&agreement, &me, &terms).await;
+    assert_problem(res, StatusCode::CONFLICT, "agreement_signed").await;
+    let mut other_terms = terms.clone();
+    other_terms["risk_protection"] = json!("自行承担");
+    let res = app.post(&agreement, &coordinator, &other_terms).await;
+    assert_problem(res, StatusCode::CONFLICT, "agreement_terms_differ").await;
+    assert_eq!(
+        app.post(&agreement, &coordinator, &terms).await.status(),
+        StatusCode::NO_CONTENT,
+        "the organiser countersigns"
     );
     assert_eq!(
         app.post(

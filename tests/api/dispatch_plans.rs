@@ -486,9 +486,10 @@ async fn plans_are_scoped_to_their_creators_subtree(app: TestApp) {
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
 
-    // Zhejiang's auditor reads the plan but may not commit it; the bureau admin may.
+    // Plans name candidates: Zhejiang's auditor may neither read nor commit one
+    // (PERMISSIONS.md: batch plans are for matching staff); the bureau admin may.
     let res = app.get(&path, &b.t.zj_auditor).await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
     let res = app.post(&commit, &b.t.zj_auditor, &json!({})).await;
     assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
     assert!(offered(&app, &b.t.hz_coordinator).await.is_empty());

@@ -53,6 +53,15 @@ async fn a_hangzhou_coordinator_cannot_see_xinjiang_or_create_users(app: TestApp
         .get(&format!("/api/v1/organizations/{zhejiang}"), &coordinator)
         .await;
     assert_eq!(parent.status(), StatusCode::OK);
+    // Ancestors come back as their name only (PERMISSIONS.md); the own subtree in full.
+    let parent: Value = parent.json().await.unwrap();
+    assert_eq!(parent["id"], zhejiang);
+    assert!(parent["name"].is_string());
+    for hidden in ["path", "region_code", "parent_id", "created_at"] {
+        assert!(parent.get(hidden).is_none(), "{hidden} in {parent}");
+    }
+    let own: Value = own.json().await.unwrap();
+    assert!(own["path"].is_string() && own["region_code"].is_string());
 }
 db_test!(a_hangzhou_coordinator_cannot_see_xinjiang_or_create_users);
 

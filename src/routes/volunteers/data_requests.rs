@@ -142,12 +142,14 @@ async fn resolve(
     let row = db::write(&state.pool, move |c| {
         let request = db::volunteers::find_data_request(c, request_id)?
             .ok_or_else(|| ApiError::not_found("request"))?;
+        // Out of reach reads as "no such request", never as the volunteer's 404.
         let volunteer = load_for(
             c,
             &user,
             request.volunteer_id,
             Action::ResolvePersonalDataRequest,
-        )?;
+        )
+        .map_err(|e| e.hidden_as("request"))?;
         if !db::volunteers::resolve_data_request(c, request_id, outcome, note.trim(), user.user_id)?
         {
             return Err(ApiError::conflict(

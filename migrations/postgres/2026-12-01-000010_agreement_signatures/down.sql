@@ -1,0 +1,3 @@
+ALTER TABLE agreements DROP COLUMN volunteer_signed_at;
+ALTER TABLE agreements DROP COLUMN organiser_signed_at;
+ALTER TABLE agreements DROP COLUMN organiser_signed_by;
