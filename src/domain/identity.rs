@@ -241,6 +241,16 @@ pub fn mask_id_number(number: &str) -> String {
     out
 }
 
+/// `PA2026330100123456` → `**************3456`: only the last 4 characters stay, enough to
+/// tell a volunteer's policies apart; a number of 4 characters or fewer is hidden whole.
+pub fn mask_policy_number(number: &str) -> String {
+    let count = number.chars().count();
+    let hidden = if count > 4 { count - 4 } else { count };
+    let mut out = "*".repeat(hidden);
+    out.extend(number.chars().skip(hidden));
+    out
+}
+
 /// `13800138000` → `138****8000`.
 pub fn mask_mobile(mobile: &str) -> String {
     if mobile.len() != 11 {
@@ -355,6 +365,14 @@ mod tests {
         assert!(Mobile::parse("12345678901").is_none());
         assert!(Mobile::parse("1380013800").is_none());
         assert!(Mobile::parse("1380013800a").is_none());
+    }
+
+    #[test]
+    fn policy_numbers_keep_only_their_last_four_characters() {
+        assert_eq!(mask_policy_number("PA2026-0001234"), "**********1234");
+        assert_eq!(mask_policy_number("平安12345"), "***2345");
+        assert_eq!(mask_policy_number("1234"), "****");
+        assert_eq!(mask_policy_number(""), "");
     }
 
     #[test]

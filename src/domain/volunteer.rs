@@ -201,6 +201,15 @@ pub fn parse_name(input: &str) -> Result<String, Invalid> {
             "a name has 1–50 printable characters",
         ));
     }
+    // No real name starts like a spreadsheet formula; such a name is an injection attempt
+    // against whoever opens an export (the CSV writer neutralises it as well).
+    if name.starts_with(['=', '+', '-', '@']) {
+        return Err(Invalid::new(
+            "name",
+            "invalid_format",
+            "a name cannot start with =, +, - or @",
+        ));
+    }
     Ok(name.to_string())
 }
 
@@ -621,6 +630,15 @@ mod tests {
         assert_eq!(v.mobile.as_str(), "13800138000");
         assert_eq!(v.sex, Sex::Male, "sequence 123: 17th digit 3 is odd");
         assert_eq!(v.age_on(today()), 36);
+    }
+
+    #[test]
+    fn names_shaped_like_spreadsheet_formulas_are_refused() {
+        for name in ["=HYPERLINK(\"http://x\",\"a\")", "-2+3", "+86", "@SUM(A1)", " =1"] {
+            let e = parse_name(name).unwrap_err();
+            assert_eq!((e.field.as_str(), e.code.as_str()), ("name", "invalid_format"));
+        }
+        assert_eq!(parse_name("欧阳-娜娜").unwrap(), "欧阳-娜娜");
     }
 
     #[test]

@@ -12,6 +12,10 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
+/// Default JSON body limit (bulk CSV import has its own, `volunteers::import::MAX_BYTES`).
+/// The idempotency middleware bounds its read of a POST body by the same number.
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+
 /// Reads a whole body as it arrives, refusing it (413) as soon as it passes `limit` bytes.
 pub async fn read_limited<S>(
     mut payload: S,

@@ -205,6 +205,7 @@ pub struct GuardianConsentResponse {
 pub struct InsurancePolicyResponse {
     pub id: i64,
     pub insurer: String,
+    /// Masked (`**********1234`) except for the volunteer and a bureau admin in scope.
     pub policy_number: String,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
@@ -326,6 +327,8 @@ fn minutes_to_hhmm(minutes: i32) -> String {
 pub struct Reveal {
     pub id_number: bool,
     pub mobile: bool,
+    /// Insurance policy numbers in full (the volunteer, a bureau admin in scope).
+    pub policy_numbers: bool,
 }
 
 pub fn full(
@@ -396,7 +399,10 @@ pub fn full(
             .map(|p| InsurancePolicyResponse {
                 id: p.id,
                 insurer: p.insurer,
-                policy_number: p.policy_number,
+                policy_number: match reveal.policy_numbers {
+                    true => p.policy_number,
+                    false => crate::domain::identity::mask_policy_number(&p.policy_number),
+                },
                 valid_from: p.valid_from,
                 valid_to: p.valid_to,
             })

@@ -255,6 +255,7 @@ pub async fn get_volunteer(
     }
     let cipher = state.cipher.clone();
     let response = db::run(&state.pool, move |c| {
+        let mut reveal = reveal;
         let action = if reveal.id_number || reveal.mobile {
             Action::RevealPersonalData
         } else {
@@ -262,6 +263,9 @@ pub async fn get_volunteer(
         };
         let row = load_for(c, &user, id, action)?;
         let own = user.volunteer_id == Some(row.id);
+        // `load_for` found the record in scope; policy numbers are the holder's and the
+        // bureau's business, masked for every other reader.
+        reveal.policy_numbers = own || user.role == crate::domain::role::Role::BureauAdmin;
         let minor = under_14_on(row.birth_date, crate::clock::today());
         // PI-04: unmasked reads and reads of under-14s' data leave a trace.
         if action == Action::RevealPersonalData || (minor && !own) {
