@@ -45,6 +45,9 @@ pub struct Settings {
     pub refresh_token_ttl_days: i64,
     /// Concurrent argon2 computations (default: one per core).
     pub password_hash_permits: usize,
+    /// Most rows an all-or-nothing import may hold: it keeps the write lock (on SQLite, the
+    /// whole database's) for the entire file. `SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS`.
+    pub atomic_import_max_rows: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -164,6 +167,7 @@ impl Settings {
             access_token_ttl_secs: parse_or(lookup, "SPRINGRAIN_ACCESS_TOKEN_TTL_SECS", 900)?,
             refresh_token_ttl_days: parse_or(lookup, "SPRINGRAIN_REFRESH_TOKEN_TTL_DAYS", 30)?,
             password_hash_permits: cores,
+            atomic_import_max_rows: parse_or(lookup, "SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS", 10_000)?,
         })
     }
 }

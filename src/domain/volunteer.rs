@@ -294,6 +294,10 @@ pub fn parse_guardian_consent(
 ) -> Result<GuardianConsent, Vec<Invalid>> {
     let mut problems = Vec::new();
     let at = |f: &str| format!("{field}.{f}");
+    problems.extend(crate::domain::calendar::check_dates([(
+        at("guardian_birth_date").as_str(),
+        input.guardian_birth_date,
+    )]));
     let name = parse_name(&input.guardian_name)
         .map_err(|e| {
             problems.push(Invalid {
@@ -378,7 +382,7 @@ pub fn parse_registration(
     input: &RegistrationInput,
     today: NaiveDate,
 ) -> Result<NewVolunteer, Vec<Invalid>> {
-    let mut problems = Vec::new();
+    let mut problems = crate::domain::calendar::check_dates([("birth_date", input.birth_date)]);
     let name = parse_name(&input.name).map_err(|e| problems.push(e)).ok();
     let id = match IdDocument::parse(input.id_type, &input.id_number, today) {
         Ok(id) => Some(id),

@@ -22,6 +22,7 @@ use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::volunteers::load_for;
 use crate::state::AppState;
+use crate::routes::extract::{bounded_dates, day_of};
 
 /// Days a new record certificate stays in its internal publicity period (CRT-05).
 pub const PUBLICITY_DAYS: u64 = 7;
@@ -125,6 +126,10 @@ pub async fn request_correction(
 ) -> ApiResult<HttpResponse> {
     let key = id.into_inner();
     let req = body.into_inner();
+    bounded_dates([
+        ("started_at", day_of(req.started_at)),
+        ("ended_at", day_of(req.ended_at)),
+    ])?;
     if req.reason.trim().is_empty() {
         return Err(ApiError::validation(vec![FieldError::new(
             "reason",
@@ -896,6 +901,7 @@ pub async fn add_qualification(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let req = body.into_inner();
+    bounded_dates([("expires_on", req.expires_on)])?;
     let code = req.code.trim().to_lowercase();
     if code.is_empty() || req.issuer.trim().is_empty() {
         return Err(ApiError::validation(vec![FieldError::new(

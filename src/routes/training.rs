@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::{load_for, status_of};
 use crate::state::AppState;
+use crate::routes::extract::{bounded_dates, day_of};
 
 /// Where the caller may find courses and sessions: their subtree and everything above it.
 fn reach(user: &Principal) -> Reach {
@@ -303,6 +304,10 @@ pub async fn create_session(
     let scope = user.require(Action::ManageTraining)?;
     let course_id = id.into_inner();
     let req = body.into_inner();
+    bounded_dates([
+        ("starts_at", day_of(Some(req.starts_at))),
+        ("ends_at", day_of(Some(req.ends_at))),
+    ])?;
     let mut problems = Vec::new();
     if req.ends_at <= req.starts_at {
         problems.push(FieldError::new(

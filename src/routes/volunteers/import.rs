@@ -75,6 +75,19 @@ pub struct ImportResponse {
     pub activations: Vec<ActivationCode>,
 }
 
+/// An all-or-nothing import holds the write lock for the whole file (SQLite has one writer
+/// for the whole database), so its size is capped; batches have no such limit.
+fn atomic_too_large(max_rows: usize) -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        "atomic",
+        "atomic_import_too_large",
+        format!(
+            "an atomic import holds at most {max_rows} rows; send a larger file without \
+             atomic=true (valid rows are stored in batches and every rejected row is reported)"
+        ),
+    )])
+}
+
 fn file_error(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::validation(vec![FieldError::new("file", code, message)])
 }
@@ -133,8 +146,9 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
-/// Where each column is.
+/// Where each column is, and how many records follow the header.
 pub struct Columns {
+    pub rows: usize,
     name: usize,
     id_type: usize,
     id_number: usize,
@@ -183,6 +197,7 @@ pub fn check_structure(bytes: &[u8]) -> Result<Columns, ApiError> {
     }
     let at = |name: &str| column(name).unwrap_or(usize::MAX);
     Ok(Columns {
+        rows,
         name: at("name"),
         id_type: at("id_type"),
         id_number: at("id_number"),
@@ -285,11 +300,15 @@ pub async fn import_volunteers(
     };
     let cipher = state.cipher.clone();
     let pool = state.pool.clone();
+    let atomic_max = state.settings.atomic_import_max_rows;
     let response = db::run(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
         let columns = check_structure(&body)?;
+        if options.atomic && columns.rows > atomic_max {
+            return Err(atomic_too_large(atomic_max));
+        }
         // PostgreSQL stores on two connections at once (see `import::Parallel`); SQLite has
         // one writer anyway.
         let parallel = !matches!(c, DbConn::Sqlite(_)) && !options.atomic && !options.dry_run;
