@@ -23,7 +23,6 @@ use crate::middleware::{idempotency, metrics, problem, request_id};
 use crate::routes::{self, extract, fallback::RouteTable};
 use crate::state::AppState;
 
-
 /// What happened to the `admin` account at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminBootstrap {

@@ -228,7 +228,9 @@ fn catch_panic<T>(f: impl FnOnce() -> Result<T, ApiError>) -> Result<T, ApiError
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(ApiError::internal(format!("database work panicked: {what}")))
+        Err(ApiError::internal(format!(
+            "database work panicked: {what}"
+        )))
     })
 }
 

@@ -48,7 +48,11 @@ pub fn check_dates<'a>(
 /// `date + days`, or a 422 naming `field` when the result leaves the accepted range.
 pub fn add_days(field: &str, date: NaiveDate, days: u64) -> Result<NaiveDate, Invalid> {
     let sum = date.checked_add_days(Days::new(days)).ok_or_else(|| {
-        Invalid::new(field, "out_of_range", format!("{field} is too far in the future"))
+        Invalid::new(
+            field,
+            "out_of_range",
+            format!("{field} is too far in the future"),
+        )
     })?;
     check_date(field, sum)
 }
@@ -61,7 +65,10 @@ mod tests {
     fn the_range_is_inclusive_and_names_the_field() {
         assert!(check_date("d", EARLIEST).is_ok() && check_date("d", LATEST).is_ok());
         let e = check_date("valid_to", LATEST.succ_opt().unwrap()).unwrap_err();
-        assert_eq!((e.field.as_str(), e.code.as_str()), ("valid_to", "out_of_range"));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("valid_to", "out_of_range")
+        );
         assert!(check_date("d", EARLIEST.pred_opt().unwrap()).is_err());
         assert!(check_date("d", NaiveDate::MAX).is_err());
         assert!(check_instant("t", DateTime::<Utc>::MAX_UTC).is_err());

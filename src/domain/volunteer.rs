@@ -638,9 +638,18 @@ mod tests {
 
     #[test]
     fn names_shaped_like_spreadsheet_formulas_are_refused() {
-        for name in ["=HYPERLINK(\"http://x\",\"a\")", "-2+3", "+86", "@SUM(A1)", " =1"] {
+        for name in [
+            "=HYPERLINK(\"http://x\",\"a\")",
+            "-2+3",
+            "+86",
+            "@SUM(A1)",
+            " =1",
+        ] {
             let e = parse_name(name).unwrap_err();
-            assert_eq!((e.field.as_str(), e.code.as_str()), ("name", "invalid_format"));
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                ("name", "invalid_format")
+            );
         }
         assert_eq!(parse_name("欧阳-娜娜").unwrap(), "欧阳-娜娜");
     }

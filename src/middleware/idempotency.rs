@@ -349,7 +349,9 @@ async fn reissue_codes(state: &AppState, body: String) -> Result<String, ApiErro
         return Ok(body);
     };
     let mut volunteers = Vec::new();
-    visit_codes(&mut value, &mut |code| volunteers.extend(marked_volunteer(code)));
+    visit_codes(&mut value, &mut |code| {
+        volunteers.extend(marked_volunteer(code))
+    });
     if volunteers.is_empty() {
         return Ok(body);
     }
@@ -372,7 +374,10 @@ mod tests {
     fn kept_bodies_hold_markers_not_codes() {
         let body = r#"{"id":7,"activation_code":"7.secretsecret","activations":[{"line":2,"activation_code":"9.other"}]}"#;
         let kept = without_codes(body);
-        assert!(!kept.contains("secret") && !kept.contains("other"), "{kept}");
+        assert!(
+            !kept.contains("secret") && !kept.contains("other"),
+            "{kept}"
+        );
         let mut value: serde_json::Value = serde_json::from_str(&kept).unwrap();
         let mut ids = Vec::new();
         visit_codes(&mut value, &mut |code| ids.extend(marked_volunteer(code)));

@@ -55,7 +55,14 @@ mod tests {
 
     #[test]
     fn formula_cells_become_text_and_others_stay() {
-        for cell in ["=HYPERLINK(\"http://x\",\"a\")", "-2+3", "+1", "@SUM(A1)", "\tx", "\rx"] {
+        for cell in [
+            "=HYPERLINK(\"http://x\",\"a\")",
+            "-2+3",
+            "+1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
             assert_eq!(neutralise(cell), format!("'{cell}"));
         }
         for cell in ["王小明", "a=b", "", "3", "2026-01-01T00:00:00+00:00"] {

@@ -20,9 +20,9 @@ use crate::domain::service_record::{ServiceClaim, served_minutes};
 use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::volunteers::load_for;
 use crate::state::AppState;
-use crate::routes::extract::{bounded_dates, day_of};
 
 /// Days a new record certificate stays in its internal publicity period (CRT-05).
 pub const PUBLICITY_DAYS: u64 = 7;

@@ -22,10 +22,10 @@ use crate::domain::role::Role;
 use crate::domain::volunteer::{VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
+use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::{RegisterVolunteerRequest, load_for, status_of};
 use crate::state::AppState;
-use crate::routes::extract::{bounded_dates, day_of};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationCounts {

@@ -143,7 +143,9 @@ pub async fn export_volunteers(
             "Content-Disposition",
             "attachment; filename=\"volunteers.csv\"",
         ))
-        .streaming(header.chain(pages).map(|chunk| {
-            chunk.map_err(|e: ApiError| std::io::Error::other(e.code().to_string()))
-        })))
+        .streaming(
+            header.chain(pages).map(|chunk| {
+                chunk.map_err(|e: ApiError| std::io::Error::other(e.code().to_string()))
+            }),
+        ))
 }

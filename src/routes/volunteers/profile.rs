@@ -297,9 +297,12 @@ pub async fn put_availability(
     let fields: Vec<(String, String)> = (0..body.blackouts.len())
         .map(|i| (format!("blackouts[{i}].from"), format!("blackouts[{i}].to")))
         .collect();
-    bounded_dates(body.blackouts.iter().zip(&fields).flat_map(|(b, (from, to))| {
-        [(from.as_str(), Some(b.from)), (to.as_str(), Some(b.to))]
-    }))?;
+    bounded_dates(
+        body.blackouts
+            .iter()
+            .zip(&fields)
+            .flat_map(|(b, (from, to))| [(from.as_str(), Some(b.from)), (to.as_str(), Some(b.to))]),
+    )?;
     let mut problems = Vec::new();
     let mut windows = Vec::new();
     for (i, w) in body.weekly.iter().enumerate() {

@@ -14,8 +14,8 @@ use crate::domain::identity::IdDocument;
 use crate::domain::volunteer::parse_guardian_consent;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
-use crate::state::AppState;
 use crate::routes::extract::bounded_dates;
+use crate::state::AppState;
 
 /// Record a guardian's consent (staff in scope, or the volunteer for their own guardian).
 #[utoipa::path(tag = "volunteers", params(("id" = i64, Path)), request_body = GuardianConsentRequest, responses((status = 200, body = VolunteerResponse)))]
@@ -98,7 +98,10 @@ pub async fn add_insurance_policy(
     body: web::Json<InsurancePolicyRequest>,
 ) -> ApiResult<HttpResponse> {
     let p = body.into_inner();
-    bounded_dates([("valid_from", Some(p.valid_from)), ("valid_to", Some(p.valid_to))])?;
+    bounded_dates([
+        ("valid_from", Some(p.valid_from)),
+        ("valid_to", Some(p.valid_to)),
+    ])?;
     let mut problems = Vec::new();
     if p.insurer.trim().is_empty() {
         problems.push(FieldError::new(
