@@ -60,8 +60,9 @@ pub struct ActivationCode {
     pub line: u64,
     pub volunteer_id: i64,
     pub volunteer_number: String,
-    /// One-time code for `POST /api/v1/auth/activate`; shown only here.
-    pub activation_code: String,
+    /// One-time code for `POST /api/v1/auth/activate`; shown only here. A replay under the
+    /// same `Idempotency-Key` carries a fresh code, or `null` once the volunteer activated.
+    pub activation_code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -256,7 +257,9 @@ pub fn parse_rows(
 
 /// Import volunteers from CSV (up to 100,000 rows). Valid rows are stored in batches; every
 /// rejected row is reported with its line, field and code. Imported volunteers are `active`
-/// and receive one-time activation codes instead of passwords.
+/// and receive one-time activation codes instead of passwords. `atomic=true` holds the
+/// write lock for the whole file, so it takes at most 10,000 rows (configurable); a larger
+/// file is refused with 422 `atomic_import_too_large`.
 #[utoipa::path(
     tag = "volunteers",
     params(ImportParams),
@@ -356,7 +359,7 @@ pub async fn import_volunteers(
                     line: a.line,
                     volunteer_id: a.volunteer_id,
                     volunteer_number: a.volunteer_number,
-                    activation_code: a.code,
+                    activation_code: Some(a.code),
                 })
                 .collect(),
         })
