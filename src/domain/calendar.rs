@@ -1,9 +1,9 @@
 //! The calendar range the service accepts from clients. chrono represents years up to
 //! ±262,143, and date arithmetic near those ends panics; no volunteer, activity or policy
-//! is anywhere near them, so every client date is bounded at entry and the arithmetic that
-//! follows stays far from chrono's limits.
+//! is anywhere near them, so every client date (an instant by its UTC date) is bounded at
+//! entry and the arithmetic that follows stays far from chrono's limits.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::Invalid;
 
@@ -30,11 +30,6 @@ pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, Invalid> {
     ))
 }
 
-/// An instant whose UTC date lies in the accepted range.
-pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
-    check_date(field, at.date_naive()).map(|_| at)
-}
-
 /// Every out-of-range date among `(field, date)` pairs (absent ones are skipped).
 pub fn check_dates<'a>(
     dates: impl IntoIterator<Item = (&'a str, Option<NaiveDate>)>,
@@ -43,18 +38,6 @@ pub fn check_dates<'a>(
         .into_iter()
         .filter_map(|(field, date)| check_date(field, date?).err())
         .collect()
-}
-
-/// `date + days`, or a 422 naming `field` when the result leaves the accepted range.
-pub fn add_days(field: &str, date: NaiveDate, days: u64) -> Result<NaiveDate, Invalid> {
-    let sum = date.checked_add_days(Days::new(days)).ok_or_else(|| {
-        Invalid::new(
-            field,
-            "out_of_range",
-            format!("{field} is too far in the future"),
-        )
-    })?;
-    check_date(field, sum)
 }
 
 #[cfg(test)]
@@ -71,7 +54,6 @@ mod tests {
         );
         assert!(check_date("d", EARLIEST.pred_opt().unwrap()).is_err());
         assert!(check_date("d", NaiveDate::MAX).is_err());
-        assert!(check_instant("t", DateTime::<Utc>::MAX_UTC).is_err());
     }
 
     #[test]
@@ -84,12 +66,5 @@ mod tests {
         ]);
         let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["from", "until"]);
-    }
-
-    #[test]
-    fn adding_days_never_panics() {
-        assert_eq!(add_days("d", LATEST, 0).unwrap(), LATEST);
-        assert!(add_days("d", LATEST, 1).is_err());
-        assert!(add_days("d", NaiveDate::MAX, 1).is_err());
     }
 }

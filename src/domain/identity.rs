@@ -120,8 +120,7 @@ impl ResidentId {
         }
         let birth_date =
             NaiveDate::parse_from_str(&number[6..14], "%Y%m%d").map_err(|_| IdError::BirthDate)?;
-        let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
-        if birth_date < earliest || birth_date > today {
+        if birth_date < crate::domain::calendar::EARLIEST || birth_date > today {
             return Err(IdError::BirthDate);
         }
         if check_character(&bytes[..17]) != bytes[17] as char {

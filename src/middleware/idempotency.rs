@@ -29,7 +29,7 @@ use crate::auth::tokens::to_hex;
 use crate::db::{self, idempotency::StoredResponse};
 use crate::error::ApiError;
 use crate::registry;
-use crate::routes::extract::{JSON_BODY_LIMIT, read_limited};
+use crate::routes::extract::{JSON_BODY_LIMIT, declared_length, read_limited};
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -72,7 +72,7 @@ pub async fn replay_or_record(
         Err(e) => return Ok(req.into_response(e.error_response())),
     };
     // A declared length over the limit is refused before a byte of the body is read.
-    if declared_length(&req).is_some_and(|len| len > limit as u64) {
+    if declared_length(req.headers()).is_some_and(|len| len > limit as u64) {
         let e = ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
@@ -170,15 +170,6 @@ fn body_limit(path: &str, principal: &Principal) -> Result<usize, ApiError> {
     }
     principal.require(Action::RegisterVolunteer)?;
     Ok(crate::routes::volunteers::import::MAX_BYTES)
-}
-
-/// The `Content-Length` the client announced, if any (chunked bodies have none and are
-/// bounded while they are read).
-fn declared_length(req: &ServiceRequest) -> Option<u64> {
-    req.headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
 }
 
 fn too_large(limit: usize) -> String {

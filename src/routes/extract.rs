@@ -59,6 +59,15 @@ pub fn day_of(at: Option<chrono::DateTime<chrono::Utc>>) -> Option<chrono::Naive
     at.map(|t| t.date_naive())
 }
 
+/// The `Content-Length` a client announced, if any (a chunked body has none and is bounded
+/// while it is read).
+pub fn declared_length(headers: &actix_web::http::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
 /// JSON body that is also validated (`validator`); failures are 422 with per-field errors.
 pub struct ValidatedJson<T>(pub T);
 

@@ -26,20 +26,25 @@ async fn volunteer_token(app: &TestApp, t: &TwoProvinces, username: &str, seq: u
     app.login(username, "A-volunteer-pass-1").await
 }
 
-/// Sends a POST's head announcing `length` body bytes, and only `sent` of them; returns the
-/// status the server answers with before the rest arrives (`None` if it waits for it).
+/// Sends a POST's head (with an `Idempotency-Key` when `key`) announcing `length` body
+/// bytes, and only `sent` of them; returns the status the server answers with before the
+/// rest arrives (`None` if it waits for it).
 async fn status_before_the_body(
     app: &TestApp,
-    path: &str,
-    token: &str,
+    (path, token, key): (&str, &str, bool),
     content_type: &str,
     length: usize,
     sent: usize,
 ) -> Option<u16> {
     let address = app.address.trim_start_matches("http://").to_string();
+    let key = if key {
+        "Idempotency-Key: big-1\r\n"
+    } else {
+        ""
+    };
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
-         Idempotency-Key: big-1\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n{key}\
+         Content-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
     );
     actix_web::rt::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(address).unwrap();
@@ -83,8 +88,7 @@ async fn a_volunteer_cannot_make_the_server_buffer_large_bodies(app: TestApp) {
     // The refusal comes from the announced length, before the body is sent at all...
     let status = status_before_the_body(
         &app,
-        "/api/v1/volunteers",
-        &me,
+        ("/api/v1/volunteers", &me, true),
         "application/json",
         10 << 20,
         0,
@@ -95,14 +99,26 @@ async fn a_volunteer_cannot_make_the_server_buffer_large_bodies(app: TestApp) {
     // 2 MB body is read.
     let status = status_before_the_body(
         &app,
-        "/api/v1/volunteers/import",
-        &me,
+        ("/api/v1/volunteers/import", &me, true),
         "text/csv",
         2 << 20,
         1024,
     )
     .await;
     assert_eq!(status, Some(403));
+    // Staff may import, but not past the import's own limit: an announced 64 MiB + 1 is
+    // refused unread, with a key or without.
+    for key in [true, false] {
+        let status = status_before_the_body(
+            &app,
+            ("/api/v1/volunteers/import", &t.zj_admin, key),
+            "text/csv",
+            (64 << 20) + 1,
+            1024,
+        )
+        .await;
+        assert_eq!(status, Some(413), "with a key: {key}");
+    }
 }
 db_test!(a_volunteer_cannot_make_the_server_buffer_large_bodies);
 

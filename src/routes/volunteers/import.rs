@@ -15,7 +15,7 @@ use crate::domain::volunteer::{
 };
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::import::{self, ImportOptions, ImportRow};
-use crate::routes::extract::read_limited;
+use crate::routes::extract::{declared_length, read_limited};
 use crate::state::AppState;
 
 pub const MAX_ROWS: usize = 100_000;
@@ -287,10 +287,16 @@ pub async fn import_volunteers(
             "send the file as text/csv",
         ));
     }
-    let body = read_limited(payload, MAX_BYTES, || {
-        format!("an import file is at most {} MiB", MAX_BYTES / 1024 / 1024)
-    })
-    .await?;
+    let too_large = || format!("an import file is at most {} MiB", MAX_BYTES / 1024 / 1024);
+    // A file announced as too large is refused before any of it is read.
+    if declared_length(req.headers()).is_some_and(|len| len > MAX_BYTES as u64) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            too_large(),
+        ));
+    }
+    let body = read_limited(payload, MAX_BYTES, too_large).await?;
     let params = params.into_inner();
     let org_id = params.organization_id.unwrap_or(user.org_id);
     let consent = params
