@@ -48,6 +48,9 @@ pub struct Settings {
     /// Rows one account may check by dry-run imports per hour: a dry run tells which ID
     /// numbers are registered already, so it is budgeted and audited.
     pub dry_run_rows_per_hour: u64,
+    /// Most rows an all-or-nothing import may hold: it keeps the write lock (on SQLite, the
+    /// whole database's) for the entire file. `SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS`.
+    pub atomic_import_max_rows: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -168,6 +171,7 @@ impl Settings {
             refresh_token_ttl_days: parse_or(lookup, "SPRINGRAIN_REFRESH_TOKEN_TTL_DAYS", 30)?,
             password_hash_permits: cores,
             dry_run_rows_per_hour: parse_or(lookup, "SPRINGRAIN_DRY_RUN_ROWS_PER_HOUR", 20_000)?,
+            atomic_import_max_rows: parse_or(lookup, "SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS", 10_000)?,
         })
     }
 }

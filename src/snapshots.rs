@@ -92,7 +92,9 @@ fn weekday(iso: i32) -> Option<Weekday> {
 fn policy_span(from: NaiveDate, to: NaiveDate) -> InsurancePolicy {
     InsurancePolicy {
         starts_at: start_of_local_day(from, SERVICE_TZ),
-        ends_at: start_of_local_day(to + Days::new(1), SERVICE_TZ),
+        // Client dates are bounded at entry; a stored value past chrono's end still must
+        // not panic here: coverage then ends at the last day's start.
+        ends_at: start_of_local_day(to.checked_add_days(Days::new(1)).unwrap_or(to), SERVICE_TZ),
     }
 }
 

@@ -23,9 +23,6 @@ use crate::middleware::{idempotency, metrics, problem, request_id};
 use crate::routes::{self, extract, fallback::RouteTable};
 use crate::state::AppState;
 
-/// Default JSON body limit outside `/auth` (bulk CSV import has its own).
-const JSON_BODY_LIMIT: usize = 256 * 1024;
-
 /// What happened to the `admin` account at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminBootstrap {
@@ -115,7 +112,7 @@ impl Application {
                 .app_data(route_table.clone())
                 .app_data(
                     web::JsonConfig::default()
-                        .limit(JSON_BODY_LIMIT)
+                        .limit(extract::JSON_BODY_LIMIT)
                         .error_handler(extract::json_error),
                 )
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))

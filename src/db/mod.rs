@@ -119,8 +119,14 @@ impl ManageConnection for DbConnManager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection that still has a transaction open (or whose transaction manager gave up)
+    /// must not go back to the pool: the next user would run inside someone else's
+    /// half-finished transaction, and on SQLite the open `BEGIN IMMEDIATE` keeps the write
+    /// lock, so every other writer would wait and then fail with "database is locked".
+    /// r2d2 closes such a connection instead, which rolls the transaction back.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
@@ -207,10 +213,26 @@ where
     actix_web::web::block(move || {
         span.in_scope(|| {
             let mut conn = pool.get().map_err(|e: PoolError| ApiError::from(e))?;
-            f(&mut conn)
+            catch_panic(|| f(&mut conn))
         })
     })
     .await?
+}
+
+/// A panic in database work becomes a 500 problem instead of a dropped request. The
+/// connection it used may be mid-transaction; `has_broken` sees that when it goes back and
+/// r2d2 discards it.
+fn catch_panic<T>(f: impl FnOnce() -> Result<T, ApiError>) -> Result<T, ApiError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ApiError::internal(format!(
+            "database work panicked: {what}"
+        )))
+    })
 }
 
 /// A transaction that takes the write lock up front (BEGIN IMMEDIATE on SQLite, so concurrent
@@ -275,6 +297,32 @@ mod tests {
                 !(outside >= lo.as_str() && outside < hi.as_str()),
                 "{outside}"
             );
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_panic_inside_a_write_leaves_the_pool_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        migrate(&url).unwrap();
+        let pool = build_pool(&url, 2, Duration::from_secs(2)).unwrap();
+        let panicked = write(&pool, |c| -> Result<(), ApiError> {
+            c.batch_execute("CREATE TABLE probe (x INTEGER)")?;
+            panic!("a bug inside a write transaction")
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(panicked.status().as_u16(), 500);
+        // The panicking transaction neither kept the write lock nor went back to the pool
+        // half-open: every later write commits, on whichever connection it gets.
+        for _ in 0..3 {
+            write(&pool, |c| {
+                c.batch_execute("CREATE TABLE IF NOT EXISTS probe (x INTEGER)")?;
+                c.batch_execute("INSERT INTO probe VALUES (1)")?;
+                Ok(())
+            })
+            .await
+            .unwrap();
         }
     }
 

@@ -684,6 +684,26 @@ pub fn touch(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
+/// Replaces a pending activation code's digest (an idempotent replay re-issues the code).
+/// Touches nothing once the code was used or cleared: `0` then.
+pub fn replace_activation(
+    conn: &mut DbConn,
+    id: i64,
+    digest: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        volunteers::table
+            .find(id)
+            .filter(volunteers::activation_code_hash.is_not_null()),
+    )
+    .set((
+        volunteers::activation_code_hash.eq(digest),
+        volunteers::activation_expires_at.eq(expires_at),
+    ))
+    .execute(conn)
+}
+
 pub fn clear_activation(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::update(volunteers::table.find(id))
         .set((

@@ -385,9 +385,17 @@ fn check_weekly_cap(
         return;
     };
     let day = a.local_start_date();
-    let monday = day - Days::new(u64::from(day.weekday().num_days_from_monday()));
+    let back = Days::new(u64::from(day.weekday().num_days_from_monday()));
+    // Checked: only a week at the very ends of chrono's calendar has no Monday or next
+    // Monday, and client dates never get there (`calendar`); such a week is not capped.
+    let Some((monday, next_monday)) = day
+        .checked_sub_days(back)
+        .and_then(|m| Some((m, m.checked_add_days(Days::new(7))?)))
+    else {
+        return;
+    };
     let week_from = start_of_local_day(monday, a.time_zone);
-    let week_until = start_of_local_day(monday + Days::new(7), a.time_zone);
+    let week_until = start_of_local_day(next_monday, a.time_zone);
     let committed: i64 = others
         .iter()
         .map(|c| {

@@ -120,8 +120,7 @@ impl ResidentId {
         }
         let birth_date =
             NaiveDate::parse_from_str(&number[6..14], "%Y%m%d").map_err(|_| IdError::BirthDate)?;
-        let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
-        if birth_date < earliest || birth_date > today {
+        if birth_date < crate::domain::calendar::EARLIEST || birth_date > today {
             return Err(IdError::BirthDate);
         }
         if check_character(&bytes[..17]) != bytes[17] as char {
@@ -273,6 +272,16 @@ pub fn age_band(age: u32) -> &'static str {
     }
 }
 
+/// `PA2026330100123456` → `**************3456`: only the last 4 characters stay, enough to
+/// tell a volunteer's policies apart; a number of 4 characters or fewer is hidden whole.
+pub fn mask_policy_number(number: &str) -> String {
+    let count = number.chars().count();
+    let hidden = if count > 4 { count - 4 } else { count };
+    let mut out = "*".repeat(hidden);
+    out.extend(number.chars().skip(hidden));
+    out
+}
+
 /// `13800138000` → `138****8000`.
 pub fn mask_mobile(mobile: &str) -> String {
     if mobile.len() != 11 {
@@ -387,6 +396,14 @@ mod tests {
         assert!(Mobile::parse("12345678901").is_none());
         assert!(Mobile::parse("1380013800").is_none());
         assert!(Mobile::parse("1380013800a").is_none());
+    }
+
+    #[test]
+    fn policy_numbers_keep_only_their_last_four_characters() {
+        assert_eq!(mask_policy_number("PA2026-0001234"), "**********1234");
+        assert_eq!(mask_policy_number("平安12345"), "***2345");
+        assert_eq!(mask_policy_number("1234"), "****");
+        assert_eq!(mask_policy_number(""), "");
     }
 
     #[test]

@@ -201,6 +201,15 @@ pub fn parse_name(input: &str) -> Result<String, Invalid> {
             "a name has 1–50 printable characters",
         ));
     }
+    // No real name starts like a spreadsheet formula; such a name is an injection attempt
+    // against whoever opens an export (the CSV writer neutralises it as well).
+    if name.starts_with(['=', '+', '-', '@']) {
+        return Err(Invalid::new(
+            "name",
+            "invalid_format",
+            "a name cannot start with =, +, - or @",
+        ));
+    }
     Ok(name.to_string())
 }
 
@@ -285,6 +294,10 @@ pub fn parse_guardian_consent(
 ) -> Result<GuardianConsent, Vec<Invalid>> {
     let mut problems = Vec::new();
     let at = |f: &str| format!("{field}.{f}");
+    problems.extend(crate::domain::calendar::check_dates([(
+        at("guardian_birth_date").as_str(),
+        input.guardian_birth_date,
+    )]));
     let name = parse_name(&input.guardian_name)
         .map_err(|e| {
             problems.push(Invalid {
@@ -369,7 +382,7 @@ pub fn parse_registration(
     input: &RegistrationInput,
     today: NaiveDate,
 ) -> Result<NewVolunteer, Vec<Invalid>> {
-    let mut problems = Vec::new();
+    let mut problems = crate::domain::calendar::check_dates([("birth_date", input.birth_date)]);
     let name = parse_name(&input.name).map_err(|e| problems.push(e)).ok();
     let id = match IdDocument::parse(input.id_type, &input.id_number, today) {
         Ok(id) => Some(id),
@@ -621,6 +634,24 @@ mod tests {
         assert_eq!(v.mobile.as_str(), "13800138000");
         assert_eq!(v.sex, Sex::Male, "sequence 123: 17th digit 3 is odd");
         assert_eq!(v.age_on(today()), 36);
+    }
+
+    #[test]
+    fn names_shaped_like_spreadsheet_formulas_are_refused() {
+        for name in [
+            "=HYPERLINK(\"http://x\",\"a\")",
+            "-2+3",
+            "+86",
+            "@SUM(A1)",
+            " =1",
+        ] {
+            let e = parse_name(name).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                ("name", "invalid_format")
+            );
+        }
+        assert_eq!(parse_name("欧阳-娜娜").unwrap(), "欧阳-娜娜");
     }
 
     #[test]

@@ -10,6 +10,12 @@
 //!   `idempotency_key_reused`.
 //! - Only successful (2xx) results are kept, for 24 hours, with the body encrypted. A failed
 //!   request releases its key: nothing was written, so running it again is safe.
+//! - The body is read here (to hash it) only up to the route's own limit, and the large CSV
+//!   import limit only for a caller whose role may import: otherwise any account could make
+//!   the server buffer 64 MiB per request before the handler refuses it.
+//! - One-time activation codes are not kept: the stored result holds a marker instead, and a
+//!   replay issues a fresh code (the first one stops working), so the secret never sits in
+//!   the store for a day and a retrying client still gets a code that works.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -18,19 +24,24 @@ use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpResponse, ResponseError, web};
 use sha2::{Digest, Sha256};
 
-use crate::auth::policy::Principal;
+use crate::auth::policy::{Action, Principal};
 use crate::auth::tokens::to_hex;
 use crate::db::{self, idempotency::StoredResponse};
 use crate::error::ApiError;
-use crate::routes::extract::read_limited;
+use crate::registry;
+use crate::routes::extract::{JSON_BODY_LIMIT, declared_length, read_limited};
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
 /// Set on a response that repeats a kept result.
 pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 const MAX_KEY_LEN: usize = 255;
-/// The largest body any POST accepts (a CSV import); bodies are read whole to hash them.
-const MAX_BODY: usize = crate::routes::volunteers::import::MAX_BYTES;
+/// The one route whose body may be larger than a JSON document: the CSV import.
+const IMPORT_PATH: &str = "/api/v1/volunteers/import";
+/// The JSON field holding a one-time activation code (registration and import answers).
+const ACTIVATION_FIELD: &str = "activation_code";
+/// What a kept result holds instead of an activation code: the volunteer to issue one for.
+const REISSUE_MARKER: &str = "reissue_for_volunteer";
 
 pub async fn replay_or_record(
     mut req: ServiceRequest,
@@ -56,11 +67,20 @@ pub async fn replay_or_record(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
 
-    let body = match read_limited(req.take_payload(), MAX_BODY, || {
-        "the request body is too large".to_string()
-    })
-    .await
-    {
+    let limit = match body_limit(req.path(), &principal) {
+        Ok(limit) => limit,
+        Err(e) => return Ok(req.into_response(e.error_response())),
+    };
+    // A declared length over the limit is refused before a byte of the body is read.
+    if declared_length(req.headers()).is_some_and(|len| len > limit as u64) {
+        let e = ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            too_large(limit),
+        );
+        return Ok(req.into_response(e.error_response()));
+    }
+    let body = match read_limited(req.take_payload(), limit, || too_large(limit)).await {
         Ok(body) => body,
         Err(e) => return Ok(req.into_response(e.error_response())),
     };
@@ -85,7 +105,7 @@ pub async fn replay_or_record(
             } else {
                 match (row.status_code, &row.body_enc) {
                     (Some(status), Some(body_enc)) => {
-                        replay(&state, status, &row_headers(&row), body_enc)
+                        replay(&state, status, &row_headers(&row), body_enc).await
                     }
                     _ => ApiError::conflict(
                         "idempotency_in_progress",
@@ -141,6 +161,21 @@ pub async fn replay_or_record(
     ))
 }
 
+/// The most this caller may send to this path: the route's own limit. The CSV import's large
+/// limit is granted only to a role that may import; anyone else is refused (403) before the
+/// body is read, as the handler would refuse them anyway.
+fn body_limit(path: &str, principal: &Principal) -> Result<usize, ApiError> {
+    if path != IMPORT_PATH {
+        return Ok(JSON_BODY_LIMIT);
+    }
+    principal.require(Action::RegisterVolunteer)?;
+    Ok(crate::routes::volunteers::import::MAX_BYTES)
+}
+
+fn too_large(limit: usize) -> String {
+    format!("the request body is larger than this route accepts ({limit} bytes)")
+}
+
 fn parse_key(value: &header::HeaderValue) -> Result<String, ApiError> {
     let key = value.to_str().unwrap_or_default().trim();
     let printable = key.bytes().all(|b| b.is_ascii_graphic());
@@ -186,7 +221,7 @@ fn row_headers(row: &db::idempotency::KeyRow) -> Vec<(header::HeaderName, String
     .collect()
 }
 
-fn replay(
+async fn replay(
     state: &AppState,
     status: i32,
     headers: &[(header::HeaderName, String)],
@@ -197,6 +232,10 @@ fn replay(
         .and_then(|s| StatusCode::from_u16(s).ok());
     let (Some(status), Ok(body)) = (status, state.cipher.decrypt(body_enc)) else {
         return ApiError::internal("a kept idempotent result is unreadable").error_response();
+    };
+    let body = match reissue_codes(state, body).await {
+        Ok(body) => body,
+        Err(e) => return e.error_response(),
     };
     let mut response = HttpResponse::build(status);
     for (name, value) in headers {
@@ -230,7 +269,7 @@ async fn keep(
         tracing::warn!("a non-UTF-8 response is not kept for idempotent replay");
         return false;
     };
-    let body_enc = state.cipher.encrypt(body);
+    let body_enc = state.cipher.encrypt(&without_codes(body));
     let kept = db::run(&state.pool, move |c| {
         Ok(db::idempotency::complete(
             c,
@@ -250,4 +289,96 @@ async fn keep(
         tracing::warn!(error = %e.code(), "could not keep an idempotent result");
     }
     true
+}
+
+/// The body to keep: every activation code replaced by a marker naming its volunteer (the
+/// code's own prefix), so the store never holds the secret. Non-JSON bodies are kept as sent.
+fn without_codes(body: &str) -> String {
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return body.to_string();
+    };
+    let mut found = false;
+    visit_codes(&mut value, &mut |code| {
+        found = true;
+        let volunteer = code
+            .as_str()
+            .and_then(registry::parse_activation_code)
+            .map(|(id, _)| id);
+        *code = serde_json::json!({ REISSUE_MARKER: volunteer });
+    });
+    match found {
+        true => value.to_string(),
+        false => body.to_string(),
+    }
+}
+
+/// Calls `f` on the value of every `activation_code` field, at any depth.
+fn visit_codes(value: &mut serde_json::Value, f: &mut dyn FnMut(&mut serde_json::Value)) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (name, inner) in map.iter_mut() {
+                match name == ACTIVATION_FIELD {
+                    true => f(inner),
+                    false => visit_codes(inner, f),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| visit_codes(v, f)),
+        _ => {}
+    }
+}
+
+/// The volunteer a kept marker stands for.
+fn marked_volunteer(code: &serde_json::Value) -> Option<i64> {
+    code.get(REISSUE_MARKER)?.as_i64()
+}
+
+/// A replayed body with a fresh activation code wherever the first answer had one. The old
+/// code stops working; a volunteer who already activated gets `null` (nothing to activate).
+async fn reissue_codes(state: &AppState, body: String) -> Result<String, ApiError> {
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&body) else {
+        return Ok(body);
+    };
+    let mut volunteers = Vec::new();
+    visit_codes(&mut value, &mut |code| {
+        volunteers.extend(marked_volunteer(code))
+    });
+    if volunteers.is_empty() {
+        return Ok(body);
+    }
+    let codes = db::write(&state.pool, move |c| {
+        Ok(registry::reissue_activations(c, &volunteers, db::now())?)
+    })
+    .await?;
+    visit_codes(&mut value, &mut |code| {
+        let fresh = marked_volunteer(code).and_then(|id| codes.get(&id).cloned());
+        *code = fresh.map_or(serde_json::Value::Null, serde_json::Value::String);
+    });
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_bodies_hold_markers_not_codes() {
+        let body = r#"{"id":7,"activation_code":"7.secretsecret","activations":[{"line":2,"activation_code":"9.other"}]}"#;
+        let kept = without_codes(body);
+        assert!(
+            !kept.contains("secret") && !kept.contains("other"),
+            "{kept}"
+        );
+        let mut value: serde_json::Value = serde_json::from_str(&kept).unwrap();
+        let mut ids = Vec::new();
+        visit_codes(&mut value, &mut |code| ids.extend(marked_volunteer(code)));
+        assert_eq!(ids, vec![7, 9]);
+    }
+
+    #[test]
+    fn bodies_without_codes_are_kept_as_sent() {
+        for body in [r#"{"b":1, "a":2}"#, "not json", "[]"] {
+            assert_eq!(without_codes(body), body);
+        }
+    }
 }

@@ -42,6 +42,23 @@ impl ActivationSecret {
     }
 }
 
+/// Fresh activation codes for these volunteers, replacing their pending ones (the old codes
+/// stop working). A volunteer whose code was already used gets none.
+pub fn reissue_activations(
+    conn: &mut DbConn,
+    volunteer_ids: &[i64],
+    now: NaiveDateTime,
+) -> diesel::QueryResult<std::collections::HashMap<i64, String>> {
+    let mut codes = std::collections::HashMap::new();
+    for &id in volunteer_ids {
+        let fresh = ActivationSecret::new(now);
+        if db::volunteers::replace_activation(conn, id, &fresh.digest, fresh.expires_at)? > 0 {
+            codes.insert(id, fresh.code_for(id));
+        }
+    }
+    Ok(codes)
+}
+
 /// Splits a code into the volunteer id and the digest of its secret.
 pub fn parse_activation_code(code: &str) -> Option<(i64, String)> {
     let (id, secret) = code.trim().split_once('.')?;

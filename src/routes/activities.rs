@@ -20,7 +20,7 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::{Invalid, role::Role};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract::{etag, if_match_version, stale};
+use crate::routes::extract::{bounded_dates, day_of, etag, if_match_version, stale};
 use crate::routes::pagination::{Page, PageParams};
 use crate::snapshots::codes;
 use crate::state::AppState;
@@ -289,6 +289,16 @@ impl From<ActivityRow> for ActivityResponse {
             created_at: a.created_at.and_utc(),
             updated_at: a.updated_at.and_utc(),
         }
+    }
+}
+
+impl ActivityRequest {
+    /// Every date inside the accepted calendar (`domain::calendar`).
+    fn check_dates(&self) -> Result<(), ApiError> {
+        bounded_dates([
+            ("starts_at", day_of(self.starts_at)),
+            ("ends_at", day_of(self.ends_at)),
+        ])
     }
 }
 
@@ -596,6 +606,7 @@ pub async fn create_activity(
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ManageActivities)?;
     let req = body.into_inner();
+    req.check_dates()?;
     let site_id = req.site_id.ok_or_else(|| {
         ApiError::validation(vec![FieldError::new("site_id", "required", "which site?")])
     })?;
@@ -639,6 +650,7 @@ pub async fn list_activities(
 ) -> ApiResult<HttpResponse> {
     let window = page.window()?;
     let f = filters.into_inner();
+    bounded_dates([("starts_after", day_of(f.starts_after))])?;
     let (subtree, status) = if user.role == Role::Volunteer {
         (
             Some(province_path(&user.org_path)),
@@ -702,6 +714,7 @@ pub async fn update_activity(
     let id = id.into_inner();
     let version = if_match_version(&req)?;
     let body = body.into_inner();
+    body.check_dates()?;
     let row = db::write(&state.pool, move |c| {
         let current = load_activity(c, &user, id, Some(Action::ManageActivities))?;
         let status = ActivityStatus::parse(&current.status).unwrap_or(ActivityStatus::Draft);

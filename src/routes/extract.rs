@@ -12,6 +12,10 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
+/// Default JSON body limit (bulk CSV import has its own, `volunteers::import::MAX_BYTES`).
+/// The idempotency middleware bounds its read of a POST body by the same number.
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+
 /// Reads a whole body as it arrives, refusing it (413) as soon as it passes `limit` bytes.
 pub async fn read_limited<S>(
     mut payload: S,
@@ -35,6 +39,33 @@ where
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// 422 naming every client date outside the accepted calendar (`domain::calendar`): a date
+/// such as `+262142-01-01` would otherwise reach date arithmetic that panics near chrono's
+/// limits. Instants are checked by their UTC date.
+pub fn bounded_dates<'a>(
+    dates: impl IntoIterator<Item = (&'a str, Option<chrono::NaiveDate>)>,
+) -> Result<(), ApiError> {
+    let problems = crate::domain::calendar::check_dates(dates);
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(ApiError::invalid(problems)),
+    }
+}
+
+/// The UTC date of an optional instant, for `bounded_dates`.
+pub fn day_of(at: Option<chrono::DateTime<chrono::Utc>>) -> Option<chrono::NaiveDate> {
+    at.map(|t| t.date_naive())
+}
+
+/// The `Content-Length` a client announced, if any (a chunked body has none and is bounded
+/// while it is read).
+pub fn declared_length(headers: &actix_web::http::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// JSON body that is also validated (`validator`); failures are 422 with per-field errors.

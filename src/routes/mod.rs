@@ -4,6 +4,7 @@ pub mod activities;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod csv_out;
 pub mod extract;
 pub mod fallback;
 pub mod matching;

@@ -20,6 +20,7 @@ use crate::domain::service_record::{ServiceClaim, served_minutes};
 use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::volunteers::{PersonalView, load_for};
 use crate::state::AppState;
 
@@ -125,6 +126,10 @@ pub async fn request_correction(
 ) -> ApiResult<HttpResponse> {
     let key = id.into_inner();
     let req = body.into_inner();
+    bounded_dates([
+        ("started_at", day_of(req.started_at)),
+        ("ended_at", day_of(req.ended_at)),
+    ])?;
     if req.reason.trim().is_empty() {
         return Err(ApiError::validation(vec![FieldError::new(
             "reason",
@@ -915,6 +920,7 @@ pub async fn add_qualification(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let req = body.into_inner();
+    bounded_dates([("expires_on", req.expires_on)])?;
     let code = req.code.trim().to_lowercase();
     if code.is_empty() || req.issuer.trim().is_empty() {
         return Err(ApiError::validation(vec![FieldError::new(

@@ -22,6 +22,7 @@ use crate::domain::role::Role;
 use crate::domain::volunteer::{VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
+use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::{RegisterVolunteerRequest, load_for, status_of};
 use crate::state::AppState;
@@ -145,6 +146,10 @@ pub async fn create_recruitment(
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ManageRecruitments)?;
     let req = body.into_inner();
+    bounded_dates([
+        ("opens_at", day_of(Some(req.opens_at))),
+        ("closes_at", day_of(Some(req.closes_at))),
+    ])?;
     let mut problems: Vec<FieldError> = req
         .requirements
         .check()

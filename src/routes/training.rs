@@ -18,6 +18,7 @@ use crate::domain::region::RegionCode;
 use crate::domain::training::{CourseCategory, TrainingCertificate, expiry_date};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::{load_for, status_of};
 use crate::state::AppState;
@@ -303,6 +304,10 @@ pub async fn create_session(
     let scope = user.require(Action::ManageTraining)?;
     let course_id = id.into_inner();
     let req = body.into_inner();
+    bounded_dates([
+        ("starts_at", day_of(Some(req.starts_at))),
+        ("ends_at", day_of(Some(req.ends_at))),
+    ])?;
     let mut problems = Vec::new();
     if req.ends_at <= req.starts_at {
         problems.push(FieldError::new(

@@ -10,6 +10,7 @@ mod authz;
 mod dispatch;
 mod dispatch_plans;
 mod errors;
+mod hygiene;
 mod idempotency;
 mod import;
 mod openapi;

@@ -1,13 +1,17 @@
 //! `GET /volunteers/export`: the search result as CSV, personal fields masked, audited.
 
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use futures_util::StreamExt;
 
 use super::read::{VolunteerFilters, scoped_filter};
 use super::status_of;
 use crate::auth::policy::{Action, Principal};
-use crate::db::{self, audit::AuditEntry};
+use crate::db::volunteers::VolunteerFilter;
+use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
 use crate::error::{ApiError, ApiResult};
+use crate::routes::csv_out;
 use crate::state::AppState;
 
 const PAGE: i64 = 1000;
@@ -27,8 +31,73 @@ const HEADER: [&str; 13] = [
     "registered_at",
 ];
 
+/// The first chunk: the BOM and the header row.
+fn header_chunk() -> Result<Bytes, ApiError> {
+    let mut out = csv_out::writer();
+    csv_out::write_row(&mut out, HEADER)?;
+    let header = csv_out::finish(out)?;
+    Ok([csv_out::BOM.as_bytes(), &header].concat().into())
+}
+
+/// One page of rows (keyset by id) and the filter for the next page, `None` after the last.
+fn page_chunk(
+    c: &mut DbConn,
+    mut filter: VolunteerFilter,
+) -> Result<(Bytes, Option<VolunteerFilter>), ApiError> {
+    let today = crate::clock::today();
+    let mut out = csv_out::writer();
+    let mut rows = db::volunteers::search(c, &filter)?;
+    let more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let (skills, languages) = db::volunteers::skills_and_languages(c, &ids)?;
+    for r in &rows {
+        let skills: Vec<String> = skills
+            .get(&r.id)
+            .into_iter()
+            .flatten()
+            .map(|(code, level)| format!("{code}:{level}"))
+            .collect();
+        let languages: Vec<String> = languages
+            .get(&r.id)
+            .into_iter()
+            .flatten()
+            .map(|(code, p)| format!("{code}:{p}"))
+            .collect();
+        csv_out::write_row(
+            &mut out,
+            [
+                r.volunteer_number.clone().unwrap_or_default(),
+                r.name.clone(),
+                r.id_type.clone(),
+                // A file leaves the system: the restricted mask and an age band only, never
+                // enough to rebuild an ID number (PI-01).
+                restrict_id_mask(&r.id_number_masked),
+                r.mobile_masked.clone(),
+                r.sex.clone(),
+                age_band(age_on(r.birth_date, today)).to_string(),
+                r.home_region_code.clone(),
+                r.organization_id.to_string(),
+                status_of(r).as_str().to_string(),
+                skills.join(";"),
+                languages.join(";"),
+                r.created_at.and_utc().to_rfc3339(),
+            ],
+        )?;
+    }
+    let next = match (more, rows.last()) {
+        (true, Some(last)) => {
+            filter.after_id = Some(last.id);
+            Some(filter)
+        }
+        _ => None,
+    };
+    Ok((csv_out::finish(out)?, next))
+}
+
 /// Export the volunteers matching the filters (same filters as the search) as CSV.
 /// ID numbers and mobiles are masked; the export itself is recorded in the audit log.
+/// The file is streamed page by page, so its size never sits in memory.
 #[utoipa::path(
     tag = "volunteers",
     params(VolunteerFilters),
@@ -44,71 +113,41 @@ pub async fn export_volunteers(
     let filters = VolunteerFilters::from_query(&query)?;
     let mut filter = scoped_filter(&state, &user, Action::ExportVolunteers, &filters).await?;
     filter.limit = PAGE;
-    let csv = db::run(&state.pool, move |c| {
-        let today = crate::clock::today();
-        let mut out = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-        let io = |e: csv::Error| ApiError::internal(e);
-        out.write_record(HEADER).map_err(io)?;
-        let mut count = 0usize;
-        loop {
-            let mut rows = db::volunteers::search(c, &filter)?;
-            let more = rows.len() as i64 > PAGE;
-            rows.truncate(PAGE as usize);
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            let (skills, languages) = db::volunteers::skills_and_languages(c, &ids)?;
-            for r in &rows {
-                let skills: Vec<String> = skills
-                    .get(&r.id)
-                    .into_iter()
-                    .flatten()
-                    .map(|(code, level)| format!("{code}:{level}"))
-                    .collect();
-                let languages: Vec<String> = languages
-                    .get(&r.id)
-                    .into_iter()
-                    .flatten()
-                    .map(|(code, p)| format!("{code}:{p}"))
-                    .collect();
-                out.write_record([
-                    r.volunteer_number.clone().unwrap_or_default(),
-                    r.name.clone(),
-                    r.id_type.clone(),
-                    // A file leaves the system: the restricted mask and an age band only,
-                    // never enough to rebuild an ID number (PI-01).
-                    restrict_id_mask(&r.id_number_masked),
-                    r.mobile_masked.clone(),
-                    r.sex.clone(),
-                    age_band(age_on(r.birth_date, today)).to_string(),
-                    r.home_region_code.clone(),
-                    r.organization_id.to_string(),
-                    status_of(r).as_str().to_string(),
-                    skills.join(";"),
-                    languages.join(";"),
-                    r.created_at.and_utc().to_rfc3339(),
-                ])
-                .map_err(io)?;
-            }
-            count += rows.len();
-            match (more, rows.last()) {
-                (true, Some(last)) => filter.after_id = Some(last.id),
-                _ => break,
-            }
-        }
+    // Recorded before the first byte leaves: a download cut short is on record too.
+    db::run(&state.pool, move |c| {
         db::audit::record(
             c,
             AuditEntry::by(&user, "volunteer.export", "volunteer")
                 .entity("export", &user.org_path)
-                .detail(serde_json::json!({ "rows": count, "query": query })),
+                .detail(serde_json::json!({ "query": query, "streamed": true })),
         )?;
-        out.into_inner()
-            .map_err(|e| ApiError::internal(e.to_string()))
+        Ok(())
     })
     .await?;
+    let header = futures_util::stream::once(async { header_chunk() });
+    let pool = state.pool.clone();
+    let pages = futures_util::stream::unfold(Some(filter), move |filter| {
+        let pool = pool.clone();
+        async move {
+            let filter = filter?;
+            let page = db::run(&pool, move |c| page_chunk(c, filter)).await;
+            Some(match page {
+                Ok((chunk, next)) => (Ok(chunk), next),
+                // The status went out with the first chunk: a failure now can only cut the
+                // body short (the client sees an incomplete transfer); the cause is logged.
+                Err(e) => (Err(e), None),
+            })
+        }
+    });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "Content-Disposition",
             "attachment; filename=\"volunteers.csv\"",
         ))
-        .body(csv))
+        .streaming(
+            header.chain(pages).map(|chunk| {
+                chunk.map_err(|e: ApiError| std::io::Error::other(e.code().to_string()))
+            }),
+        ))
 }

@@ -15,7 +15,7 @@ use crate::domain::volunteer::{
 };
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::import::{self, ImportOptions, ImportRow};
-use crate::routes::extract::read_limited;
+use crate::routes::extract::{declared_length, read_limited};
 use crate::state::AppState;
 
 pub const MAX_ROWS: usize = 100_000;
@@ -60,8 +60,9 @@ pub struct ActivationCode {
     pub line: u64,
     pub volunteer_id: i64,
     pub volunteer_number: String,
-    /// One-time code for `POST /api/v1/auth/activate`; shown only here.
-    pub activation_code: String,
+    /// One-time code for `POST /api/v1/auth/activate`; shown only here. A replay under the
+    /// same `Idempotency-Key` carries a fresh code, or `null` once the volunteer activated.
+    pub activation_code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,6 +74,19 @@ pub struct ImportResponse {
     pub inserted: usize,
     pub rejected: Vec<RejectedRow>,
     pub activations: Vec<ActivationCode>,
+}
+
+/// An all-or-nothing import holds the write lock for the whole file (SQLite has one writer
+/// for the whole database), so its size is capped; batches have no such limit.
+fn atomic_too_large(max_rows: usize) -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        "atomic",
+        "atomic_import_too_large",
+        format!(
+            "an atomic import holds at most {max_rows} rows; send a larger file without \
+             atomic=true (valid rows are stored in batches and every rejected row is reported)"
+        ),
+    )])
 }
 
 fn file_error(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -133,8 +147,9 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
-/// Where each column is.
+/// Where each column is, and how many records follow the header.
 pub struct Columns {
+    pub rows: usize,
     name: usize,
     id_type: usize,
     id_number: usize,
@@ -183,6 +198,7 @@ pub fn check_structure(bytes: &[u8]) -> Result<Columns, ApiError> {
     }
     let at = |name: &str| column(name).unwrap_or(usize::MAX);
     Ok(Columns {
+        rows,
         name: at("name"),
         id_type: at("id_type"),
         id_number: at("id_number"),
@@ -241,7 +257,9 @@ pub fn parse_rows(
 
 /// Import volunteers from CSV (up to 100,000 rows). Valid rows are stored in batches; every
 /// rejected row is reported with its line, field and code. Imported volunteers are `active`
-/// and receive one-time activation codes instead of passwords.
+/// and receive one-time activation codes instead of passwords. `atomic=true` holds the
+/// write lock for the whole file, so it takes at most 10,000 rows (configurable); a larger
+/// file is refused with 422 `atomic_import_too_large`.
 #[utoipa::path(
     tag = "volunteers",
     params(ImportParams),
@@ -269,10 +287,16 @@ pub async fn import_volunteers(
             "send the file as text/csv",
         ));
     }
-    let body = read_limited(payload, MAX_BYTES, || {
-        format!("an import file is at most {} MiB", MAX_BYTES / 1024 / 1024)
-    })
-    .await?;
+    let too_large = || format!("an import file is at most {} MiB", MAX_BYTES / 1024 / 1024);
+    // A file announced as too large is refused before any of it is read.
+    if declared_length(req.headers()).is_some_and(|len| len > MAX_BYTES as u64) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            too_large(),
+        ));
+    }
+    let body = read_limited(payload, MAX_BYTES, too_large).await?;
     let params = params.into_inner();
     let org_id = params.organization_id.unwrap_or(user.org_id);
     let consent = params
@@ -286,13 +310,17 @@ pub async fn import_volunteers(
     let cipher = state.cipher.clone();
     let pool = state.pool.clone();
     let dry_run_budget = state.settings.dry_run_rows_per_hour;
+    let atomic_max = state.settings.atomic_import_max_rows;
     let response = db::run(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
         let columns = check_structure(&body)?;
+        if options.atomic && columns.rows > atomic_max {
+            return Err(atomic_too_large(atomic_max));
+        }
         if options.dry_run {
-            within_dry_run_budget(c, &user, &body, dry_run_budget)?;
+            within_dry_run_budget(c, &user, columns.rows as u64, dry_run_budget)?;
         }
         // PostgreSQL stores on two connections at once (see `import::Parallel`); SQLite has
         // one writer anyway.
@@ -350,7 +378,7 @@ pub async fn import_volunteers(
                     line: a.line,
                     volunteer_id: a.volunteer_id,
                     volunteer_number: a.volunteer_number,
-                    activation_code: a.code,
+                    activation_code: Some(a.code),
                 })
                 .collect(),
         })
@@ -365,10 +393,9 @@ const DRY_RUN_ACTION: &str = "volunteer.import_dry_run";
 fn within_dry_run_budget(
     c: &mut DbConn,
     user: &Principal,
-    body: &[u8],
+    rows: u64,
     budget: u64,
 ) -> Result<(), ApiError> {
-    let rows = body.iter().filter(|&&b| b == b'\n').count() as u64;
     let since = db::now() - chrono::Duration::hours(1);
     let used = db::audit::rows_since(c, user.user_id, DRY_RUN_ACTION, since)?;
     if used + rows > budget {

@@ -206,6 +206,7 @@ pub struct GuardianConsentResponse {
 pub struct InsurancePolicyResponse {
     pub id: i64,
     pub insurer: String,
+    /// Masked (`**********1234`) except for the volunteer and a bureau admin in scope.
     pub policy_number: String,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
@@ -458,7 +459,11 @@ pub fn full(
             .map(|p| InsurancePolicyResponse {
                 id: p.id,
                 insurer: p.insurer,
-                policy_number: p.policy_number,
+                // The holder's and the registering bureau's business (PI-01).
+                policy_number: match may_reveal {
+                    true => p.policy_number,
+                    false => crate::domain::identity::mask_policy_number(&p.policy_number),
+                },
                 valid_from: p.valid_from,
                 valid_to: p.valid_to,
             })

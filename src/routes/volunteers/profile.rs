@@ -19,7 +19,7 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{check_languages, check_skills, parse_email, parse_name};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract::{if_match_version, stale};
+use crate::routes::extract::{bounded_dates, if_match_version, stale};
 use crate::state::AppState;
 
 /// Fields a PATCH may change; any other field (status, organisation…) is refused with 422.
@@ -304,6 +304,15 @@ pub async fn put_availability(
     id: web::Path<i64>,
     body: web::Json<Availability>,
 ) -> ApiResult<HttpResponse> {
+    let fields: Vec<(String, String)> = (0..body.blackouts.len())
+        .map(|i| (format!("blackouts[{i}].from"), format!("blackouts[{i}].to")))
+        .collect();
+    bounded_dates(
+        body.blackouts
+            .iter()
+            .zip(&fields)
+            .flat_map(|(b, (from, to))| [(from.as_str(), Some(b.from)), (to.as_str(), Some(b.to))]),
+    )?;
     let mut problems = Vec::new();
     let mut windows = Vec::new();
     for (i, w) in body.weekly.iter().enumerate() {

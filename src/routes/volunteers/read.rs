@@ -11,6 +11,7 @@ use super::{
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::VolunteerFilter;
 use crate::db::{self, audit::AuditEntry};
+use crate::domain::calendar::check_date;
 use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{VolunteerStatus, under_14_on};
@@ -74,7 +75,9 @@ impl VolunteerFilters {
                     f.available_on = Some(
                         value
                             .parse()
-                            .map_err(|_| bad("available_on", "a date YYYY-MM-DD"))?,
+                            .ok()
+                            .and_then(|d| check_date("available_on", d).ok())
+                            .ok_or_else(|| bad("available_on", "a date YYYY-MM-DD"))?,
                     )
                 }
                 "limit" => f.limit = Some(value.parse().map_err(|_| bad("limit", "a number"))?),

@@ -22,8 +22,9 @@ pub struct RegisteredVolunteerResponse {
     #[serde(flatten)]
     pub volunteer: VolunteerResponse,
     /// One-time code the volunteer uses at `POST /api/v1/auth/activate` to create a login.
-    /// Shown once.
-    pub activation_code: String,
+    /// Shown once. A replay under the same `Idempotency-Key` carries a fresh code (the
+    /// earlier one stops working), or `null` once the volunteer has activated.
+    pub activation_code: Option<String>,
 }
 
 /// Register a volunteer (staff). The record is `active` at once, with a volunteer number.
@@ -82,7 +83,7 @@ pub async fn register_volunteer(
         .insert_header(("ETag", super::etag(volunteer.version)))
         .json(RegisteredVolunteerResponse {
             volunteer,
-            activation_code: activation.code_for(id),
+            activation_code: Some(activation.code_for(id)),
         }))
 }
 

@@ -14,6 +14,7 @@ use crate::domain::identity::IdDocument;
 use crate::domain::volunteer::parse_guardian_consent;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
+use crate::routes::extract::bounded_dates;
 use crate::state::AppState;
 
 /// Record a guardian's consent (staff in scope, or the volunteer for their own guardian).
@@ -97,6 +98,10 @@ pub async fn add_insurance_policy(
     body: web::Json<InsurancePolicyRequest>,
 ) -> ApiResult<HttpResponse> {
     let p = body.into_inner();
+    bounded_dates([
+        ("valid_from", Some(p.valid_from)),
+        ("valid_to", Some(p.valid_to)),
+    ])?;
     let mut problems = Vec::new();
     if p.insurer.trim().is_empty() {
         problems.push(FieldError::new(
@@ -161,6 +166,7 @@ pub async fn put_background_check(
     body: web::Json<BackgroundCheckRequest>,
 ) -> ApiResult<HttpResponse> {
     let passed_on = body.into_inner().passed_on;
+    bounded_dates([("passed_on", passed_on)])?;
     if passed_on.is_some_and(|d| d > crate::clock::today()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "passed_on",
