@@ -316,6 +316,26 @@ mod tests {
     }
 
     #[test]
+    fn only_everything_is_unbounded_and_an_own_record_scope_matches_no_organisation() {
+        assert_eq!(Scope::All.org_path_prefix(), None);
+        assert_eq!(
+            Scope::Subtree("/1/15/".into()).org_path_prefix(),
+            Some("/1/15/")
+        );
+        let own = Scope::OwnVolunteer(7);
+        assert_eq!(own.org_path_prefix(), Some(NO_ORGANISATION));
+        assert!(!own.contains("/1/") && !"/1/15/".starts_with(NO_ORGANISATION));
+        let coordinator = principal(Role::Coordinator, "/1/15/40/");
+        let reach = coordinator.scope_for(Action::ReadVolunteers).unwrap();
+        assert_eq!(reach.org_path_prefix(), Some("/1/15/"));
+        assert_eq!(reach.open_to(), Some("/1/15/40/"));
+        // Outside its subtree a coordinator reaches a volunteer only when the database says
+        // the volunteer is open to it.
+        assert!(!reach.covers_volunteer(3, "/1/15/41/"));
+        assert!(reach.covers_volunteer(3, "/1/15/40/77/"));
+    }
+
+    #[test]
     fn a_subtree_contains_descendants_only() {
         let s = Scope::Subtree("/1/15/".into());
         assert!(s.contains("/1/15/") && s.contains("/1/15/40/"));
