@@ -11,6 +11,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n::{self, Lang, zh};
+
 /// One failing field or rule inside a problem document.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct FieldError {
@@ -73,6 +75,9 @@ pub struct ApiError {
     errors: Vec<FieldError>,
     retry_after_secs: Option<u64>,
     allow: Option<String>,
+    /// Values the detail carries (e.g. `what` for not_found), for rendering it in another
+    /// language.
+    params: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -88,7 +93,14 @@ impl ApiError {
             errors: Vec::new(),
             retry_after_secs: None,
             allow: None,
+            params: Vec::new(),
         }
+    }
+
+    /// A value the detail carries, named as in the catalogue's `{placeholders}`.
+    pub fn with_param(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.params.push((name, value.into()));
+        self
     }
 
     /// The same problem under a more specific code (e.g. `requirements_not_met`).
@@ -122,6 +134,7 @@ impl ApiError {
             "not_found",
             format!("{what} not found"),
         )
+        .with_param("what", what)
     }
 
     /// A 404 from a scope check on a parent object, restated for the object the caller asked
@@ -183,8 +196,8 @@ impl ApiError {
             "method_not_allowed",
             format!("this resource allows {allow}"),
         );
-        e.allow = Some(allow);
-        e
+        e.allow = Some(allow.clone());
+        e.with_param("allow", allow)
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
@@ -211,7 +224,62 @@ impl ApiError {
         &self.code
     }
 
+    /// The problem document in English.
     pub fn problem(&self) -> Problem {
+        self.problem_in(Lang::En)
+    }
+
+    /// The problem document in `lang`; only `title`, `detail` and `errors[].message` change.
+    pub fn problem_in(&self, lang: Lang) -> Problem {
+        match lang {
+            Lang::En => self.english_problem(),
+            Lang::Zh => self.chinese_problem(),
+        }
+    }
+
+    fn chinese_problem(&self) -> Problem {
+        let errors: Vec<FieldError> = self
+            .errors
+            .iter()
+            .map(|e| FieldError {
+                message: zh::entry_message(&e.code)
+                    .map(|m| i18n::fill(m, &[("field", e.field.as_deref().unwrap_or("该项"))]))
+                    .unwrap_or_else(|| e.message.clone()),
+                ..e.clone()
+            })
+            .collect();
+        let detail = match (self.code.as_ref(), errors.as_slice()) {
+            ("validation_failed", [one]) => one.message.clone(),
+            ("validation_failed", many) if !many.is_empty() => {
+                format!("有 {} 处数据未通过校验", many.len())
+            }
+            (code, _) => match zh::detail(code) {
+                Some(text) => {
+                    let params: Vec<(&str, &str)> = self
+                        .params
+                        .iter()
+                        .map(|(name, value)| {
+                            let value = match *name {
+                                "what" => zh::object(value).unwrap_or(value),
+                                _ => value,
+                            };
+                            (*name, value)
+                        })
+                        .collect();
+                    i18n::fill(text, &params)
+                }
+                None => format!("{}（{}）", zh::generic(self.status), self.detail),
+            },
+        };
+        Problem {
+            title: zh::title(self.status).to_string(),
+            detail,
+            errors,
+            ..self.english_problem()
+        }
+    }
+
+    fn english_problem(&self) -> Problem {
         Problem {
             kind: format!("urn:springrain:problem:{}", self.code),
             title: self
@@ -239,6 +307,20 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.response_in(Lang::En)
+    }
+}
+
+impl ApiError {
+    /// The error as a response that keeps the error attached, so `middleware::localize` can
+    /// render it again in the client's language. Use this, not `error_response()`, where a
+    /// middleware answers by itself.
+    pub fn into_response(self) -> HttpResponse {
+        HttpResponse::from_error(self)
+    }
+
+    /// The response with the problem document in `lang`.
+    pub fn response_in(&self, lang: Lang) -> HttpResponse {
         let mut res = HttpResponse::build(self.status);
         res.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         if let Some(secs) = self.retry_after_secs {
@@ -250,7 +332,7 @@ impl ResponseError for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+        res.body(serde_json::to_string(&self.problem_in(lang)).unwrap_or_default())
     }
 }
 

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod jobs;
 pub mod middleware;
 pub mod openapi;

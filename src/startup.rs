@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::crypto::PersonalDataCipher;
 use crate::db::{self, DbPool};
 use crate::domain::account::Username;
-use crate::middleware::{idempotency, metrics, problem, request_id};
+use crate::middleware::{idempotency, localize, metrics, problem, request_id};
 use crate::routes::{self, extract, fallback::RouteTable};
 use crate::state::AppState;
 
@@ -119,6 +119,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .wrap(from_fn(idempotency::replay_or_record))
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
+                .wrap(from_fn(localize::localize))
                 .wrap(cors)
                 .wrap(
                     DefaultHeaders::new()

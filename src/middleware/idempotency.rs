@@ -21,7 +21,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{Error, FromRequest, HttpMessage, HttpResponse, ResponseError, web};
+use actix_web::{Error, FromRequest, HttpMessage, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
 use crate::auth::policy::{Action, Principal};
@@ -56,7 +56,7 @@ pub async fn replay_or_record(
     };
     let key = match parse_key(&header_value) {
         Ok(key) => key,
-        Err(e) => return Ok(req.into_response(e.error_response())),
+        Err(e) => return Ok(req.into_response(e.into_response())),
     };
     let Ok(principal) = Principal::extract(req.request()).await else {
         return Ok(next.call(req).await?.map_into_boxed_body());
@@ -69,7 +69,7 @@ pub async fn replay_or_record(
 
     let limit = match body_limit(req.path(), &principal) {
         Ok(limit) => limit,
-        Err(e) => return Ok(req.into_response(e.error_response())),
+        Err(e) => return Ok(req.into_response(e.into_response())),
     };
     // A declared length over the limit is refused before a byte of the body is read.
     if declared_length(req.headers()).is_some_and(|len| len > limit as u64) {
@@ -78,11 +78,11 @@ pub async fn replay_or_record(
             "payload_too_large",
             too_large(limit),
         );
-        return Ok(req.into_response(e.error_response()));
+        return Ok(req.into_response(e.into_response()));
     }
     let body = match read_limited(req.take_payload(), limit, || too_large(limit)).await {
         Ok(body) => body,
-        Err(e) => return Ok(req.into_response(e.error_response())),
+        Err(e) => return Ok(req.into_response(e.into_response())),
     };
     let hash = request_hash(&req, &body);
     req.set_payload(Payload::from(body));
@@ -101,7 +101,7 @@ pub async fn replay_or_record(
                     "idempotency_key_reused",
                     "this Idempotency-Key was used for a different request",
                 )
-                .error_response()
+                .into_response()
             } else {
                 match (row.status_code, &row.body_enc) {
                     (Some(status), Some(body_enc)) => {
@@ -112,12 +112,12 @@ pub async fn replay_or_record(
                         "a request with this Idempotency-Key is still in progress",
                     )
                     .with_retry_after(1)
-                    .error_response(),
+                    .into_response(),
                 }
             };
             return Ok(req.into_response(response));
         }
-        Err(e) => return Ok(req.into_response(e.error_response())),
+        Err(e) => return Ok(req.into_response(e.into_response())),
     }
 
     let release = || {
@@ -149,7 +149,7 @@ pub async fn replay_or_record(
         release().await;
         return Ok(ServiceResponse::new(
             http_req,
-            ApiError::internal("response body unreadable").error_response(),
+            ApiError::internal("response body unreadable").into_response(),
         ));
     };
     if !keep(&state, user_id, key.clone(), &head, &bytes).await {
@@ -231,11 +231,11 @@ async fn replay(
         .ok()
         .and_then(|s| StatusCode::from_u16(s).ok());
     let (Some(status), Ok(body)) = (status, state.cipher.decrypt(body_enc)) else {
-        return ApiError::internal("a kept idempotent result is unreadable").error_response();
+        return ApiError::internal("a kept idempotent result is unreadable").into_response();
     };
     let body = match reissue_codes(state, body).await {
         Ok(body) => body,
-        Err(e) => return e.error_response(),
+        Err(e) => return e.into_response(),
     };
     let mut response = HttpResponse::build(status);
     for (name, value) in headers {

@@ -1,7 +1,8 @@
 //! Cross-cutting request handling: request ids and logging, metrics, auth rate limiting,
-//! idempotent retries.
+//! idempotent retries, errors in the client's language.
 
 pub mod idempotency;
+pub mod localize;
 pub mod metrics;
 pub mod problem;
 pub mod rate_limit;

@@ -2,7 +2,6 @@
 //! answers, e.g. from CORS or payload limits) is rewritten as one, so clients can rely on
 //! `application/problem+json` for every error.
 
-use actix_web::ResponseError;
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{StatusCode, header};
@@ -36,7 +35,7 @@ pub fn ensure_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHand
     let status = res.status();
     let (req, _) = res.into_parts();
     let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
-    let body = ApiError::new(status, code_for(status), detail).error_response();
+    let body = ApiError::new(status, code_for(status), detail).into_response();
     let res = ServiceResponse::new(req, body).map_into_boxed_body();
     Ok(ErrorHandlerResponse::Response(
         res.map_body(|_, b| EitherBody::right(b)),

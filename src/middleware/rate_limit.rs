@@ -4,7 +4,7 @@
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{Error, ResponseError, web};
+use actix_web::{Error, web};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -20,7 +20,7 @@ pub async fn limit_auth(
     match verdict {
         Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
         Err(retry_after) => {
-            let response = ApiError::too_many_requests(retry_after).error_response();
+            let response = ApiError::too_many_requests(retry_after).into_response();
             Ok(req.into_response(response).map_into_right_body())
         }
     }

@@ -155,6 +155,7 @@ pub fn stale(what: &str) -> ApiError {
         "stale_version",
         format!("the {what} changed since you read it; read it again"),
     )
+    .with_param("what", what)
 }
 
 /// serde reports a missing field as "missing field `name` at line …"; keep the name.

@@ -1,0 +1,281 @@
+//! Chinese texts for problem documents: one title per HTTP status, a detail per stable error
+//! code (`{what}`, `{allow}` are filled from the error's parameters), a message per field
+//! error code (`{field}` is the field path), and Chinese names for the objects `not_found`
+//! speaks of. A code missing here falls back to `generic(status)` plus the English detail.
+
+use actix_web::http::StatusCode;
+
+/// The problem's `title`.
+pub fn title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "请求无法解析",
+        401 => "未登录或登录已失效",
+        403 => "无权执行此操作",
+        404 => "未找到",
+        405 => "不支持该请求方法",
+        409 => "与当前状态冲突",
+        412 => "版本已过期",
+        413 => "请求内容过大",
+        415 => "不支持的内容类型",
+        422 => "请求数据未通过校验",
+        428 => "缺少版本条件",
+        429 => "请求过于频繁",
+        500 => "服务器内部错误",
+        503 => "服务暂不可用",
+        s if s >= 500 => "服务器错误",
+        _ => "请求出错",
+    }
+}
+
+/// The sentence that opens the detail of a code with no Chinese text of its own.
+pub fn generic(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "请求无法解析",
+        401 => "需要有效的登录凭证",
+        403 => "您无权执行此操作",
+        404 => "请求的对象不存在或对您不可见",
+        409 => "请求与当前状态冲突",
+        412 | 428 => "版本条件不满足",
+        422 => "请求不符合业务规则",
+        429 => "请求过于频繁，请稍后再试",
+        s if s >= 500 => "服务暂时无法处理该请求",
+        _ => "请求未能完成",
+    }
+}
+
+/// The Chinese name of an object `not_found` / `stale` speaks of.
+pub fn object(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "activity" => "活动",
+        "application" => "报名申请",
+        "assignment" => "派遣",
+        "certificate" => "证书",
+        "commendation" => "表彰",
+        "correction" => "更正申请",
+        "course" => "课程",
+        "edition" => "春雨工程届次",
+        "enrollment" => "培训报名",
+        "notification" => "通知",
+        "organization" => "组织",
+        "parent organization" => "上级组织",
+        "plan" => "计划",
+        "recruitment" => "招募",
+        "rectification" => "整改事项",
+        "request" => "申请",
+        "resource" => "资源",
+        "service record" => "服务记录",
+        "session" => "培训场次",
+        "site" => "服务地点",
+        "star application" => "星级申请",
+        "user" => "用户",
+        "volunteer" => "志愿者",
+        _ => return None,
+    })
+}
+
+/// The problem's `detail` for a stable code (also used for a field error whose code is a rule
+/// id or an eligibility violation code).
+pub fn detail(code: &str) -> Option<&'static str> {
+    Some(match code {
+        // generic codes
+        "validation_failed" => "请求数据未通过校验",
+        "bad_request" => "请求无法解析",
+        "malformed_json" => "请求体不是合法的 JSON",
+        "malformed_body" => "请求体无法读取",
+        "invalid_query" => "查询参数无效",
+        "invalid_path" => "路径参数无效",
+        "invalid_cursor" => "分页游标无效，请使用上一页返回的 next_cursor",
+        "invalid_limit" => "limit 参数无效（1 至 200）",
+        "invalid_if_match" => "If-Match 必须是本接口返回的 ETag",
+        "if_match_required" => "请在 If-Match 中携带读取时得到的 ETag",
+        "stale_version" => "该{what}在您读取后已被修改，请重新读取",
+        "invalid_idempotency_key" => "Idempotency-Key 格式无效",
+        "idempotency_key_reused" => "该 Idempotency-Key 已用于另一个不同的请求",
+        "idempotency_in_progress" => "相同 Idempotency-Key 的请求正在处理中，请稍后重试",
+        "unauthorized" => "未登录、令牌无效或已过期",
+        "invalid_credentials" => "用户名或密码错误",
+        "refresh_token_reused" => "刷新令牌已被使用，该登录会话已全部注销",
+        "forbidden" => "您的角色或管辖范围不允许此操作",
+        "not_found" => "未找到该{what}（不存在或不在您的管辖范围内）",
+        "method_not_allowed" => "该资源仅支持以下请求方法：{allow}",
+        "payload_too_large" => "请求体过大",
+        "unsupported_media_type" => "请以 application/json 格式发送请求体",
+        "rate_limited" => "请求过于频繁，请稍后再试",
+        "internal_error" => "服务器内部错误，已记录日志",
+        "unavailable" => "服务暂不可用，请稍后重试",
+        "error" => "请求未能完成",
+        // storage
+        "conflict" => "已存在具有相同唯一值的记录",
+        "concurrent_update" => "另一项并发修改已先完成，请重试",
+        "reference_invalid" => "引用的对象不存在",
+        "constraint_violated" => "数据违反了存储约束",
+        // accounts
+        "username_taken" => "该用户名已被使用",
+        "cannot_disable_self" => "不能停用自己的账号",
+        "role_not_allowed" => "不能创建该角色的用户",
+        "role_not_allowed_here" => "该组织下不能设置此角色",
+        // volunteers
+        "duplicate_id_number" => "该证件号码已登记",
+        "status_not_active" => "志愿者不处于在册（active）状态",
+        "invalid_transition" => "当前状态下不能执行此操作",
+        "identity_change_by_request" => "身份信息只能通过更正申请修改",
+        "insurance_missing" => "缺少覆盖服务期间的有效保险",
+        "too_many_rows" => "导入文件行数超过上限",
+        "atomic_import_too_large" => "整体导入（atomic）的行数超过上限",
+        "dry_run_budget_exhausted" => "试导入次数已用完，请稍后再试",
+        "already_resolved" => "该申请已处理",
+        "already_decided" => "该申请已有决定",
+        "already_revoked" => "已被撤销",
+        "already_verified" => "已核验，不能重复操作",
+        // organisations
+        "kind_not_allowed_under_parent" => "该类型的组织不能建在所选上级组织之下",
+        "organ_type_mismatch" => "文化机构必须填写 organ_type，文化局和队伍不能填写",
+        "region_outside_parent" => "所属地区必须在上级组织的地区范围内",
+        // recruitment & training
+        "recruitment_closed" => "招募已结束",
+        "already_applied" => "已报名该招募",
+        "quota_full" => "名额已满",
+        "course_code_taken" => "课程编号已被使用",
+        "already_enrolled" => "已报名该培训场次",
+        "session_full" => "培训场次已满",
+        "session_started" => "培训场次已开始",
+        "session_not_ended" => "培训场次尚未结束",
+        "result_recorded" => "培训结果已登记",
+        // activities & dispatch
+        "not_publishable" => "活动信息不完整，暂不能发布",
+        "activity_not_open" => "活动未开放派遣",
+        "activity_closed" => "活动已结束或已取消",
+        "not_completed" => "活动尚未完成",
+        "headcount_full" => "活动人数已满",
+        "headcount_below_confirmed" => "招募人数不能少于已确认人数",
+        "already_assigned" => "该志愿者已被派遣到此活动",
+        "requirements_not_met" => "志愿者不满足活动要求",
+        "transition_not_allowed" => "派遣当前状态下不能执行此操作",
+        "action_not_permitted_for_actor" => "您不能对该派遣执行此操作",
+        "too_early" => "时间未到，暂不能执行此操作",
+        "too_late" => "已超过可执行此操作的时间",
+        "agreement_signed" => "服务协议已签署",
+        "agreement_terms_differ" => "双方签署的协议条款必须一致",
+        "plan_stale" => "派遣方案生成后数据已变化，请重新生成",
+        "plan_committed" => "派遣方案已提交",
+        "duplicate_activity" => "方案中活动重复",
+        "invalid_headcount" => "活动人数无效",
+        "unknown_activity" => "方案引用了未知活动",
+        "duplicate_pair" => "志愿者与活动的配对重复",
+        "invalid_score" => "匹配分数无效",
+        "lock_not_eligible" => "锁定的志愿者不符合该活动的条件",
+        "lock_excluded" => "锁定的配对已被排除",
+        "volunteer_locked_twice" => "同一志愿者被锁定到两个活动",
+        "locks_exceed_capacity" => "锁定人数超过活动空余名额",
+        // service records & stars
+        "negative_duration" => "签退时间早于签到时间",
+        "no_service_time" => "扣除休息后没有服务时长",
+        "outside_schedule" => "签到或签退时间超出活动安排时间",
+        "overlapping_record" => "与该志愿者的另一条服务记录时间重叠",
+        "daily_limit_exceeded" => "当天服务时长累计超过 24 小时",
+        "star_maximum" => "已达到最高星级",
+        "star_application_pending" => "已有待审核的星级申请",
+        "star_not_next_level" => "只能申请比当前星级高一级的星级",
+        "star_not_eligible" => "已核验的服务时长未达到所申请的星级",
+        // eligibility violation codes (domain::eligibility)
+        "skill_missing" => "缺少活动要求的技能",
+        "skill_level_too_low" => "技能等级低于活动要求",
+        "language_missing" => "缺少活动要求的语言能力",
+        "training_missing" => "缺少要求的培训合格证书",
+        "training_expired" => "培训合格证书已过期",
+        "qualification_missing" => "缺少有效的资质证书",
+        "overlap" => "与已有派遣时间冲突",
+        "weekly_cap_exceeded" => "超过每周服务时长上限",
+        "too_young" => "年龄低于活动要求",
+        "too_old" => "年龄高于活动要求",
+        "guardian_consent_missing" => "未成年人缺少监护人同意书",
+        "guardian_accompaniment_required" => "未成年人需要监护人陪同",
+        "minor_not_allowed" => "该活动不接受未成年人",
+        "fitness_insufficient" => "身体条件不满足活动要求",
+        "agreement_missing" => "缺少双方签署的服务协议",
+        "background_check_missing" => "缺少有效的背景审查",
+        "not_in_sending_province" => "志愿者不属于派出省份",
+        // rule ids (RULES.md)
+        "ACT-01" => "活动信息不符合规则 ACT-01",
+        "ACT-02" => "活动时间安排不符合规则 ACT-02",
+        "ACT-03" => "只有志愿者本人可以确认派遣（ACT-03）",
+        "ACT-04" => "只有志愿者本人可以退出派遣（ACT-04）",
+        "ACT-05" => "缺少有效的培训合格证书（ACT-05）",
+        "ACT-06" => "缺少有效的资质证书（ACT-06）",
+        "ACT-07" => "不满足活动的技能要求（ACT-07）",
+        "ACT-08" => "不满足活动的条件（ACT-08）",
+        "ACT-09" => "缺少双方签署的服务协议（ACT-09）",
+        "ACT-10" => "不符合规则 ACT-10",
+        "CRT-02" => "证书不符合规则 CRT-02",
+        "HRS-02" => "服务时长不符合规则 HRS-02",
+        "HRS-03" => "服务记录不符合规则 HRS-03",
+        "MIN-02" => "未成年人缺少监护人同意书（MIN-02）",
+        "MIN-03" => "不满足未成年人参与规则（MIN-03）",
+        "MIN-05" => "不满足未成年人参与规则（MIN-05）",
+        "MIN-06" => "不满足未成年人参与规则（MIN-06）",
+        "MIN-07" => "不满足未成年人参与规则（MIN-07）",
+        "MIN-09" => "不满足未成年人参与规则（MIN-09）",
+        "PI-03" => "不符合个人信息保护规则 PI-03",
+        "SR-01" => "不符合春雨工程规则 SR-01",
+        "SR-02" => "不符合春雨工程规则 SR-02",
+        "SR-04" => "不符合春雨工程规则 SR-04",
+        "SR-06" => "不符合春雨工程规则 SR-06",
+        "STAR-01" => "已核验的服务时长未达到所申请的星级（STAR-01）",
+        "STAR-02" => "只能逐级申请星级（STAR-02）",
+        _ => return None,
+    })
+}
+
+/// The message of an `errors[]` entry: a field code, else an eligibility violation, a rule
+/// id or any other stable code.
+pub fn entry_message(code: &str) -> Option<&'static str> {
+    match code {
+        // The eligibility violation, not the 503 code of the same name.
+        "unavailable" => Some("志愿者在该时间段不可服务"),
+        _ => field_message(code).or_else(|| detail(code)),
+    }
+}
+
+/// The message of one field error, by its code (`{field}` is the field path).
+pub fn field_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "required" => "{field} 为必填项",
+        "invalid_type" => "{field} 的类型不正确",
+        "unknown_field" => "{field} 不是可接受的字段",
+        "invalid_value" => "{field} 的取值无效",
+        "invalid_format" => "{field} 的格式不正确",
+        "invalid_range" => "{field} 的范围无效",
+        "invalid_length" => "{field} 的长度不正确",
+        "invalid" => "{field} 无效",
+        "length" => "{field} 的长度不符合要求",
+        "range" => "{field} 超出允许范围",
+        "email" => "{field} 不是有效的电子邮箱地址",
+        "too_short" => "{field} 太短",
+        "too_long" => "{field} 太长",
+        "too_common" => "{field} 过于常见，请换一个更难猜的密码",
+        "contains_username" => "{field} 不能包含用户名",
+        "out_of_range" => "{field} 超出允许范围",
+        "in_future" => "{field} 不能是将来的日期",
+        "invalid_checksum" => "{field} 的校验码不正确（GB 11643）",
+        "invalid_birth_date" => "{field} 中的出生日期不是 1900-01-01 至今的有效日期",
+        "unknown_province" => "{field} 的前两位不是省级行政区划代码",
+        "invalid_province" => "{field} 不是以省级行政区划代码开头",
+        "invalid_level" => "{field} 的等级无效",
+        "invalid_proficiency" => "{field} 的熟练程度无效",
+        "invalid_window" => "{field} 的时间段无效",
+        "duplicate" => "{field} 有重复项",
+        "contradicts_id" => "{field} 与证件号码中的信息不一致",
+        "unknown_skill" => "{field} 不是已知的技能代码",
+        "unknown_language" => "{field} 不是已知的语言代码",
+        "unknown_target_group" => "{field} 不是已知的服务对象代码",
+        "unknown_time_zone" => "{field} 不是已知的时区",
+        "unknown_id_type" => "{field} 不是已知的证件类型",
+        "unknown_form" => "{field} 不是已知的活动形式",
+        "unknown_course" => "{field} 不是已知的课程",
+        "not_found" => "{field} 引用的对象不存在",
+        "guardian_not_adult" => "{field}：监护人必须已成年",
+        "guardian_is_volunteer" => "{field}：监护人不能是志愿者本人",
+        "attestation_required" => "{field}：需要提交承诺声明",
+        _ => return None,
+    })
+}
