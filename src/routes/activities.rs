@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal, province_path};
 use crate::db::activities::{ActivityFields, ActivityFilter, ActivityRow, NewSiteRow, SiteRow};
 use crate::db::notifications::{Notice, Recipient};
@@ -89,7 +90,7 @@ pub struct CreateSiteRequest {
 pub async fn create_site(
     state: web::Data<AppState>,
     user: Principal,
-    body: web::Json<CreateSiteRequest>,
+    body: extract::Json<CreateSiteRequest>,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ManageActivities)?;
     let req = body.into_inner();
@@ -602,7 +603,7 @@ pub fn load_activity(
 pub async fn create_activity(
     state: web::Data<AppState>,
     user: Principal,
-    body: web::Json<ActivityRequest>,
+    body: extract::Json<ActivityRequest>,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ManageActivities)?;
     let req = body.into_inner();
@@ -709,7 +710,7 @@ pub async fn update_activity(
     user: Principal,
     id: web::Path<i64>,
     req: HttpRequest,
-    body: web::Json<ActivityRequest>,
+    body: extract::Json<ActivityRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let version = if_match_version(&req)?;
@@ -883,7 +884,7 @@ pub async fn cancel_activity(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<LifecycleRequest>>,
+    body: Option<extract::Json<LifecycleRequest>>,
 ) -> ApiResult<HttpResponse> {
     move_activity(
         state,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::activities::{load_activity, notify};
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::activities::ActivityRow;
 use crate::db::assignments::{
@@ -271,7 +272,7 @@ pub async fn offer(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<OfferRequest>,
+    body: extract::Json<OfferRequest>,
 ) -> ApiResult<HttpResponse> {
     let activity_id = id.into_inner();
     let req = body.into_inner();
@@ -537,7 +538,7 @@ macro_rules! assignment_step {
             state: web::Data<AppState>,
             user: Principal,
             id: web::Path<i64>,
-            body: Option<web::Json<AssignmentActionRequest>>,
+            body: Option<extract::Json<AssignmentActionRequest>>,
         ) -> ApiResult<HttpResponse> {
             step(state, user, id.into_inner(), $action, body.map(|b| b.into_inner()).unwrap_or_default()).await
         }
@@ -596,7 +597,7 @@ pub async fn sign_agreement(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<AgreementTerms>,
+    body: extract::Json<AgreementTerms>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let terms = body.into_inner();
@@ -726,7 +727,7 @@ pub async fn verify(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<VerifyRequest>>,
+    body: Option<extract::Json<VerifyRequest>>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let content = body.map(|b| b.into_inner().content).unwrap_or_default();

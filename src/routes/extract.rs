@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
@@ -68,6 +68,144 @@ pub fn declared_length(headers: &actix_web::http::header::HeaderMap) -> Option<u
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// A JSON request body. Unlike `web::Json`, a value of the wrong type names its field path:
+/// `422 validation_failed` with `errors[0].field = "languages[0].proficiency"` and code
+/// `invalid_type` (`required` for a missing field, `unknown_field` for one the type does not
+/// accept, `invalid_value` for an unknown enum variant); only unparsable JSON is
+/// `400 malformed_json`. Bodies are bounded by `JSON_BODY_LIMIT` (413).
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Json<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .mime_type()
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON));
+        let declared = declared_length(req.headers());
+        let payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as application/json",
+                )
+                .into());
+            }
+            let too_large = || "the request body is too large".to_string();
+            if declared.is_some_and(|len| len > JSON_BODY_LIMIT as u64) {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    too_large(),
+                )
+                .into());
+            }
+            let bytes = read_limited(payload, JSON_BODY_LIMIT, too_large).await?;
+            parse_json(&bytes).map(Json).map_err(Into::into)
+        })
+    }
+}
+
+/// Deserializes a JSON body, keeping the path of the value that does not fit `T`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(json_problem)?;
+    de.end().map_err(|e| {
+        ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+    })?;
+    Ok(value)
+}
+
+fn json_problem(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    if !inner.is_data() {
+        return ApiError::bad_request(
+            "malformed_json",
+            format!("the body is not valid JSON: {inner}"),
+        );
+    }
+    let text = inner.to_string();
+    // serde_json appends the position; the field path says more.
+    let message = match text.rfind(" at line ") {
+        Some(at) => &text[..at],
+        None => text.as_str(),
+    };
+    let (field, code, message) = type_error(&path, message);
+    ApiError::validation(vec![FieldError::new(field, code, message)])
+}
+
+/// The field, code and English message for one serde data error at `path`.
+fn type_error(path: &str, message: &str) -> (String, &'static str, String) {
+    let within = |name: &str| match path {
+        "." | "" => name.to_string(),
+        p if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
+        p => format!("{p}.{name}"),
+    };
+    let quoted = |rest: &str| rest.split('`').next().unwrap_or_default().to_string();
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = within(&quoted(rest));
+        let message = format!("{field} is required");
+        return (field, "required", message);
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = within(&quoted(rest));
+        let message = format!("{field} is not accepted here: {message}");
+        return (field, "unknown_field", message);
+    }
+    let field = match path {
+        "." | "" => String::new(),
+        p => p.to_string(),
+    };
+    if message.starts_with("unknown variant") || message.starts_with("invalid value") {
+        let message = format!("{field}: {message}");
+        return (field, "invalid_value", message);
+    }
+    // chrono's parse errors do not say what was expected.
+    let chrono = [
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is out of range",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+        "bad or unsupported format string",
+    ];
+    let message = if chrono.contains(&message) {
+        format!(
+            "{field}: {message}; expected a date (YYYY-MM-DD) or an RFC 3339 date-time \
+             (2026-05-01T09:00:00+08:00)"
+        )
+    } else {
+        format!("{field}: {message}")
+    };
+    (field, "invalid_type", message)
+}
+
 /// JSON body that is also validated (`validator`); failures are 422 with per-field errors.
 pub struct ValidatedJson<T>(pub T);
 
@@ -76,7 +214,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = web::Json::<T>::from_request(req, payload);
+        let json = Json::<T>::from_request(req, payload);
         Box::pin(async move {
             let value = json.await?.into_inner();
             value
@@ -219,5 +357,67 @@ mod tests {
             Some("name")
         );
         assert_eq!(missing_field("invalid type: integer"), None);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        quota: u32,
+        languages: Vec<Lang>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Lang {
+        code: String,
+        proficiency: Level,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Level {
+        Native,
+        Fluent,
+    }
+
+    fn first_error(body: &str) -> (String, String, String) {
+        let err = parse_json::<Body>(body.as_bytes()).unwrap_err();
+        let p = err.problem();
+        let e = &p.errors[0];
+        (p.code, e.field.clone().unwrap_or_default(), e.code.clone())
+    }
+
+    #[test]
+    fn a_type_error_names_its_field_path() {
+        let bad = r#"{"quota":1,"languages":[{"code":"en","proficiency":3}]}"#;
+        let (code, field, kind) = first_error(bad);
+        assert_eq!(code, "validation_failed");
+        assert_eq!(field, "languages[0].proficiency");
+        assert_eq!(kind, "invalid_type");
+        let (_, field, kind) = first_error(r#"{"quota":"three","languages":[]}"#);
+        assert_eq!((field.as_str(), kind.as_str()), ("quota", "invalid_type"));
+        let (_, field, kind) = first_error(r#"{"quota":1,"languages":[{"code":"en"}]}"#);
+        assert_eq!(
+            (field.as_str(), kind.as_str()),
+            ("languages[0].proficiency", "required")
+        );
+        let (_, field, kind) = first_error(r#"{"quota":1,"languages":[],"x":1}"#);
+        assert_eq!((field.as_str(), kind.as_str()), ("x", "unknown_field"));
+        let bad = r#"{"quota":1,"languages":[{"code":"en","proficiency":"expert"}]}"#;
+        let (_, field, kind) = first_error(bad);
+        assert_eq!(
+            (field.as_str(), kind.as_str()),
+            ("languages[0].proficiency", "invalid_value")
+        );
+    }
+
+    #[test]
+    fn only_unparsable_json_is_400() {
+        for body in [r#"{"quota": "#, "{} x", "nope"] {
+            let err = parse_json::<Body>(body.as_bytes()).unwrap_err();
+            assert_eq!(err.code(), "malformed_json", "{body}");
+        }
     }
 }

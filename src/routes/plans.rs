@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use super::activities::load_activity;
 use super::assignments::{check_open, make_offer};
 use super::matching::{CandidateResponse, RankedPool, rank_for};
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::activities::ActivityRow;
 use crate::db::plans::PlanRow;
@@ -247,7 +248,7 @@ fn propose(
 pub async fn create_plan(
     state: web::Data<AppState>,
     user: Principal,
-    body: web::Json<CreatePlanRequest>,
+    body: extract::Json<CreatePlanRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     if req.activity_ids.is_empty() || req.activity_ids.len() > MAX_ACTIVITIES {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::assignments::{ServiceRecordResponse, recorded_services};
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::records::{
     CorrectionRow, NewCorrection, NewRecordCertificate, NewServiceRecord, RecordCertificateRow,
@@ -122,7 +123,7 @@ pub async fn request_correction(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<CorrectionRequest>,
+    body: extract::Json<CorrectionRequest>,
 ) -> ApiResult<HttpResponse> {
     let key = id.into_inner();
     let req = body.into_inner();
@@ -200,7 +201,7 @@ pub async fn accept_correction(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<ResolutionRequest>,
+    body: extract::Json<ResolutionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let note = body.into_inner().note;
@@ -267,7 +268,7 @@ pub async fn reject_correction(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<ResolutionRequest>,
+    body: extract::Json<ResolutionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let note = body.into_inner().note;
@@ -487,7 +488,7 @@ pub async fn grant_star(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<ResolutionRequest>>,
+    body: Option<extract::Json<ResolutionRequest>>,
 ) -> ApiResult<HttpResponse> {
     decide_star(
         state,
@@ -506,7 +507,7 @@ pub async fn reject_star(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<ResolutionRequest>>,
+    body: Option<extract::Json<ResolutionRequest>>,
 ) -> ApiResult<HttpResponse> {
     decide_star(
         state,
@@ -611,7 +612,7 @@ pub async fn issue_certificate(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<IssueCertificateRequest>,
+    body: extract::Json<IssueCertificateRequest>,
 ) -> ApiResult<HttpResponse> {
     let volunteer_id = id.into_inner();
     let req = body.into_inner();
@@ -812,7 +813,7 @@ pub async fn revoke_certificate(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<RevokeCertificateRequest>,
+    body: extract::Json<RevokeCertificateRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let reason = body.into_inner().reason.trim().to_string();
@@ -916,7 +917,7 @@ pub async fn add_qualification(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<QualificationRequest>,
+    body: extract::Json<QualificationRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let req = body.into_inner();

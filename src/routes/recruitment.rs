@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::routes::extract;
 use crate::auth::password;
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::notifications::{Notice, Recipient};
@@ -142,7 +143,7 @@ pub struct CreateRecruitmentRequest {
 pub async fn create_recruitment(
     state: web::Data<AppState>,
     user: Principal,
-    body: web::Json<CreateRecruitmentRequest>,
+    body: extract::Json<CreateRecruitmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ManageRecruitments)?;
     let req = body.into_inner();
@@ -420,7 +421,7 @@ pub async fn apply(
     state: web::Data<AppState>,
     id: web::Path<i64>,
     req: HttpRequest,
-    body: web::Json<ApplyRequest>,
+    body: extract::Json<ApplyRequest>,
 ) -> ApiResult<HttpResponse> {
     let recruitment_id = id.into_inner();
     let body = body.into_inner();
@@ -758,7 +759,7 @@ pub async fn reject_application(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<DecisionRequest>,
+    body: extract::Json<DecisionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let reason = body

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::notifications::{Notice, Recipient};
 use crate::db::training::{
@@ -102,7 +103,7 @@ pub struct CreateCourseRequest {
 pub async fn create_course(
     state: web::Data<AppState>,
     user: Principal,
-    body: web::Json<CreateCourseRequest>,
+    body: extract::Json<CreateCourseRequest>,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ManageTraining)?;
     let req = body.into_inner();
@@ -299,7 +300,7 @@ pub async fn create_session(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<CreateSessionRequest>,
+    body: extract::Json<CreateSessionRequest>,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::ManageTraining)?;
     let course_id = id.into_inner();
@@ -477,7 +478,7 @@ pub async fn enroll(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<EnrollRequest>>,
+    body: Option<extract::Json<EnrollRequest>>,
 ) -> ApiResult<HttpResponse> {
     let session_id = id.into_inner();
     let volunteer_id = body
@@ -624,7 +625,7 @@ pub async fn record_result(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<ResultRequest>,
+    body: extract::Json<ResultRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let req = body.into_inner();
@@ -802,7 +803,7 @@ pub async fn revoke_certificate(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<RevokeRequest>,
+    body: extract::Json<RevokeRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let reason = body.into_inner().reason.trim().to_string();

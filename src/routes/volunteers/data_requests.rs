@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::load_for;
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::PersonalDataRequestRow;
 use crate::db::{self, audit::AuditEntry};
@@ -72,7 +73,7 @@ pub async fn create_data_request(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<CreateDataRequest>,
+    body: extract::Json<CreateDataRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let req = body.into_inner();
@@ -189,7 +190,7 @@ pub async fn action_data_request(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<ResolveDataRequest>,
+    body: extract::Json<ResolveDataRequest>,
 ) -> ApiResult<HttpResponse> {
     resolve(
         state,
@@ -208,7 +209,7 @@ pub async fn exempt_data_request(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<ResolveDataRequest>,
+    body: extract::Json<ResolveDataRequest>,
 ) -> ApiResult<HttpResponse> {
     resolve(
         state,

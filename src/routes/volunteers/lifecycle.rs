@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{VolunteerResponse, etag, load_for, load_full, status_of};
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::volunteer::{StatusAction, VolunteerStatus};
@@ -92,7 +93,7 @@ pub async fn approve_volunteer(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<StatusChangeRequest>>,
+    body: Option<extract::Json<StatusChangeRequest>>,
 ) -> ApiResult<HttpResponse> {
     change_status(
         state,
@@ -111,7 +112,7 @@ pub async fn suspend_volunteer(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<StatusChangeRequest>>,
+    body: Option<extract::Json<StatusChangeRequest>>,
 ) -> ApiResult<HttpResponse> {
     change_status(
         state,
@@ -130,7 +131,7 @@ pub async fn reinstate_volunteer(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<StatusChangeRequest>>,
+    body: Option<extract::Json<StatusChangeRequest>>,
 ) -> ApiResult<HttpResponse> {
     change_status(
         state,
@@ -149,7 +150,7 @@ pub async fn withdraw_volunteer(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: Option<web::Json<StatusChangeRequest>>,
+    body: Option<extract::Json<StatusChangeRequest>>,
 ) -> ApiResult<HttpResponse> {
     change_status(
         state,

@@ -10,6 +10,7 @@ use super::{
     Availability, LanguageSkill, SkillLevel, VolunteerResponse, etag, language_claims, load_for,
     load_full, skill_claims,
 };
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::VolunteerChanges;
 use crate::db::{self, DbConn, audit::AuditEntry};
@@ -71,7 +72,7 @@ pub async fn update_volunteer(
     user: Principal,
     id: web::Path<i64>,
     req: HttpRequest,
-    body: web::Json<UpdateVolunteerRequest>,
+    body: extract::Json<UpdateVolunteerRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let version = if_match_version(&req)?;
@@ -229,7 +230,7 @@ pub async fn put_skills(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<Vec<SkillLevel>>,
+    body: extract::Json<Vec<SkillLevel>>,
 ) -> ApiResult<HttpResponse> {
     let claims = skill_claims(&body);
     let mut problems = check_skills(&claims, "skills");
@@ -266,7 +267,7 @@ pub async fn put_languages(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<Vec<LanguageSkill>>,
+    body: extract::Json<Vec<LanguageSkill>>,
 ) -> ApiResult<HttpResponse> {
     let claims = language_claims(&body);
     let problems = check_languages(&claims, "languages");
@@ -302,7 +303,7 @@ pub async fn put_availability(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<Availability>,
+    body: extract::Json<Availability>,
 ) -> ApiResult<HttpResponse> {
     let fields: Vec<(String, String)> = (0..body.blackouts.len())
         .map(|i| (format!("blackouts[{i}].from"), format!("blackouts[{i}].to")))
@@ -364,7 +365,7 @@ pub async fn put_target_groups(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<Vec<String>>,
+    body: extract::Json<Vec<String>>,
 ) -> ApiResult<HttpResponse> {
     let mut groups = body.into_inner();
     groups.sort();

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{RegisterVolunteerRequest, VolunteerResponse, load_full};
+use crate::routes::extract;
 use crate::auth::password;
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
@@ -40,7 +41,7 @@ pub struct RegisteredVolunteerResponse {
 pub async fn register_volunteer(
     state: web::Data<AppState>,
     user: Principal,
-    body: web::Json<RegisterVolunteerRequest>,
+    body: extract::Json<RegisterVolunteerRequest>,
 ) -> ApiResult<HttpResponse> {
     let scope = user.require(Action::RegisterVolunteer)?;
     let reader = user.clone();
@@ -112,7 +113,7 @@ pub struct SelfRegisterRequest {
 pub async fn self_register(
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: web::Json<SelfRegisterRequest>,
+    body: extract::Json<SelfRegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     let mut problems: Vec<FieldError> = Vec::new();
@@ -222,7 +223,7 @@ pub struct ActivateRequest {
 pub async fn activate(
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: web::Json<ActivateRequest>,
+    body: extract::Json<ActivateRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     let username = Username::parse(&req.username).map_err(|m| {

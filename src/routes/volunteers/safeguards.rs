@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::profile::replace_part;
 use super::{GuardianConsentRequest, VolunteerResponse, load_for};
+use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self};
 use crate::domain::identity::IdDocument;
@@ -24,7 +25,7 @@ pub async fn add_guardian_consent(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<GuardianConsentRequest>,
+    body: extract::Json<GuardianConsentRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.into_inner().to_input();
@@ -95,7 +96,7 @@ pub async fn add_insurance_policy(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<InsurancePolicyRequest>,
+    body: extract::Json<InsurancePolicyRequest>,
 ) -> ApiResult<HttpResponse> {
     let p = body.into_inner();
     bounded_dates([
@@ -163,7 +164,7 @@ pub async fn put_background_check(
     state: web::Data<AppState>,
     user: Principal,
     id: web::Path<i64>,
-    body: web::Json<BackgroundCheckRequest>,
+    body: extract::Json<BackgroundCheckRequest>,
 ) -> ApiResult<HttpResponse> {
     let passed_on = body.into_inner().passed_on;
     bounded_dates([("passed_on", passed_on)])?;
