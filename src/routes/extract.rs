@@ -130,33 +130,60 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// Deserializes a JSON body, keeping the path of the value that does not fit `T`.
+/// Deserializes a JSON body, keeping the path of the value that does not fit `T`. The syntax
+/// is checked first (400 `malformed_json`), so every later error is about a value (422).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(json_problem)?;
-    de.end().map_err(|e| {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
     })?;
-    Ok(value)
+    let err = match serde_path_to_error::deserialize::<_, T>(&value) {
+        Ok(parsed) => return Ok(parsed),
+        Err(err) => err,
+    };
+    let path = err.path().to_string();
+    let pointer = json_pointer(err.path());
+    let mut message = err.into_inner().to_string();
+    // serde_json says "expected string or map" for an enum given a number; the variants are
+    // what the client needs: ask again with a string in its place.
+    if message.ends_with("expected string or map")
+        && let Some(pointer) = pointer
+    {
+        let mut probe = value.clone();
+        if let Some(slot) = probe.pointer_mut(&pointer) {
+            *slot = serde_json::Value::String(String::new());
+            if let Err(again) = serde_path_to_error::deserialize::<_, T>(&probe) {
+                let text = again.inner().to_string();
+                if again.path().to_string() == path
+                    && text.starts_with("unknown variant")
+                    && let Some(at) = text.find("expected ")
+                {
+                    let head = message.trim_end_matches("expected string or map");
+                    message = format!("{head}{}", &text[at..]);
+                }
+            }
+        }
+    }
+    let (field, code, message) = type_error(&path, &message);
+    Err(ApiError::validation(vec![FieldError::new(
+        field, code, message,
+    )]))
 }
 
-fn json_problem(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
-    let path = err.path().to_string();
-    let inner = err.into_inner();
-    if !inner.is_data() {
-        return ApiError::bad_request(
-            "malformed_json",
-            format!("the body is not valid JSON: {inner}"),
-        );
+/// The JSON pointer (RFC 6901) of a serde path, when it has one.
+fn json_pointer(path: &serde_path_to_error::Path) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            _ => return None,
+        }
     }
-    let text = inner.to_string();
-    // serde_json appends the position; the field path says more.
-    let message = match text.rfind(" at line ") {
-        Some(at) => &text[..at],
-        None => text.as_str(),
-    };
-    let (field, code, message) = type_error(&path, message);
-    ApiError::validation(vec![FieldError::new(field, code, message)])
+    Some(pointer)
 }
 
 /// The field, code and English message for one serde data error at `path`.
@@ -383,9 +410,11 @@ mod tests {
     }
 
     fn first_error(body: &str) -> (String, String, String) {
-        let err = parse_json::<Body>(body.as_bytes()).unwrap_err();
+        let Err(err) = parse_json::<Body>(body.as_bytes()) else {
+            panic!("{body} was accepted");
+        };
         let p = err.problem();
-        let e = &p.errors[0];
+        let e = p.errors.first().unwrap_or_else(|| panic!("{body}: {p:?}"));
         (p.code, e.field.clone().unwrap_or_default(), e.code.clone())
     }
 
@@ -396,6 +425,9 @@ mod tests {
         assert_eq!(code, "validation_failed");
         assert_eq!(field, "languages[0].proficiency");
         assert_eq!(kind, "invalid_type");
+        let err = parse_json::<Body>(bad.as_bytes()).map(|_| ()).unwrap_err();
+        let message = &err.problem().errors[0].message;
+        assert!(message.contains("expected `native` or `fluent`"), "{message}");
         let (_, field, kind) = first_error(r#"{"quota":"three","languages":[]}"#);
         assert_eq!((field.as_str(), kind.as_str()), ("quota", "invalid_type"));
         let (_, field, kind) = first_error(r#"{"quota":1,"languages":[{"code":"en"}]}"#);
