@@ -7,6 +7,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::Error;
+use actix_web::error::InternalError;
 
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -19,7 +20,6 @@ pub async fn localize(
     if lang == Lang::En {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let request = req.request().clone();
     match next.call(req).await {
         Ok(res) => {
             let body = res
@@ -32,9 +32,13 @@ pub async fn localize(
                 None => res.map_into_boxed_body(),
             })
         }
-        // An error a middleware returned (rather than answered with) has no response yet.
+        // An error a middleware returned (rather than answered with) has no response yet:
+        // hand on one that answers in the client's language. (The request cannot be kept
+        // here: actix needs to own it alone while routing.)
         Err(e) => match e.as_error::<ApiError>() {
-            Some(api) => Ok(ServiceResponse::new(request, api.response_in(lang))),
+            Some(api) => {
+                Err(InternalError::from_response(api.to_string(), api.response_in(lang)).into())
+            }
             None => Err(e),
         },
     }

@@ -68,11 +68,16 @@ pub fn declared_length(headers: &actix_web::http::header::HeaderMap) -> Option<u
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// The body limit of `Json` / `ValidatedJson` in a scope (app data; `JSON_BODY_LIMIT` where
+/// none is set), for scopes stricter than the default.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonLimit(pub usize);
+
 /// A JSON request body. Unlike `web::Json`, a value of the wrong type names its field path:
 /// `422 validation_failed` with `errors[0].field = "languages[0].proficiency"` and code
 /// `invalid_type` (`required` for a missing field, `unknown_field` for one the type does not
 /// accept, `invalid_value` for an unknown enum variant); only unparsable JSON is
-/// `400 malformed_json`. Bodies are bounded by `JSON_BODY_LIMIT` (413).
+/// `400 malformed_json`. Bodies are bounded by the scope's `JsonLimit` (413).
 pub struct Json<T>(pub T);
 
 impl<T> Json<T> {
@@ -105,6 +110,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .flatten()
             .is_some_and(|m| m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON));
         let declared = declared_length(req.headers());
+        let limit = req
+            .app_data::<JsonLimit>()
+            .map_or(JSON_BODY_LIMIT, |l| l.0);
         let payload = payload.take();
         Box::pin(async move {
             if !is_json {
@@ -116,7 +124,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 .into());
             }
             let too_large = || "the request body is too large".to_string();
-            if declared.is_some_and(|len| len > JSON_BODY_LIMIT as u64) {
+            if declared.is_some_and(|len| len > limit as u64) {
                 return Err(ApiError::new(
                     actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
                     "payload_too_large",
@@ -124,7 +132,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 )
                 .into());
             }
-            let bytes = read_limited(payload, JSON_BODY_LIMIT, too_large).await?;
+            let bytes = read_limited(payload, limit, too_large).await?;
             parse_json(&bytes).map(Json).map_err(Into::into)
         })
     }

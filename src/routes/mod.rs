@@ -44,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                                 .limit(AUTH_BODY_LIMIT)
                                 .error_handler(extract::json_error),
                         )
+                        .app_data(extract::JsonLimit(AUTH_BODY_LIMIT))
                         .wrap(from_fn(limit_auth))
                         .service(auth::login)
                         .service(auth::refresh)
