@@ -74,9 +74,8 @@ pub struct ApiError {
     detail: String,
     errors: Vec<FieldError>,
     retry_after_secs: Option<u64>,
-    allow: Option<String>,
-    /// Values the detail carries (e.g. `what` for not_found), for rendering it in another
-    /// language.
+    /// Values the detail carries (e.g. `what` for not_found, `allow` for 405, which is also
+    /// the `Allow` header), for rendering it in another language.
     params: Vec<(&'static str, String)>,
 }
 
@@ -92,7 +91,6 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after_secs: None,
-            allow: None,
             params: Vec::new(),
         }
     }
@@ -191,13 +189,12 @@ impl ApiError {
     }
 
     pub fn method_not_allowed(allow: String) -> Self {
-        let mut e = Self::new(
+        Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             format!("this resource allows {allow}"),
-        );
-        e.allow = Some(allow.clone());
-        e.with_param("allow", allow)
+        )
+        .with_param("allow", allow)
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
@@ -326,7 +323,7 @@ impl ApiError {
         if let Some(secs) = self.retry_after_secs {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
-        if let Some(allow) = &self.allow {
+        if let Some((_, allow)) = self.params.iter().find(|(name, _)| *name == "allow") {
             res.insert_header((header::ALLOW, allow.clone()));
         }
         if self.status == StatusCode::UNAUTHORIZED {

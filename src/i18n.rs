@@ -66,7 +66,10 @@ mod tests {
         assert_eq!(Lang::from_accept_language("zh"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("zh-Hans-CN"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("en-US,zh;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("en;q=0.5, zh-CN;q=0.8"), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language("en;q=0.5, zh-CN;q=0.8"),
+            Lang::Zh
+        );
         assert_eq!(Lang::from_accept_language("fr, zh;q=0.3"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("zh;q=0, en;q=0.1"), Lang::En);
         assert_eq!(Lang::from_accept_language("fr, de"), Lang::En);

@@ -3,11 +3,11 @@
 //! of an error response is rendered again from the `ApiError` the response carries. Headers
 //! (Retry-After, Allow, WWW-Authenticate, …) and the status stay as they were.
 
+use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::Error;
 use actix_web::error::InternalError;
+use actix_web::middleware::Next;
 
 use crate::error::ApiError;
 use crate::i18n::Lang;

@@ -7,7 +7,6 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal, province_path};
 use crate::db::activities::{ActivityFields, ActivityFilter, ActivityRow, NewSiteRow, SiteRow};
 use crate::db::notifications::{Notice, Recipient};
@@ -21,6 +20,7 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::{Invalid, role::Role};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of, etag, if_match_version, stale};
 use crate::routes::pagination::{Page, PageParams};
 use crate::snapshots::codes;

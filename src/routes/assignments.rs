@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::activities::{load_activity, notify};
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::activities::ActivityRow;
 use crate::db::assignments::{
@@ -28,6 +27,7 @@ use crate::domain::eligibility::{
 use crate::domain::role::Role;
 use crate::domain::service_record::{RecordedService, ServiceClaim, served_minutes};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract;
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::load_for;
 use crate::snapshots;

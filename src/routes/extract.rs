@@ -104,15 +104,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .mime_type()
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON));
+        let is_json = req.mime_type().ok().flatten().is_some_and(|m| {
+            m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON)
+        });
         let declared = declared_length(req.headers());
-        let limit = req
-            .app_data::<JsonLimit>()
-            .map_or(JSON_BODY_LIMIT, |l| l.0);
+        let limit = req.app_data::<JsonLimit>().map_or(JSON_BODY_LIMIT, |l| l.0);
         let payload = payload.take();
         Box::pin(async move {
             if !is_json {
@@ -435,7 +431,10 @@ mod tests {
         assert_eq!(kind, "invalid_type");
         let err = parse_json::<Body>(bad.as_bytes()).map(|_| ()).unwrap_err();
         let message = &err.problem().errors[0].message;
-        assert!(message.contains("expected `native` or `fluent`"), "{message}");
+        assert!(
+            message.contains("expected `native` or `fluent`"),
+            "{message}"
+        );
         let (_, field, kind) = first_error(r#"{"quota":"three","languages":[]}"#);
         assert_eq!((field.as_str(), kind.as_str()), ("quota", "invalid_type"));
         let (_, field, kind) = first_error(r#"{"quota":1,"languages":[{"code":"en"}]}"#);

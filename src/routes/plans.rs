@@ -14,13 +14,13 @@ use utoipa::ToSchema;
 use super::activities::load_activity;
 use super::assignments::{check_open, make_offer};
 use super::matching::{CandidateResponse, RankedPool, rank_for};
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::activities::ActivityRow;
 use crate::db::plans::PlanRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::matching::{CandidatePair, DispatchActivity, DispatchError, PairKey, dispatch};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract;
 use crate::state::AppState;
 
 /// Every activity of a batch is ranked against up to 1000 volunteers; this keeps one request

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::assignments::{ServiceRecordResponse, recorded_services};
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::records::{
     CorrectionRow, NewCorrection, NewRecordCertificate, NewServiceRecord, RecordCertificateRow,
@@ -21,6 +20,7 @@ use crate::domain::service_record::{ServiceClaim, served_minutes};
 use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::volunteers::{PersonalView, load_for};
 use crate::state::AppState;

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::extract;
 use crate::auth::password;
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::notifications::{Notice, Recipient};
@@ -23,6 +22,7 @@ use crate::domain::role::Role;
 use crate::domain::volunteer::{VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
+use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::{RegisterVolunteerRequest, load_for, status_of};

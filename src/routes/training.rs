@@ -7,7 +7,6 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::notifications::{Notice, Recipient};
 use crate::db::training::{
@@ -19,6 +18,7 @@ use crate::domain::region::RegionCode;
 use crate::domain::training::{CourseCategory, TrainingCertificate, expiry_date};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::{load_for, status_of};

@@ -218,7 +218,10 @@ async fn errors_are_told_in_chinese_when_accept_language_prefers_zh(app: TestApp
     )
     .await;
     assert_eq!(zh["title"], "请求数据未通过校验");
-    assert!(has_cjk(zh["errors"][0]["message"].as_str().unwrap()), "{zh}");
+    assert!(
+        has_cjk(zh["errors"][0]["message"].as_str().unwrap()),
+        "{zh}"
+    );
     // 404 names the object in Chinese.
     let zh = assert_localized(
         &app,
@@ -414,7 +417,14 @@ async fn a_word_for_a_date_is_422_naming_the_date_field(app: TestApp) {
     let body = json!({"title": "春节文艺演出", "description": "社区文化志愿者", "quota": 3,
         "opens_at": "tomorrow", "closes_at": "2030-01-01T00:00:00Z", "open": true,
         "requirements": {}});
-    type_error(&app, "/api/v1/recruitments", body, "opens_at", "invalid_type").await;
+    type_error(
+        &app,
+        "/api/v1/recruitments",
+        body,
+        "opens_at",
+        "invalid_type",
+    )
+    .await;
 }
 db_test!(a_word_for_a_date_is_422_naming_the_date_field);
 
@@ -423,7 +433,14 @@ async fn a_wrong_nested_array_element_is_422_naming_its_index(app: TestApp) {
         "skills",
         json!([{"code": "performance.music", "level": 2}, "performance.dance"]),
     );
-    type_error(&app, "/api/v1/volunteers", body, "skills[1]", "invalid_type").await;
+    type_error(
+        &app,
+        "/api/v1/volunteers",
+        body,
+        "skills[1]",
+        "invalid_type",
+    )
+    .await;
     let body = volunteer_with(
         "skills",
         json!([{"code": "performance.music", "level": 2}, {"code": "performance.dance", "level": "high"}]),

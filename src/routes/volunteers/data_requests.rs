@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::load_for;
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::PersonalDataRequestRow;
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::identity::mask_name;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]

@@ -6,12 +6,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{VolunteerResponse, etag, load_for, load_full, status_of};
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::volunteer::{StatusAction, VolunteerStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
+use crate::routes::extract;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

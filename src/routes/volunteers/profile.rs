@@ -10,7 +10,6 @@ use super::{
     Availability, LanguageSkill, SkillLevel, VolunteerResponse, etag, language_claims, load_for,
     load_full, skill_claims,
 };
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::VolunteerChanges;
 use crate::db::{self, DbConn, audit::AuditEntry};
@@ -20,6 +19,7 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{check_languages, check_skills, parse_email, parse_name};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, if_match_version, stale};
 use crate::state::AppState;
 

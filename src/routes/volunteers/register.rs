@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{RegisterVolunteerRequest, VolunteerResponse, load_full};
-use crate::routes::extract;
 use crate::auth::password;
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
@@ -16,6 +15,7 @@ use crate::domain::volunteer::{VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::request_id::RequestId;
 use crate::registry;
+use crate::routes::extract;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

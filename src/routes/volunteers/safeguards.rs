@@ -8,13 +8,13 @@ use utoipa::ToSchema;
 
 use super::profile::replace_part;
 use super::{GuardianConsentRequest, VolunteerResponse, load_for};
-use crate::routes::extract;
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self};
 use crate::domain::identity::IdDocument;
 use crate::domain::volunteer::parse_guardian_consent;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
+use crate::routes::extract;
 use crate::routes::extract::bounded_dates;
 use crate::state::AppState;
 
