@@ -378,6 +378,14 @@ fn volunteer_with(field: &str, value: serde_json::Value) -> serde_json::Value {
     body
 }
 
+fn recruitment_with(field: &str, value: serde_json::Value) -> serde_json::Value {
+    let mut body = json!({"title": "春节文艺演出", "description": "社区文化志愿者", "quota": 3,
+        "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2030-01-01T00:00:00Z", "open": true,
+        "requirements": {}});
+    body[field] = value;
+    body
+}
+
 async fn a_number_for_an_enum_is_422_naming_languages_0_proficiency(app: TestApp) {
     let body = volunteer_with("languages", json!([{"code": "zh", "proficiency": 3}]));
     let doc = type_error(
@@ -395,9 +403,7 @@ async fn a_number_for_an_enum_is_422_naming_languages_0_proficiency(app: TestApp
 db_test!(a_number_for_an_enum_is_422_naming_languages_0_proficiency);
 
 async fn a_string_for_an_integer_is_422_naming_quota(app: TestApp) {
-    let body = json!({"title": "春节文艺演出", "description": "社区文化志愿者", "quota": "three",
-        "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2030-01-01T00:00:00Z", "open": true,
-        "requirements": {}});
+    let body = recruitment_with("quota", json!("three"));
     type_error(&app, "/api/v1/recruitments", body, "quota", "invalid_type").await;
 }
 db_test!(a_string_for_an_integer_is_422_naming_quota);
@@ -414,9 +420,7 @@ async fn a_word_for_a_date_is_422_naming_the_date_field(app: TestApp) {
     .await;
     let message = doc["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("YYYY-MM-DD"), "{doc}");
-    let body = json!({"title": "春节文艺演出", "description": "社区文化志愿者", "quota": 3,
-        "opens_at": "tomorrow", "closes_at": "2030-01-01T00:00:00Z", "open": true,
-        "requirements": {}});
+    let body = recruitment_with("opens_at", json!("tomorrow"));
     type_error(
         &app,
         "/api/v1/recruitments",
