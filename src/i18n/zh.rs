@@ -55,6 +55,7 @@ pub fn object(name: &str) -> Option<&'static str> {
         "course" => "课程",
         "edition" => "春雨工程届次",
         "enrollment" => "培训报名",
+        "identity dispute" => "身份信息异议",
         "notification" => "通知",
         "organization" => "组织",
         "parent organization" => "上级组织",
