@@ -5,11 +5,14 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rand::RngCore;
+
+use crate::domain::policy::Policy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -51,6 +54,8 @@ pub struct Settings {
     /// Most rows an all-or-nothing import may hold: it keeps the write lock (on SQLite, the
     /// whole database's) for the entire file. `SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS`.
     pub atomic_import_max_rows: usize,
+    /// The configurable rules (RULES.md SHOULD/[M] defaults), from `SPRINGRAIN_POLICY_FILE`.
+    pub policy: Arc<Policy>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -172,8 +177,28 @@ impl Settings {
             password_hash_permits: cores,
             dry_run_rows_per_hour: parse_or(lookup, "SPRINGRAIN_DRY_RUN_ROWS_PER_HOUR", 20_000)?,
             atomic_import_max_rows: parse_or(lookup, "SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS", 10_000)?,
+            policy: Arc::new(
+                match lookup("SPRINGRAIN_POLICY_FILE").filter(|v| !v.trim().is_empty()) {
+                    Some(path) => policy_file(Path::new(path.trim()))?,
+                    None => Policy::default(),
+                },
+            ),
         })
     }
+}
+
+/// Reads and validates a policy file. The message names the file and, for a bad value, the
+/// key: start-up stops on it rather than run with a rule nobody meant.
+pub fn policy_file(path: &Path) -> Result<Policy, String> {
+    let at = format!("SPRINGRAIN_POLICY_FILE {}", path.display());
+    let text = fs::read_to_string(path).map_err(|e| format!("{at}: cannot read: {e}"))?;
+    // toml's message carries the line, the offending key and what was expected.
+    let policy: Policy = toml::from_str(&text).map_err(|e| format!("{at}: {e}"))?;
+    policy.validate().map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        format!("{at}: invalid value: {}", list.join("; "))
+    })?;
+    Ok(policy)
 }
 
 /// Reads a generated secret from the data directory, creating it (mode 0600) on first start.
@@ -267,5 +292,20 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.contains("SPRINGRAIN_AUTH_RATE_PER_MINUTE"));
+    }
+
+    #[test]
+    fn the_example_policy_file_lists_exactly_the_defaults() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/policy.example.toml");
+        assert_eq!(policy_file(&example), Ok(Policy::default()));
+        let text = fs::read_to_string(&example).unwrap();
+        for (key, rule) in crate::domain::policy::RULE_IDS {
+            let field = key.rsplit('.').next().unwrap();
+            assert!(
+                text.contains(&format!("\n{field} =")) || text.contains(&format!("[{key}]")),
+                "{key}"
+            );
+            assert!(text.contains(rule), "{rule}");
+        }
     }
 }

@@ -140,6 +140,8 @@ pub enum Action {
     RequestRecords,
     /// grant star levels (STAR-02)
     AwardStars,
+    /// the configurable rule values in force (`GET /policy`); the same for every organisation
+    ReadPolicy,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -218,6 +220,8 @@ impl Principal {
             (CheckInOut | RequestRecords, Volunteer) => self.own(),
             (AwardStars, MinistryAdmin) => all(),
             (AwardStars, BureauAdmin) => subtree(),
+            // The policy is deployment-wide, so there is no subtree to narrow it to.
+            (ReadPolicy, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
             _ => None,
         }
     }
@@ -369,6 +373,10 @@ mod tests {
         }
         assert_eq!(coordinator.scope_for(Action::ReadAuditEvents), None);
         assert!(auditor.scope_for(Action::ReadAuditEvents).is_some());
+        for staff in [&ministry, &bureau, &coordinator, &auditor] {
+            assert_eq!(staff.scope_for(Action::ReadPolicy), Some(Scope::All));
+        }
+        assert_eq!(volunteer.scope_for(Action::ReadPolicy), None);
     }
 
     #[test]

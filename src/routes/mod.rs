@@ -14,6 +14,7 @@ pub mod ops;
 pub mod organizations;
 pub mod pagination;
 pub mod plans;
+pub mod policy;
 pub mod records;
 pub mod recruitment;
 pub mod reference;
@@ -67,6 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .service(reference::list_course_categories),
                 )
                 .service(me::get_me)
+                .service(policy::get_policy)
                 .service(organizations::list_organizations)
                 .service(organizations::create_organization)
                 .service(organizations::get_organization)

@@ -16,6 +16,7 @@ mod import;
 mod openapi;
 mod ops;
 mod organizations;
+mod policy;
 mod privacy;
 mod records;
 mod recruitment;
