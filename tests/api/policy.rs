@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 use springrain::config::Settings;
 
 use crate::db_test;
-use crate::dispatch::{login_as, volunteer, world};
+use crate::dispatch::{kashgar_site, login_as, volunteer, world};
 use crate::helpers::{TestApp, assert_problem};
 
-/// A policy file that lives as long as the test binary (statics are never dropped).
+/// A temporary policy file holding `toml`; removed when dropped.
 fn policy_file(toml: &str) -> tempfile::NamedTempFile {
     let mut file = tempfile::Builder::new()
         .suffix(".toml")
@@ -23,6 +23,8 @@ fn policy_file(toml: &str) -> tempfile::NamedTempFile {
     file
 }
 
+/// `db_test!` takes its settings as `&str`, so the file lives in a static: it stays for the
+/// whole test binary (statics are never dropped) and every test shares the one file.
 static SHORT_SPRING_RAIN: LazyLock<tempfile::NamedTempFile> = LazyLock::new(|| {
     policy_file("# SR-04 at 3 days instead of 15\n[spring_rain]\nusual_max_days = 3\n")
 });
@@ -33,16 +35,7 @@ fn short_spring_rain() -> &'static str {
 
 /// A four-day deployment from Zhejiang to Kashgar, as `token` creates it.
 async fn four_day_deployment(app: &TestApp, token: &str) -> Value {
-    let site: Value = app
-        .post(
-            "/api/v1/sites",
-            token,
-            &json!({"name": "喀什某乡文化站", "kind": "border_township", "region_code": "653101", "address": "喀什", "location_type": "rural", "local_languages": ["ug"], "target_groups": ["border_ethnic_communities"], "contact": "文化站"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let site = kashgar_site(app, token).await;
     let res = app
         .post(
             "/api/v1/activities",
