@@ -33,17 +33,27 @@ fn short_spring_rain() -> &'static str {
     SHORT_SPRING_RAIN.path().to_str().expect("utf-8 temp path")
 }
 
-/// A four-day deployment from Zhejiang to Kashgar, as `token` creates it.
-async fn four_day_deployment(app: &TestApp, token: &str) -> Value {
+static TIBET_ONLY: LazyLock<tempfile::NamedTempFile> =
+    LazyLock::new(|| policy_file("[spring_rain]\nreceiving_provinces = [\"54\"]\n"));
+
+fn tibet_only() -> &'static str {
+    TIBET_ONLY.path().to_str().expect("utf-8 temp path")
+}
+
+/// Posts a four-day deployment from Zhejiang to Kashgar, as `token`.
+async fn post_four_day_deployment(app: &TestApp, token: &str) -> reqwest::Response {
     let site = kashgar_site(app, token).await;
-    let res = app
-        .post(
-            "/api/v1/activities",
-            token,
-            &json!({"site_id": site["id"], "title": "春雨工程·大舞台", "category": "grassroots_culture", "form": "performance", "programme": "spring_rain",
-                "sending_province": "330000", "starts_at": "2030-07-01T02:00:00Z", "ends_at": "2030-07-05T10:00:00Z", "headcount_max": 20}),
-        )
-        .await;
+    app.post(
+        "/api/v1/activities",
+        token,
+        &json!({"site_id": site["id"], "title": "春雨工程·大舞台", "category": "grassroots_culture", "form": "performance", "programme": "spring_rain",
+            "sending_province": "330000", "starts_at": "2030-07-01T02:00:00Z", "ends_at": "2030-07-05T10:00:00Z", "headcount_max": 20}),
+    )
+    .await
+}
+
+async fn four_day_deployment(app: &TestApp, token: &str) -> Value {
+    let res = post_four_day_deployment(app, token).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     res.json().await.unwrap()
 }
@@ -81,6 +91,33 @@ async fn by_default_a_four_day_deployment_has_no_warning(app: TestApp) {
     assert_eq!(created["warnings"], json!([]), "15 days by default");
 }
 db_test!(by_default_a_four_day_deployment_has_no_warning);
+
+async fn a_configured_sr01_receiving_set_decides_where_deployments_may_go(app: TestApp) {
+    let w = world(&app).await;
+    let res = post_four_day_deployment(&app, &w.t.hz_coordinator).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "SR-01", "{problem}");
+    // The reference list that forms are built from agrees with the policy in force.
+    let regions: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/reference/regions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let receiving: Vec<&Value> = regions
+        .iter()
+        .filter(|r| r["spring_rain_receiving"] == true)
+        .map(|r| &r["code"])
+        .collect();
+    assert_eq!(receiving, [&json!("540000")]);
+}
+db_test!(
+    a_configured_sr01_receiving_set_decides_where_deployments_may_go,
+    [("SPRINGRAIN_POLICY_FILE", crate::policy::tibet_only())]
+);
 
 fn entry<'a>(policy: &'a Value, key: &str) -> &'a Value {
     policy["items"]
