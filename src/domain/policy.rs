@@ -204,81 +204,69 @@ impl Policy {
     pub fn validate(&self) -> Result<(), Vec<PolicyError>> {
         let mut errors = Vec::new();
         let mut fail = |key, problem: String| errors.push(PolicyError { key, problem });
-        let m = &self.minors;
-        if m.minimum_age > ADULT_AGE {
-            fail(
-                "minors.minimum_age",
-                format!("{} is not 0–{ADULT_AGE}", m.minimum_age),
-            );
-        }
-        if m.accompanied_below_age > ADULT_AGE {
-            fail(
+        let (m, s, sr, r) = (
+            &self.minors,
+            &self.safeguarding,
+            &self.spring_rain,
+            &self.records,
+        );
+        let ranges = [
+            ("minors.minimum_age", m.minimum_age, 0..=ADULT_AGE),
+            (
                 "minors.accompanied_below_age",
-                format!("{} is not 0–{ADULT_AGE}", m.accompanied_below_age),
-            );
-        }
-        // Civil Code Art 18: 16 is the lowest age at which own income makes an adult.
-        if !(16..=ADULT_AGE).contains(&m.own_income_adult_from) {
-            fail(
+                m.accompanied_below_age,
+                0..=ADULT_AGE,
+            ),
+            // Civil Code Art 18: 16 is the lowest age at which own income makes an adult.
+            (
                 "minors.own_income_adult_from",
-                format!("{} is not 16–{ADULT_AGE}", m.own_income_adult_from),
-            );
+                m.own_income_adult_from,
+                16..=ADULT_AGE,
+            ),
+            (
+                "safeguarding.background_check_validity_months",
+                s.background_check_validity_months,
+                1..=120,
+            ),
+            ("spring_rain.usual_max_days", sr.usual_max_days, 1..=366),
+            ("records.publicity_days", r.publicity_days, 1..=90),
+            (
+                "records.good_record_min_stars",
+                u32::from(r.good_record_min_stars),
+                1..=u32::from(StarLevel::MAX.get()),
+            ),
+        ];
+        for (key, value, range) in ranges {
+            if !range.contains(&value) {
+                fail(
+                    key,
+                    format!("{value} is not {}–{}", range.start(), range.end()),
+                );
+            }
         }
-        let s = &self.safeguarding;
         check_target_groups(
             "safeguarding.background_check_target_groups",
             s.background_check_target_groups.iter(),
             &mut fail,
         );
-        if !(1..=120).contains(&s.background_check_validity_months) {
-            fail(
-                "safeguarding.background_check_validity_months",
-                format!("{} is not 1–120", s.background_check_validity_months),
-            );
-        }
         check_target_groups(
             "safeguarding.required_training",
             s.required_training.keys(),
             &mut fail,
         );
-        let sr = &self.spring_rain;
+        let key = "spring_rain.receiving_provinces";
         if sr.receiving_provinces.is_empty() {
-            fail(
-                "spring_rain.receiving_provinces",
-                "must name at least one province".into(),
-            );
+            fail(key, "must name at least one province".into());
         }
         for (i, p) in sr.receiving_provinces.iter().enumerate() {
             if !PROVINCE_PREFIXES.contains(&p.as_str()) {
                 fail(
-                    "spring_rain.receiving_provinces",
+                    key,
                     format!("{p:?} is not a 2-digit province code (GB/T 2260, or 66 for the XPCC)"),
                 );
             } else if sr.receiving_provinces[..i].contains(p) {
-                fail(
-                    "spring_rain.receiving_provinces",
-                    format!("{p:?} is listed twice"),
-                );
+                fail(key, format!("{p:?} is listed twice"));
             }
-        }
-        if !(1..=366).contains(&sr.usual_max_days) {
-            fail(
-                "spring_rain.usual_max_days",
-                format!("{} is not 1–366", sr.usual_max_days),
-            );
-        }
-        let r = &self.records;
-        if !(1..=90).contains(&r.publicity_days) {
-            fail(
-                "records.publicity_days",
-                format!("{} is not 1–90", r.publicity_days),
-            );
-        }
-        if r.good_record_min_stars == 0 || r.good_record_min_stars > StarLevel::MAX.get() {
-            fail(
-                "records.good_record_min_stars",
-                format!("{} is not 1–5", r.good_record_min_stars),
-            );
         }
         if errors.is_empty() {
             Ok(())
