@@ -150,6 +150,11 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from outside (tests stop theirs before dropping its database).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGTERM / SIGINT, then drains in-flight requests (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
