@@ -1,6 +1,7 @@
 //! Passwords: argon2id with the OWASP parameters (19 MiB, t=2, p=1). Hashing is CPU- and
-//! memory-heavy, so it never runs on an async worker and at most one hash per core runs at a
-//! time: a login flood queues here instead of starving every other request.
+//! memory-heavy, so it never runs on an async worker, a bounded number run at once and a
+//! bounded number wait: a flood is refused with 503 instead of queueing without end, and
+//! logins have their own lane that registrations cannot fill.
 
 use std::sync::Arc;
 
@@ -66,34 +67,104 @@ pub fn check_policy(password: &str, username: &str) -> Vec<FieldError> {
     errors
 }
 
-/// Runs argon2 on the blocking pool, at most `permits` at once.
+/// Which share of the hashing capacity a computation draws on. Logins (and staff acting with a
+/// token) have their own permits and queue, so a flood of anonymous registrations or
+/// activations can fill its own queue but never delay a login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Login,
+    Enrolment,
+}
+
+/// Capacity of one lane: `permits` hashes at once, `queue` more waiting; beyond that the
+/// request is refused at once with 503 instead of waiting without bound.
+#[derive(Debug, Clone, Copy)]
+pub struct LaneLimits {
+    pub permits: usize,
+    pub queue: usize,
+}
+
+struct LaneGate {
+    /// Running plus waiting; a request that cannot take one of these is refused.
+    admission: Semaphore,
+    running: Semaphore,
+}
+
+impl LaneGate {
+    fn new(limits: LaneLimits) -> Self {
+        Self {
+            admission: Semaphore::new(limits.permits + limits.queue),
+            running: Semaphore::new(limits.permits),
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _admitted = self.admission.try_acquire().map_err(|_| busy())?;
+        let _running = self.running.acquire().await.map_err(ApiError::internal)?;
+        Ok(actix_web::web::block(work).await?)
+    }
+}
+
+/// 503 `busy` + Retry-After: the hashing queue of this lane is full.
+pub fn busy() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "the server is busy; retry in a moment",
+    )
+    .with_retry_after(BUSY_RETRY_AFTER_SECS)
+}
+
+const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
+/// Runs argon2 on the blocking pool, a bounded number at once per lane.
 #[derive(Clone)]
 pub struct PasswordHashing {
-    permits: Arc<Semaphore>,
+    login: Arc<LaneGate>,
+    enrolment: Arc<LaneGate>,
     /// A real hash of a random password: verified against when the user does not exist, so
     /// unknown users cost the same time as wrong passwords.
     dummy_hash: Arc<String>,
 }
 
 impl PasswordHashing {
-    pub fn new(permits: usize) -> Result<Self, ApiError> {
+    pub fn new(login: LaneLimits, enrolment: LaneLimits) -> Result<Self, ApiError> {
         Ok(Self {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
+            login: Arc::new(LaneGate::new(login)),
+            enrolment: Arc::new(LaneGate::new(enrolment)),
             dummy_hash: Arc::new(hash_blocking(&crate::auth::tokens::new_secret())?),
         })
     }
 
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        actix_web::web::block(move || hash_blocking(&password)).await?
+    fn gate(&self, lane: Lane) -> &LaneGate {
+        match lane {
+            Lane::Login => &self.login,
+            Lane::Enrolment => &self.enrolment,
+        }
+    }
+
+    pub async fn hash(&self, lane: Lane, password: String) -> Result<String, ApiError> {
+        self.gate(lane)
+            .run(move || hash_blocking(&password))
+            .await?
     }
 
     /// Verifies against `hash`, or against the dummy hash when there is no user.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+    pub async fn verify(
+        &self,
+        lane: Lane,
+        password: String,
+        hash: Option<String>,
+    ) -> Result<bool, ApiError> {
         let exists = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
-        let ok = actix_web::web::block(move || verify_blocking(&password, &hash)).await?;
+        let ok = self
+            .gate(lane)
+            .run(move || verify_blocking(&password, &hash))
+            .await?;
         Ok(ok && exists)
     }
 }

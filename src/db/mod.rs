@@ -8,6 +8,7 @@ pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod idempotency;
+pub mod identity_disputes;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;

@@ -4,7 +4,9 @@
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{Error, ResponseError, web};
+use std::net::{IpAddr, Ipv4Addr};
+
+use actix_web::{Error, HttpRequest, ResponseError, web};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -24,4 +26,19 @@ pub async fn limit_auth(
             Ok(req.into_response(response).map_into_right_body())
         }
     }
+}
+
+/// The address failed logins are counted against: the TCP peer (see the module note).
+pub fn client_ip(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |peer| peer.ip())
+}
+
+/// The same per-address limit for a handler outside the `/auth` scope that lets anonymous
+/// callers start expensive work (an application that creates an account).
+pub fn check_anonymous(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+    state
+        .auth_rate
+        .check(client_ip(req))
+        .map_err(ApiError::too_many_requests)
 }
