@@ -139,7 +139,7 @@ impl FailedLoginThrottle {
     pub fn new(free_failures: u32, account_ceiling: u32, window: Duration) -> Self {
         Self {
             free_failures: free_failures.max(1),
-            account_ceiling: account_ceiling.max(free_failures).max(1),
+            account_ceiling: account_ceiling.max(1),
             window,
             state: Mutex::new(Counters::default()),
         }
