@@ -11,6 +11,7 @@ mod dispatch;
 mod dispatch_plans;
 mod errors;
 mod idempotency;
+mod identity_disputes;
 mod import;
 mod openapi;
 mod ops;
