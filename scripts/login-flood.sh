@@ -19,7 +19,7 @@ AUTH_RATE=${AUTH_RATE:-1000000}
 BASE="http://127.0.0.1:${PORT}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/springrain"
-ADMIN_PASSWORD='Flood-Bench-Admin-1'
+ADMIN_PASSWORD='Flood-Bench-Ministry-1'
 STAFF_PASSWORD='Flood-Bench-Staff-1'
 
 WORK=$(mktemp -d)
@@ -98,7 +98,8 @@ function request()
       '{"username":"' .. who .. '","password":"wrong-password-123"}')
   end
   local body = '{"name":"压测","id_type":"resident_id","id_number":"' .. id_number() ..
-    '","mobile":"13800138000","home_region_code":"330106","skills":[],"languages":[],' ..
+    '","mobile":"13800138000","home_region_code":"330106",' ..
+    '"skills":[{"code":"performance.music","level":2}],"languages":[{"code":"zh","proficiency":"native"}],' ..
     '"attest_true":true,"privacy_consent_version":"2026-01","organization_id":' .. org ..
     ',"username":"' .. who .. '","password":"Flood-pass-12345"}'
   return wrk.format("POST", "/api/v1/auth/register", {["Content-Type"] = "application/json"}, body)

@@ -3,7 +3,7 @@
 //! bounded number wait: a flood is refused with 503 instead of queueing without end, and
 //! logins have their own lane that registrations cannot fill.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use tokio::sync::Semaphore;
@@ -87,15 +87,20 @@ pub struct LaneLimits {
 struct LaneGate {
     /// Running plus waiting; a request that cannot take one of these is refused.
     admission: Semaphore,
-    running: Semaphore,
+    threads: HashingThreads,
 }
 
 impl LaneGate {
-    fn new(limits: LaneLimits) -> Self {
-        Self {
-            admission: Semaphore::new(limits.permits + limits.queue),
-            running: Semaphore::new(limits.permits),
-        }
+    fn new(name: &str, limits: LaneLimits) -> Result<Self, ApiError> {
+        // Without threads nothing would ever run: admit nobody rather than queue for ever.
+        let admitted = match limits.permits {
+            0 => 0,
+            n => n + limits.queue,
+        };
+        Ok(Self {
+            admission: Semaphore::new(admitted),
+            threads: HashingThreads::spawn(name, limits.permits)?,
+        })
     }
 
     async fn run<T: Send + 'static>(
@@ -103,9 +108,73 @@ impl LaneGate {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         let _admitted = self.admission.try_acquire().map_err(|_| busy())?;
-        let _running = self.running.acquire().await.map_err(ApiError::internal)?;
-        Ok(actix_web::web::block(work).await?)
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.threads.submit(Box::new(move || {
+            // The caller may have gone (client disconnected): nothing to tell then.
+            let _ = done.send(work());
+        }))?;
+        result
+            .await
+            .map_err(|_| ApiError::internal("a password-hashing thread stopped"))
     }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads that run argon2 and nothing else, at a lower scheduling priority: under a flood
+/// the CPU goes to ordinary requests first and hashing gets what is left, so reads keep their
+/// latency while logins slow down. (On actix's shared blocking pool the priority could not be
+/// raised back afterwards without privileges, hence threads of their own.)
+struct HashingThreads {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl HashingThreads {
+    fn spawn(name: &str, count: usize) -> Result<Self, ApiError> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..count {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("argon2-{name}-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return, // the server is shutting down
+                        }
+                    }
+                })
+                .map_err(ApiError::internal)?;
+        }
+        Ok(Self { jobs })
+    }
+
+    fn submit(&self, job: Job) -> Result<(), ApiError> {
+        self.jobs
+            .send(job)
+            .map_err(|_| ApiError::internal("password-hashing threads gone"))
+    }
+}
+
+/// Nice value of the hashing threads: CFS then weighs them about 1:10 against request work.
+const HASHING_NICE: i32 = 10;
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: setpriority has no memory-safety preconditions; on Linux, `who = 0` with
+    // PRIO_PROCESS names the calling thread only. A failure just leaves the default priority.
+    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, HASHING_NICE) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {
+    let _ = HASHING_NICE;
 }
 
 /// 503 `busy` + Retry-After: the hashing queue of this lane is full.
@@ -133,8 +202,8 @@ pub struct PasswordHashing {
 impl PasswordHashing {
     pub fn new(login: LaneLimits, enrolment: LaneLimits) -> Result<Self, ApiError> {
         Ok(Self {
-            login: Arc::new(LaneGate::new(login)),
-            enrolment: Arc::new(LaneGate::new(enrolment)),
+            login: Arc::new(LaneGate::new("login", login)?),
+            enrolment: Arc::new(LaneGate::new("enrolment", enrolment)?),
             dummy_hash: Arc::new(hash_blocking(&crate::auth::tokens::new_secret())?),
         })
     }

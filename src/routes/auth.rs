@@ -1,5 +1,6 @@
 //! `/api/v1/auth/*`: login, refresh (rotation with reuse detection) and logout. The whole
-//! scope is rate-limited per client IP; failed logins are also limited per account.
+//! scope is rate-limited per client IP; failed logins are also limited per (account, client
+//! IP) with back-off, under a higher per-account ceiling (`auth::throttle`).
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
