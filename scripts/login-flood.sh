@@ -8,7 +8,8 @@
 #                                     # the login throttle protect the server
 #   AUTH_RATE=30 scripts/login-flood.sh   # the default per-address limit (one flooding address)
 #
-# Knobs: DURATION (s, default 20), READ_CONNS (4), FLOOD_CONNS (32), PORT (18473).
+# Knobs: DURATION (s, default 20), READ_CONNS (4), FLOOD_CONNS (32), PORT (18473),
+# FLOOD (both | login | register), SKIP_BUILD=1; SPRINGRAIN_* settings pass through.
 set -euo pipefail
 
 DURATION=${DURATION:-20}
@@ -39,8 +40,10 @@ if ! command -v wrk >/dev/null; then
 fi
 command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
 
-echo "building the release binary (once)" >&2
-(cd "$ROOT" && cargo build --release --quiet)
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    echo "building the release binary (once)" >&2
+    (cd "$ROOT" && cargo build --release --quiet)
+fi
 
 SPRINGRAIN_DATA_DIR="$WORK/data" \
 SPRINGRAIN_BIND="127.0.0.1:${PORT}" \
@@ -93,7 +96,8 @@ end
 function request()
   n = n + 1
   local who = string.format("flood%d_%d", math.random(1, 1000000000), n)
-  if n % 2 == 0 then
+  local mix = os.getenv("FLOOD") or "both"
+  if mix == "login" or (mix == "both" and n % 2 == 0) then
     return wrk.format("POST", "/api/v1/auth/login", {["Content-Type"] = "application/json"},
       '{"username":"' .. who .. '","password":"wrong-password-123"}')
   end
