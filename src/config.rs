@@ -46,7 +46,7 @@ pub struct Settings {
     pub db_timeout: Duration,
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_days: i64,
-    /// Concurrent argon2 computations for logins and staff (default: one per core).
+    /// Concurrent argon2 computations for logins and staff (default: half the cores).
     pub password_hash_permits: usize,
     /// Logins waiting for a hashing permit before further ones get 503 `busy`.
     pub login_hash_queue: usize,
@@ -193,7 +193,14 @@ impl Settings {
             db_timeout: Duration::from_secs(parse_or(lookup, "SPRINGRAIN_DB_TIMEOUT_SECS", 5)?),
             access_token_ttl_secs: parse_or(lookup, "SPRINGRAIN_ACCESS_TOKEN_TTL_SECS", 900)?,
             refresh_token_ttl_days: parse_or(lookup, "SPRINGRAIN_REFRESH_TOKEN_TTL_DAYS", 30)?,
-            password_hash_permits: parse_or(lookup, "SPRINGRAIN_LOGIN_HASH_PERMITS", cores)?.max(1),
+            // Half the cores each for logins and enrolments: together they can take every
+            // core, but at a lower priority (auth::password), and never one lane all of them.
+            password_hash_permits: parse_or(
+                lookup,
+                "SPRINGRAIN_LOGIN_HASH_PERMITS",
+                (cores / 2).max(1),
+            )?
+            .max(1),
             login_hash_queue: parse_or(lookup, "SPRINGRAIN_LOGIN_HASH_QUEUE", 64)?,
             enrolment_hash_permits: parse_or(
                 lookup,

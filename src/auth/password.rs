@@ -108,10 +108,7 @@ impl LaneGate {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         let Ok(_admitted) = self.admission.try_acquire() else {
-            // Answered after a pause: a flood tool that ignores Retry-After and retries at
-            // once then sends a few requests a second per connection instead of thousands,
-            // and the pause costs a timer, not CPU.
-            actix_web::rt::time::sleep(BUSY_PAUSE).await;
+            crate::middleware::rate_limit::refusal_pause().await;
             return Err(busy());
         };
         let (done, result) = tokio::sync::oneshot::channel();
@@ -194,7 +191,6 @@ pub fn busy() -> ApiError {
 }
 
 const BUSY_RETRY_AFTER_SECS: u64 = 2;
-const BUSY_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Runs argon2 on the blocking pool, a bounded number at once per lane.
 #[derive(Clone)]

@@ -11,7 +11,7 @@ use crate::auth::password::Lane;
 use crate::auth::tokens;
 use crate::db::{self, audit::AuditEntry, auth::RefreshPolicy, auth::Rotation};
 use crate::error::{ApiError, ApiResult};
-use crate::middleware::rate_limit::client_ip;
+use crate::middleware::rate_limit::{client_ip, refusal_pause};
 use crate::middleware::request_id::RequestId;
 use crate::routes::extract::ValidatedJson;
 use crate::state::AppState;
@@ -86,10 +86,13 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
     let username = username.trim().to_lowercase();
-    let attempt = state
-        .login_failures
-        .reserve(&username, client_ip(&req))
-        .map_err(ApiError::too_many_requests)?;
+    let attempt = match state.login_failures.reserve(&username, client_ip(&req)) {
+        Ok(attempt) => attempt,
+        Err(retry_after) => {
+            refusal_pause().await;
+            return Err(ApiError::too_many_requests(retry_after));
+        }
+    };
 
     let lookup = username.clone();
     let user = db::run(&state.pool, move |c| {

@@ -460,7 +460,7 @@ pub async fn apply(
         .await?
     } else {
         // Anonymous applications create accounts: the same per-address limit as `/auth`.
-        check_anonymous(&req, &state)?;
+        check_anonymous(&req, &state).await?;
         apply_as_new_person(
             &state,
             recruitment_id,

@@ -64,7 +64,11 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family(app: TestApp) {
         StatusCode::OK
     );
 
-    let third: Value = refresh(&second["refresh_token"]).await.json().await.unwrap();
+    let third: Value = refresh(&second["refresh_token"])
+        .await
+        .json()
+        .await
+        .unwrap();
 
     // The first refresh token was consumed and its successor used: presenting it again is
     // treated as theft.

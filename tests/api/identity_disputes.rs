@@ -39,9 +39,18 @@ async fn taken_usernames_and_id_numbers_answer_like_a_fresh_registration(app: Te
         let app = &app;
         async move { answer(app.post_anon("/api/v1/auth/register", &body).await).await }
     };
-    let fresh = register(anonymous(t.hangzhou, &resident_id("330106", "19990909", 1), "fresh.one")).await;
-    let taken_username =
-        register(anonymous(t.hangzhou, &resident_id("330106", "19990909", 2), "zj.admin")).await;
+    let fresh = register(anonymous(
+        t.hangzhou,
+        &resident_id("330106", "19990909", 1),
+        "fresh.one",
+    ))
+    .await;
+    let taken_username = register(anonymous(
+        t.hangzhou,
+        &resident_id("330106", "19990909", 2),
+        "zj.admin",
+    ))
+    .await;
     let taken_id = register(anonymous(t.hangzhou, &registered_id(), "fresh.two")).await;
     assert_eq!(fresh.0, StatusCode::ACCEPTED);
     assert_eq!(fresh, taken_username, "a taken username is not told");
@@ -73,7 +82,10 @@ async fn taken_usernames_and_id_numbers_answer_like_a_fresh_registration(app: Te
     assert_eq!(taken_name_apply, fresh);
     // Only the fresh application took a place.
     let after: Value = app
-        .get(&format!("/api/v1/recruitments/{}", c["id"]), &t.hz_coordinator)
+        .get(
+            &format!("/api/v1/recruitments/{}", c["id"]),
+            &t.hz_coordinator,
+        )
         .await
         .json()
         .await
@@ -102,7 +114,10 @@ async fn a_claimed_id_number_goes_to_the_registering_bureau_which_decides(app: T
     assert_eq!(dispute["volunteer_id"], volunteer_id);
     assert_eq!(dispute["status"], "open");
     assert_eq!(dispute["claimant_mobile"], "139****9000", "masked");
-    assert!(!app.database_contains("顶替者"), "the claimant's name is encrypted");
+    assert!(
+        !app.database_contains("顶替者"),
+        "the claimant's name is encrypted"
+    );
     let id = dispute["id"].as_i64().unwrap();
     let notes: Value = app
         .get("/api/v1/me/notifications", &t.zj_admin)
@@ -135,7 +150,8 @@ async fn a_claimed_id_number_goes_to_the_registering_bureau_which_decides(app: T
     )
     .await;
     assert_problem(
-        app.get("/api/v1/identity-disputes", &t.hz_coordinator).await,
+        app.get("/api/v1/identity-disputes", &t.hz_coordinator)
+            .await,
         StatusCode::FORBIDDEN,
         "forbidden",
     )
@@ -156,7 +172,12 @@ async fn a_claimed_id_number_goes_to_the_registering_bureau_which_decides(app: T
         .await
         .unwrap();
     assert_eq!(v["status"], "suspended");
-    assert!(v["status_reason"].as_str().unwrap().contains("identity dispute"));
+    assert!(
+        v["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("identity dispute")
+    );
     let mut claimant = volunteer_body("真正的本人", &registered_id(), "330106");
     claimant["organization_id"] = json!(t.hangzhou);
     app.register_volunteer(&t.zj_admin, &claimant).await;
@@ -176,7 +197,10 @@ async fn a_claimed_id_number_goes_to_the_registering_bureau_which_decides(app: T
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["identity_dispute.open", "identity_dispute.decide"]);
+    assert_eq!(
+        actions,
+        ["identity_dispute.open", "identity_dispute.decide"]
+    );
 }
 db_test!(a_claimed_id_number_goes_to_the_registering_bureau_which_decides);
 
@@ -216,6 +240,11 @@ async fn a_rejected_dispute_leaves_the_registration_alone(app: TestApp) {
             &json!({"outcome": "upheld", "reason": ""}),
         )
         .await;
-    assert_problem(no_reason, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_problem(
+        no_reason,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
 }
 db_test!(a_rejected_dispute_leaves_the_registration_alone);
