@@ -175,8 +175,8 @@ pub async fn decide_identity_dispute(
                     "reason": reason,
                 })),
         )?;
-        Ok(db::identity_disputes::find(c, id)?
-            .ok_or_else(|| ApiError::internal("decided dispute vanished"))?)
+        db::identity_disputes::find(c, id)?
+            .ok_or_else(|| ApiError::internal("decided dispute vanished"))
     })
     .await?;
     Ok(HttpResponse::Ok().json(IdentityDisputeResponse::from(row)))

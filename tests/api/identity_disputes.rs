@@ -119,6 +119,7 @@ async fn a_claimed_id_number_goes_to_the_registering_bureau_which_decides(app: T
         "the claimant's name is encrypted"
     );
     let id = dispute["id"].as_i64().unwrap();
+    let id_text = id.to_string();
     let notes: Value = app
         .get("/api/v1/me/notifications", &t.zj_admin)
         .await
@@ -130,7 +131,7 @@ async fn a_claimed_id_number_goes_to_the_registering_bureau_which_decides(app: T
             .as_array()
             .unwrap()
             .iter()
-            .any(|n| n["kind"] == "identity_dispute" && n["entity_id"] == id.to_string())
+            .any(|n| n["kind"] == "identity_dispute" && n["entity_id"] == id_text.as_str())
     );
 
     // Another province sees nothing and cannot decide.
