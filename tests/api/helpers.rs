@@ -201,6 +201,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A client whose requests come from another loopback address (all of 127.0.0.0/8 is
+    /// local on Linux): for tests that tell clients apart by their address.
+    pub fn client_at(&self, ip: &str) -> Client {
+        Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().expect("an IP address"))
+            .build()
+            .expect("http client")
+    }
+
     pub async fn post_anon(&self, path: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
