@@ -165,20 +165,20 @@ impl HashingThreads {
     }
 }
 
-/// Nice value of the hashing threads: CFS then weighs them about 1:10 against request work.
-const HASHING_NICE: i32 = 10;
-
 #[cfg(target_os = "linux")]
 fn lower_priority() {
-    // SAFETY: setpriority has no memory-safety preconditions; on Linux, `who = 0` with
-    // PRIO_PROCESS names the calling thread only. A failure just leaves the default priority.
-    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, HASHING_NICE) };
+    // SCHED_IDLE: the thread runs when no ordinary thread wants the core, and any waking
+    // request thread preempts it at once (a niced thread still held the core for whole
+    // slices and doubled the read p99 under a flood). The scheduler still gives idle threads
+    // a small share, so logins progress even on a busy machine, only more slowly.
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: `param` is a valid, initialised sched_param that outlives the call; on Linux,
+    // pid 0 names the calling thread only. A failure leaves the default policy.
+    let _ = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
 }
 
 #[cfg(not(target_os = "linux"))]
-fn lower_priority() {
-    let _ = HASHING_NICE;
-}
+fn lower_priority() {}
 
 /// 503 `busy` + Retry-After: the hashing queue of this lane is full.
 pub fn busy() -> ApiError {
