@@ -115,6 +115,9 @@ pub enum Action {
     RequestPersonalDataChange,
     /// ... and action or exempt it
     ResolvePersonalDataRequest,
+    /// list and decide identity disputes (a registered ID number claimed anew); the bureau of
+    /// the registration decides, as it holds the personal data
+    ResolveIdentityDisputes,
     /// campaigns: create, open, close; decide applications
     ManageRecruitments,
     /// courses and sessions
@@ -206,6 +209,7 @@ impl Principal {
             (RequestPersonalDataChange, Volunteer) => self.own(),
             (ResolvePersonalDataRequest, MinistryAdmin) => all(),
             (ResolvePersonalDataRequest, BureauAdmin) => subtree(),
+            (ResolveIdentityDisputes, BureauAdmin) => subtree(),
             (ManageRecruitments | ManageTraining | RecordTrainingResults, MinistryAdmin) => all(),
             (
                 ManageRecruitments | ManageTraining | RecordTrainingResults,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod csv_out;
 pub mod extract;
 pub mod fallback;
+pub mod identity_disputes;
 pub mod matching;
 pub mod me;
 pub mod notifications;
@@ -77,6 +78,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::get_user)
                 .service(users::disable_user)
                 .service(audit::list_audit_events)
+                .service(identity_disputes::list_identity_disputes)
+                .service(identity_disputes::decide_identity_dispute)
                 // Fixed paths before `/volunteers/{id}`, which would otherwise claim them.
                 .service(volunteers::export::export_volunteers)
                 .service(volunteers::import::import_volunteers)
