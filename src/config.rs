@@ -5,11 +5,14 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rand::RngCore;
+
+use crate::domain::policy::Policy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -34,7 +37,10 @@ pub struct Settings {
     pub data_key: [u8; 32],
     pub admin_password: Option<String>,
     pub auth_rate_per_minute: u32,
+    /// Failed logins per (account, client address) before back-off starts.
     pub login_max_failures: u32,
+    /// Failed logins per account from all addresses within the window before it is refused.
+    pub login_account_ceiling: u32,
     pub login_failure_window: Duration,
     pub log_format: LogFormat,
     pub log_filter: String,
@@ -43,7 +49,7 @@ pub struct Settings {
     pub db_timeout: Duration,
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_days: i64,
-    /// Concurrent argon2 computations (default: one per core).
+    /// Concurrent argon2 computations for logins and staff (default: half the cores).
     pub password_hash_permits: usize,
     /// Rows one account may check by dry-run imports per hour: a dry run tells which ID
     /// numbers are registered already, so it is budgeted and audited.
@@ -51,6 +57,22 @@ pub struct Settings {
     /// Most rows an all-or-nothing import may hold: it keeps the write lock (on SQLite, the
     /// whole database's) for the entire file. `SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS`.
     pub atomic_import_max_rows: usize,
+    /// Logins waiting for a hashing permit before further ones get 503 `busy`.
+    pub login_hash_queue: usize,
+    /// Concurrent argon2 computations for anonymous registration and activation (default:
+    /// half the cores); 0 refuses them all with 503, a switch for an attack in progress.
+    pub enrolment_hash_permits: usize,
+    /// Registrations and activations waiting for a permit before further ones get 503.
+    pub enrolment_hash_queue: usize,
+    /// A session (one login) ends this long after the login, however often it is refreshed.
+    pub session_max_age: Duration,
+    /// How long the token just replaced by a refresh may be presented again (a retry after a
+    /// lost response) and get a fresh pair instead of revoking the session.
+    pub refresh_grace: Duration,
+    /// Ended (revoked or past their maximum age) sessions are deleted after this long.
+    pub session_retention: Duration,
+    /// The configurable rules (RULES.md SHOULD/[M] defaults), from `SPRINGRAIN_POLICY_FILE`.
+    pub policy: Arc<Policy>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -64,6 +86,9 @@ impl std::fmt::Debug for Settings {
             .finish_non_exhaustive()
     }
 }
+
+/// HS256 needs at least 256 bits of key.
+const MIN_JWT_SECRET_BYTES: usize = 32;
 
 /// A variable name and how to read it; `lookup` abstracts the environment so tests can pass
 /// their own values without touching the process environment.
@@ -102,14 +127,23 @@ impl Settings {
 
         let production = environment == Environment::Production;
         let jwt_secret = match lookup("SPRINGRAIN_JWT_SECRET").filter(|v| !v.is_empty()) {
-            Some(v) if v.len() >= 32 => v.into_bytes(),
+            Some(v) if v.len() >= MIN_JWT_SECRET_BYTES => v.into_bytes(),
             Some(_) => return Err("SPRINGRAIN_JWT_SECRET must be at least 32 characters".into()),
             None if production => {
                 return Err(
                     "SPRINGRAIN_JWT_SECRET is required when SPRINGRAIN_ENV=production".into(),
                 );
             }
-            None => secret_file(&data_dir, "jwt.secret", 48)?,
+            // A hand-edited file is held to the same minimum as the variable.
+            None => match secret_file(&data_dir, "jwt.secret", 48)? {
+                bytes if bytes.len() >= MIN_JWT_SECRET_BYTES => bytes,
+                _ => {
+                    return Err(format!(
+                        "{} holds fewer than {MIN_JWT_SECRET_BYTES} bytes; delete it to regenerate",
+                        data_dir.join("jwt.secret").display()
+                    ));
+                }
+            },
         };
         let data_key_bytes = match lookup("SPRINGRAIN_DATA_KEY").filter(|v| !v.is_empty()) {
             Some(v) => STANDARD
@@ -158,6 +192,7 @@ impl Settings {
             admin_password: lookup("SPRINGRAIN_ADMIN_PASSWORD").filter(|v| !v.is_empty()),
             auth_rate_per_minute: parse_or(lookup, "SPRINGRAIN_AUTH_RATE_PER_MINUTE", 30)?,
             login_max_failures: parse_or(lookup, "SPRINGRAIN_LOGIN_MAX_FAILURES", 5)?,
+            login_account_ceiling: parse_or(lookup, "SPRINGRAIN_LOGIN_ACCOUNT_CEILING", 100)?,
             login_failure_window: Duration::from_secs(15 * 60),
             log_format,
             log_filter: lookup("SPRINGRAIN_LOG").unwrap_or_else(|| "info".into()),
@@ -169,11 +204,58 @@ impl Settings {
             db_timeout: Duration::from_secs(parse_or(lookup, "SPRINGRAIN_DB_TIMEOUT_SECS", 5)?),
             access_token_ttl_secs: parse_or(lookup, "SPRINGRAIN_ACCESS_TOKEN_TTL_SECS", 900)?,
             refresh_token_ttl_days: parse_or(lookup, "SPRINGRAIN_REFRESH_TOKEN_TTL_DAYS", 30)?,
-            password_hash_permits: cores,
+            // Half the cores each for logins and enrolments: together they can take every
+            // core, but at a lower priority (auth::password), and never one lane all of them.
+            password_hash_permits: parse_or(
+                lookup,
+                "SPRINGRAIN_LOGIN_HASH_PERMITS",
+                (cores / 2).max(1),
+            )?
+            .max(1),
+            login_hash_queue: parse_or(lookup, "SPRINGRAIN_LOGIN_HASH_QUEUE", 64)?,
+            enrolment_hash_permits: parse_or(
+                lookup,
+                "SPRINGRAIN_ENROLMENT_HASH_PERMITS",
+                (cores / 2).max(1),
+            )?,
+            enrolment_hash_queue: parse_or(lookup, "SPRINGRAIN_ENROLMENT_HASH_QUEUE", 8)?,
+            session_max_age: Duration::from_secs(parse_or(
+                lookup,
+                "SPRINGRAIN_SESSION_MAX_AGE_SECS",
+                30 * 24 * 3600,
+            )?),
+            refresh_grace: Duration::from_secs(parse_or(
+                lookup,
+                "SPRINGRAIN_REFRESH_GRACE_SECS",
+                30,
+            )?),
+            session_retention: Duration::from_secs(
+                parse_or(lookup, "SPRINGRAIN_SESSION_RETENTION_DAYS", 7)? * 24 * 3600,
+            ),
             dry_run_rows_per_hour: parse_or(lookup, "SPRINGRAIN_DRY_RUN_ROWS_PER_HOUR", 20_000)?,
             atomic_import_max_rows: parse_or(lookup, "SPRINGRAIN_ATOMIC_IMPORT_MAX_ROWS", 10_000)?,
+            policy: Arc::new(
+                match lookup("SPRINGRAIN_POLICY_FILE").filter(|v| !v.trim().is_empty()) {
+                    Some(path) => policy_file(Path::new(path.trim()))?,
+                    None => Policy::default(),
+                },
+            ),
         })
     }
+}
+
+/// Reads and validates a policy file. The message names the file and, for a bad value, the
+/// key: start-up stops on it rather than run with a rule nobody meant.
+pub fn policy_file(path: &Path) -> Result<Policy, String> {
+    let at = format!("SPRINGRAIN_POLICY_FILE {}", path.display());
+    let text = fs::read_to_string(path).map_err(|e| format!("{at}: cannot read: {e}"))?;
+    // toml's message carries the line, the offending key and what was expected.
+    let policy: Policy = toml::from_str(&text).map_err(|e| format!("{at}: {e}"))?;
+    policy.validate().map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        format!("{at}: invalid value: {}", list.join("; "))
+    })?;
+    Ok(policy)
 }
 
 /// Reads a generated secret from the data directory, creating it (mode 0600) on first start.
@@ -258,6 +340,17 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_or_short_jwt_secret_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        for content in ["", "c2hvcnQ="] {
+            fs::write(dir.path().join("jwt.secret"), content).unwrap();
+            let err = load(&[("SPRINGRAIN_DATA_DIR", d)]).unwrap_err();
+            assert!(err.contains("jwt.secret"), "{content:?}: {err}");
+        }
+    }
+
+    #[test]
     fn bad_numbers_fail_fast() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().to_str().unwrap();
@@ -267,5 +360,20 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.contains("SPRINGRAIN_AUTH_RATE_PER_MINUTE"));
+    }
+
+    #[test]
+    fn the_example_policy_file_lists_exactly_the_defaults() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/policy.example.toml");
+        assert_eq!(policy_file(&example), Ok(Policy::default()));
+        let text = fs::read_to_string(&example).unwrap();
+        for (key, rule) in crate::domain::policy::RULE_IDS {
+            let field = key.rsplit('.').next().unwrap();
+            assert!(
+                text.contains(&format!("\n{field} =")) || text.contains(&format!("[{key}]")),
+                "{key}"
+            );
+            assert!(text.contains(rule), "{rule}");
+        }
     }
 }

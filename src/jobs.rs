@@ -1,10 +1,13 @@
 //! Periodic work: reminders that must go out whether or not anyone calls the API, and
-//! clean-up of expired idempotency keys. Each job is idempotent (dedupe keys), so running it
+//! clean-up of expired idempotency keys and ended sessions. Each job is idempotent (dedupe keys), so running it
 //! twice, or on two instances, sends nothing twice.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, NaiveDateTime};
+
+use crate::config::Settings;
 
 use crate::db::notifications::{Notice, Recipient};
 use crate::db::{self, DbConn, DbPool};
@@ -41,13 +44,28 @@ pub fn notify_expiring_certificates(
     Ok(queued)
 }
 
+/// Deletes sessions that ended more than `retention` ago (revoked, or past their maximum age),
+/// with their refresh tokens; returns how many sessions went.
+pub fn purge_sessions(
+    conn: &mut DbConn,
+    retention: Duration,
+    session_max_age: Duration,
+) -> diesel::QueryResult<usize> {
+    let days = |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+    let cutoff = db::now()
+        .checked_sub_signed(days(retention))
+        .unwrap_or(NaiveDateTime::MIN);
+    db::auth::purge_ended_sessions(conn, cutoff, days(session_max_age))
+}
+
 /// Runs the jobs every hour on the server's runtime (off the async workers).
-pub fn spawn(pool: DbPool) {
+pub fn spawn(pool: DbPool, settings: Arc<Settings>) {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
             let pool = pool.clone();
+            let settings = settings.clone();
             let result = actix_web::web::block(move || {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
                 let purged = db::idempotency::purge_older_than(
@@ -57,6 +75,15 @@ pub fn spawn(pool: DbPool) {
                 .map_err(|e| e.to_string())?;
                 if purged > 0 {
                     tracing::info!(purged, "expired idempotency keys");
+                }
+                let sessions = purge_sessions(
+                    &mut conn,
+                    settings.session_retention,
+                    settings.session_max_age,
+                )
+                .map_err(|e| e.to_string())?;
+                if sessions > 0 {
+                    tracing::info!(sessions, "ended sessions deleted");
                 }
                 notify_expiring_certificates(&mut conn, crate::clock::today())
                     .map_err(|e| e.to_string())

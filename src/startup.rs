@@ -12,7 +12,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::password::PasswordHashing;
+use crate::auth::password::{LaneLimits, PasswordHashing};
 use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
 use crate::cli;
 use crate::config::Settings;
@@ -84,13 +84,24 @@ impl Application {
 
         let state = web::Data::new(AppState {
             pool,
+            policy: settings.policy.clone(),
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl_secs),
             cipher: PersonalDataCipher::new(&settings.data_key),
-            passwords: PasswordHashing::new(settings.password_hash_permits)
-                .map_err(|e| e.to_string())?,
+            passwords: PasswordHashing::new(
+                LaneLimits {
+                    permits: settings.password_hash_permits,
+                    queue: settings.login_hash_queue,
+                },
+                LaneLimits {
+                    permits: settings.enrolment_hash_permits,
+                    queue: settings.enrolment_hash_queue,
+                },
+            )
+            .map_err(|e| e.to_string())?,
             auth_rate: IpRateLimiter::per_minute(settings.auth_rate_per_minute),
             login_failures: FailedLoginThrottle::new(
                 settings.login_max_failures,
+                settings.login_account_ceiling,
                 settings.login_failure_window,
             ),
             settings: Arc::new(settings),
@@ -102,7 +113,7 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         metrics::spawn_upkeep();
-        crate::jobs::spawn(state.pool.clone());
+        crate::jobs::spawn(state.pool.clone(), state.settings.clone());
 
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -149,6 +160,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server from outside (tests stop theirs before dropping its database).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     /// Serves until SIGTERM / SIGINT, then drains in-flight requests (graceful shutdown).

@@ -8,10 +8,13 @@ use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
 use crate::config::Settings;
 use crate::crypto::PersonalDataCipher;
 use crate::db::DbPool;
+use crate::domain::policy::Policy;
 
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Arc<Settings>,
+    /// The rules' configurable values in force (loaded with the settings, fixed until restart).
+    pub policy: Arc<Policy>,
     pub jwt: JwtKeys,
     pub cipher: PersonalDataCipher,
     pub passwords: PasswordHashing,

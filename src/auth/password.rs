@@ -1,8 +1,9 @@
 //! Passwords: argon2id with the OWASP parameters (19 MiB, t=2, p=1). Hashing is CPU- and
-//! memory-heavy, so it never runs on an async worker and at most one hash per core runs at a
-//! time: a login flood queues here instead of starving every other request.
+//! memory-heavy, so it never runs on an async worker, a bounded number run at once and a
+//! bounded number wait: a flood is refused with 503 instead of queueing without end, and
+//! logins have their own lane that registrations cannot fill.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use tokio::sync::Semaphore;
@@ -66,34 +67,176 @@ pub fn check_policy(password: &str, username: &str) -> Vec<FieldError> {
     errors
 }
 
-/// Runs argon2 on the blocking pool, at most `permits` at once.
+/// Which share of the hashing capacity a computation draws on. Logins (and staff acting with a
+/// token) have their own permits and queue, so a flood of anonymous registrations or
+/// activations can fill its own queue but never delay a login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Login,
+    Enrolment,
+}
+
+/// Capacity of one lane: `permits` hashes at once, `queue` more waiting; beyond that the
+/// request is refused at once with 503 instead of waiting without bound.
+#[derive(Debug, Clone, Copy)]
+pub struct LaneLimits {
+    pub permits: usize,
+    pub queue: usize,
+}
+
+struct LaneGate {
+    /// Running plus waiting; a request that cannot take one of these is refused.
+    admission: Semaphore,
+    threads: HashingThreads,
+}
+
+impl LaneGate {
+    fn new(name: &str, limits: LaneLimits) -> Result<Self, ApiError> {
+        // Without threads nothing would ever run: admit nobody rather than queue for ever.
+        let admitted = match limits.permits {
+            0 => 0,
+            n => n + limits.queue,
+        };
+        Ok(Self {
+            admission: Semaphore::new(admitted),
+            threads: HashingThreads::spawn(name, limits.permits)?,
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let Ok(_admitted) = self.admission.try_acquire() else {
+            crate::middleware::rate_limit::refusal_pause().await;
+            return Err(busy());
+        };
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.threads.submit(Box::new(move || {
+            // The caller may have gone (client disconnected): nothing to tell then.
+            let _ = done.send(work());
+        }))?;
+        result
+            .await
+            .map_err(|_| ApiError::internal("a password-hashing thread stopped"))
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads that run argon2 and nothing else, at a lower scheduling priority: under a flood
+/// the CPU goes to ordinary requests first and hashing gets what is left, so reads keep their
+/// latency while logins slow down. (On actix's shared blocking pool the priority could not be
+/// raised back afterwards without privileges, hence threads of their own.)
+struct HashingThreads {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl HashingThreads {
+    fn spawn(name: &str, count: usize) -> Result<Self, ApiError> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..count {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("argon2-{name}-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return, // the server is shutting down
+                        }
+                    }
+                })
+                .map_err(ApiError::internal)?;
+        }
+        Ok(Self { jobs })
+    }
+
+    fn submit(&self, job: Job) -> Result<(), ApiError> {
+        self.jobs
+            .send(job)
+            .map_err(|_| ApiError::internal("password-hashing threads gone"))
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SCHED_IDLE: the thread runs when no ordinary thread wants the core, and any waking
+    // request thread preempts it at once (a niced thread still held the core for whole
+    // slices and doubled the read p99 under a flood). The scheduler still gives idle threads
+    // a small share, so logins progress even on a busy machine, only more slowly.
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: `param` is a valid, initialised sched_param that outlives the call; on Linux,
+    // pid 0 names the calling thread only. A failure leaves the default policy.
+    let _ = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// 503 `busy` + Retry-After: the hashing queue of this lane is full.
+pub fn busy() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "the server is busy; retry in a moment",
+    )
+    .with_retry_after(BUSY_RETRY_AFTER_SECS)
+}
+
+const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
+/// Runs argon2 on the blocking pool, a bounded number at once per lane.
 #[derive(Clone)]
 pub struct PasswordHashing {
-    permits: Arc<Semaphore>,
+    login: Arc<LaneGate>,
+    enrolment: Arc<LaneGate>,
     /// A real hash of a random password: verified against when the user does not exist, so
     /// unknown users cost the same time as wrong passwords.
     dummy_hash: Arc<String>,
 }
 
 impl PasswordHashing {
-    pub fn new(permits: usize) -> Result<Self, ApiError> {
+    pub fn new(login: LaneLimits, enrolment: LaneLimits) -> Result<Self, ApiError> {
         Ok(Self {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
+            login: Arc::new(LaneGate::new("login", login)?),
+            enrolment: Arc::new(LaneGate::new("enrolment", enrolment)?),
             dummy_hash: Arc::new(hash_blocking(&crate::auth::tokens::new_secret())?),
         })
     }
 
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        actix_web::web::block(move || hash_blocking(&password)).await?
+    fn gate(&self, lane: Lane) -> &LaneGate {
+        match lane {
+            Lane::Login => &self.login,
+            Lane::Enrolment => &self.enrolment,
+        }
+    }
+
+    pub async fn hash(&self, lane: Lane, password: String) -> Result<String, ApiError> {
+        self.gate(lane)
+            .run(move || hash_blocking(&password))
+            .await?
     }
 
     /// Verifies against `hash`, or against the dummy hash when there is no user.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+    pub async fn verify(
+        &self,
+        lane: Lane,
+        password: String,
+        hash: Option<String>,
+    ) -> Result<bool, ApiError> {
         let exists = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
-        let ok = actix_web::web::block(move || verify_blocking(&password, &hash)).await?;
+        let ok = self
+            .gate(lane)
+            .run(move || verify_blocking(&password, &hash))
+            .await?;
         Ok(ok && exists)
     }
 }

@@ -115,6 +115,9 @@ pub enum Action {
     RequestPersonalDataChange,
     /// ... and action or exempt it
     ResolvePersonalDataRequest,
+    /// list and decide identity disputes (a registered ID number claimed anew); the bureau of
+    /// the registration decides, as it holds the personal data
+    ResolveIdentityDisputes,
     /// campaigns: create, open, close; decide applications
     ManageRecruitments,
     /// courses and sessions
@@ -140,6 +143,8 @@ pub enum Action {
     RequestRecords,
     /// grant star levels (STAR-02)
     AwardStars,
+    /// the configurable rule values in force (`GET /policy`); the same for every organisation
+    ReadPolicy,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -204,6 +209,7 @@ impl Principal {
             (RequestPersonalDataChange, Volunteer) => self.own(),
             (ResolvePersonalDataRequest, MinistryAdmin) => all(),
             (ResolvePersonalDataRequest, BureauAdmin) => subtree(),
+            (ResolveIdentityDisputes, BureauAdmin) => subtree(),
             (ManageRecruitments | ManageTraining | RecordTrainingResults, MinistryAdmin) => all(),
             (
                 ManageRecruitments | ManageTraining | RecordTrainingResults,
@@ -218,6 +224,8 @@ impl Principal {
             (CheckInOut | RequestRecords, Volunteer) => self.own(),
             (AwardStars, MinistryAdmin) => all(),
             (AwardStars, BureauAdmin) => subtree(),
+            // The policy is deployment-wide, so there is no subtree to narrow it to.
+            (ReadPolicy, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
             _ => None,
         }
     }
@@ -369,6 +377,10 @@ mod tests {
         }
         assert_eq!(coordinator.scope_for(Action::ReadAuditEvents), None);
         assert!(auditor.scope_for(Action::ReadAuditEvents).is_some());
+        for staff in [&ministry, &bureau, &coordinator, &auditor] {
+            assert_eq!(staff.scope_for(Action::ReadPolicy), Some(Scope::All));
+        }
+        assert_eq!(volunteer.scope_for(Action::ReadPolicy), None);
     }
 
     #[test]

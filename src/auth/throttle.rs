@@ -1,6 +1,7 @@
 //! Throttles for the login path: per client IP on every `/auth/*` request (governor, keyed
-//! GCRA), and per account on *failed* logins only, so a password-guessing run against one
-//! account stops after a few tries whichever addresses it comes from.
+//! GCRA), and on *failed* logins per (account, client IP) with back-off plus a high ceiling
+//! per account, so a guessing run slows down without handing outsiders a way to lock the
+//! owner out.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -36,18 +37,111 @@ impl IpRateLimiter {
     }
 }
 
+/// Failed-login limits. Kept in process memory for now (a later issue moves them into the
+/// database so that several instances share them); a restart forgets them.
+///
+/// * Per (account, client address): `free_failures` failures, then one attempt at a time
+///   after an exponentially growing pause (`BACKOFF_BASE` × 2^k, at most the window). An
+///   outsider guessing from one address slows down only themself, not the owner elsewhere.
+/// * Per account, across all addresses: a much higher ceiling, which bounds a distributed
+///   guessing run without letting one address lock the owner out.
+///
+/// An attempt is *reserved* before the password is verified, under the same lock as the
+/// check, so a concurrent burst cannot slip more guesses past the limit than it allows.
 pub struct FailedLoginThrottle {
-    max_failures: u32,
+    free_failures: u32,
+    account_ceiling: u32,
     window: Duration,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    state: Mutex<Counters>,
+}
+
+/// The pause after the first failure past the free ones; it doubles with each further one.
+const BACKOFF_BASE: Duration = Duration::from_secs(30);
+/// Entries are pruned once the maps grow past this (memory bound under a spray of names).
+const MAX_ENTRIES: usize = 100_000;
+
+#[derive(Default)]
+struct Counters {
+    clients: HashMap<(String, IpAddr), Tally>,
+    accounts: HashMap<String, Tally>,
+}
+
+#[derive(Clone, Copy)]
+struct Tally {
+    failures: u32,
+    in_flight: u32,
+    since: Instant,
+    last_failure: Instant,
+}
+
+impl Tally {
+    fn new(now: Instant) -> Self {
+        Self {
+            failures: 0,
+            in_flight: 0,
+            since: now,
+            last_failure: now,
+        }
+    }
+
+    /// Failures older than the window are forgotten (unless an attempt is still running).
+    fn refresh(&mut self, now: Instant, window: Duration) {
+        if self.in_flight == 0 && now.duration_since(self.since) >= window {
+            *self = Tally::new(now);
+        }
+    }
+
+    fn attempts(&self) -> u32 {
+        self.failures + self.in_flight
+    }
+}
+
+/// One admitted login attempt; report its outcome with `failed` or `succeeded`. Dropped
+/// without an outcome (an error on the way), it only frees its place.
+pub struct LoginAttempt<'a> {
+    throttle: &'a FailedLoginThrottle,
+    account: String,
+    client: IpAddr,
+    settled: bool,
+}
+
+impl LoginAttempt<'_> {
+    pub fn failed(mut self) {
+        self.settled = true;
+        self.throttle
+            .settle(&self.account, self.client, Outcome::Failed);
+    }
+
+    pub fn succeeded(mut self) {
+        self.settled = true;
+        self.throttle
+            .settle(&self.account, self.client, Outcome::Succeeded);
+    }
+}
+
+impl Drop for LoginAttempt<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.throttle
+                .settle(&self.account, self.client, Outcome::Abandoned);
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Failed,
+    Succeeded,
+    Abandoned,
 }
 
 impl FailedLoginThrottle {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
+    pub fn new(free_failures: u32, account_ceiling: u32, window: Duration) -> Self {
         Self {
-            max_failures: max_failures.max(1),
+            free_failures: free_failures.max(1),
+            account_ceiling: account_ceiling.max(1),
             window,
-            failures: Mutex::new(HashMap::new()),
+            state: Mutex::new(Counters::default()),
         }
     }
 
@@ -55,38 +149,96 @@ impl FailedLoginThrottle {
         account.trim().to_lowercase()
     }
 
-    /// `Err(seconds to wait)` while the account is locked after too many failures.
-    pub fn check(&self, account: &str) -> Result<(), u64> {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        match map.get(&Self::key(account)) {
-            Some((count, since)) if *count >= self.max_failures => {
-                let elapsed = since.elapsed();
-                if elapsed < self.window {
-                    Err((self.window - elapsed).as_secs() + 1)
-                } else {
-                    Ok(())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Counters> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Admits one attempt for `account` from `client`, or `Err(seconds to wait)`.
+    pub fn reserve(&self, account: &str, client: IpAddr) -> Result<LoginAttempt<'_>, u64> {
+        let account = Self::key(account);
+        let now = Instant::now();
+        let mut counters = self.lock();
+        if counters.clients.len() > MAX_ENTRIES || counters.accounts.len() > MAX_ENTRIES {
+            let window = self.window;
+            counters
+                .clients
+                .retain(|_, t| t.in_flight > 0 || now.duration_since(t.since) < window);
+            counters
+                .accounts
+                .retain(|_, t| t.in_flight > 0 || now.duration_since(t.since) < window);
+        }
+        let mut per_account = *counters.accounts.get(&account).unwrap_or(&Tally::new(now));
+        per_account.refresh(now, self.window);
+        if per_account.attempts() >= self.account_ceiling {
+            return Err(self.remaining(per_account.since, now));
+        }
+        let key = (account.clone(), client);
+        let mut per_client = *counters.clients.get(&key).unwrap_or(&Tally::new(now));
+        per_client.refresh(now, self.window);
+        if per_client.attempts() >= self.free_failures {
+            // Past the free failures: one attempt at a time, each after a longer pause.
+            if per_client.in_flight > 0 {
+                return Err(1);
+            }
+            let pause = self.backoff(per_client.failures - self.free_failures);
+            let waited = now.duration_since(per_client.last_failure);
+            if waited < pause {
+                return Err((pause - waited).as_secs() + 1);
+            }
+        }
+        per_account.in_flight += 1;
+        per_client.in_flight += 1;
+        counters.accounts.insert(account.clone(), per_account);
+        counters.clients.insert(key, per_client);
+        Ok(LoginAttempt {
+            throttle: self,
+            account,
+            client,
+            settled: false,
+        })
+    }
+
+    /// The pause before attempt number `free + extra + 1`.
+    fn backoff(&self, extra: u32) -> Duration {
+        BACKOFF_BASE
+            .checked_mul(1u32 << extra.min(16))
+            .map_or(self.window, |d| d.min(self.window))
+    }
+
+    fn remaining(&self, since: Instant, now: Instant) -> u64 {
+        self.window
+            .saturating_sub(now.duration_since(since))
+            .as_secs()
+            + 1
+    }
+
+    fn settle(&self, account: &str, client: IpAddr, outcome: Outcome) {
+        let now = Instant::now();
+        let mut counters = self.lock();
+        let key = (account.to_string(), client);
+        if let Some(t) = counters.accounts.get_mut(account) {
+            t.in_flight = t.in_flight.saturating_sub(1);
+            if outcome == Outcome::Failed {
+                t.failures += 1;
+                t.last_failure = now;
+            }
+        }
+        match outcome {
+            // The owner from this address got in: their earlier typos no longer count here.
+            // The account-wide tally stays: it bounds guessing from everywhere else.
+            Outcome::Succeeded => {
+                counters.clients.remove(&key);
+            }
+            Outcome::Failed | Outcome::Abandoned => {
+                if let Some(t) = counters.clients.get_mut(&key) {
+                    t.in_flight = t.in_flight.saturating_sub(1);
+                    if outcome == Outcome::Failed {
+                        t.failures += 1;
+                        t.last_failure = now;
+                    }
                 }
             }
-            _ => Ok(()),
         }
-    }
-
-    pub fn record_failure(&self, account: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            let window = self.window;
-            map.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        let entry = map.entry(Self::key(account)).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-
-    pub fn record_success(&self, account: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&Self::key(account));
     }
 }
 
@@ -94,18 +246,48 @@ impl FailedLoginThrottle {
 mod tests {
     use super::*;
 
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
     #[test]
-    fn an_account_locks_after_the_allowed_failures_and_success_resets_it() {
-        let throttle = FailedLoginThrottle::new(3, Duration::from_secs(60));
-        for _ in 0..2 {
-            throttle.record_failure("Alice");
+    fn a_client_is_held_back_after_its_free_failures_and_success_resets_it() {
+        let throttle = FailedLoginThrottle::new(3, 100, Duration::from_secs(60));
+        let a = ip("10.0.0.1");
+        for _ in 0..3 {
+            throttle.reserve("Alice", a).unwrap().failed();
         }
-        assert!(throttle.check("alice").is_ok());
-        throttle.record_failure("alice");
-        assert!(throttle.check("ALICE").unwrap_err() > 0);
-        assert!(throttle.check("bob").is_ok());
-        throttle.record_success("alice");
-        assert!(throttle.check("alice").is_ok());
+        assert!(throttle.reserve("ALICE", a).err().unwrap() > 0);
+        // Another address, and another account, are not affected.
+        throttle
+            .reserve("alice", ip("10.0.0.2"))
+            .unwrap()
+            .succeeded();
+        throttle.reserve("bob", a).unwrap().failed();
+    }
+
+    #[test]
+    fn reservations_count_before_the_outcome_is_known() {
+        let throttle = FailedLoginThrottle::new(2, 100, Duration::from_secs(60));
+        let a = ip("10.0.0.1");
+        let first = throttle.reserve("alice", a).unwrap();
+        let second = throttle.reserve("alice", a).unwrap();
+        assert!(throttle.reserve("alice", a).is_err());
+        drop(first);
+        second.succeeded();
+        assert!(throttle.reserve("alice", a).is_ok());
+    }
+
+    #[test]
+    fn the_account_ceiling_holds_across_addresses() {
+        let throttle = FailedLoginThrottle::new(5, 6, Duration::from_secs(60));
+        for n in 0..6 {
+            throttle
+                .reserve("alice", ip(&format!("10.0.0.{n}")))
+                .unwrap()
+                .failed();
+        }
+        assert!(throttle.reserve("alice", ip("10.0.1.1")).is_err());
     }
 
     #[test]

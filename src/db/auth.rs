@@ -54,6 +54,16 @@ pub enum Rotation {
     ReuseDetected,
 }
 
+/// How long tokens and sessions live.
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshPolicy {
+    pub ttl: Duration,
+    /// A session ends this long after its login, however often it is refreshed.
+    pub session_max_age: Duration,
+    /// How long the token just replaced may come back (a retry after a lost response).
+    pub grace: Duration,
+}
+
 /// Consumes the refresh token with `digest` and stores `new_digest` in its place. Run inside
 /// a write transaction: the conditional update is the compare-and-set that makes two
 /// concurrent refreshes with one token yield one winner.
@@ -61,18 +71,10 @@ pub fn rotate(
     conn: &mut DbConn,
     digest: &str,
     new_digest: &str,
-    ttl: Duration,
+    policy: RefreshPolicy,
 ) -> QueryResult<Rotation> {
     let at = now();
-    let consumed = diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(digest))
-            .filter(refresh_tokens::rotated_at.is_null())
-            .filter(refresh_tokens::expires_at.gt(at)),
-    )
-    .set(refresh_tokens::rotated_at.eq(at))
-    .execute(conn)?;
-
+    let consumed = consume(conn, digest, at)?;
     let row: Option<(String, Option<NaiveDateTime>)> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(digest))
         .select((refresh_tokens::session_id, refresh_tokens::rotated_at))
@@ -82,26 +84,99 @@ pub fn rotate(
         return Ok(Rotation::Invalid);
     };
     if consumed == 0 {
-        // Present but not consumable: consumed earlier means replay (theft), else expired.
-        if rotated_at.is_some() {
+        // Present but not consumable: consumed earlier means a retry or a replay, else expired.
+        let Some(rotated_at) = rotated_at else {
+            return Ok(Rotation::Invalid);
+        };
+        if !retry_within_grace(conn, &session_id, rotated_at, at, policy.grace)? {
             revoke_session(conn, &session_id, "refresh_token_reuse")?;
             return Ok(Rotation::ReuseDetected);
         }
-        return Ok(Rotation::Invalid);
     }
-    let live: Option<(Option<NaiveDateTime>, UserRow)> = sessions::table
+    let live: Option<(NaiveDateTime, Option<NaiveDateTime>, UserRow)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(&session_id))
-        .select((sessions::revoked_at, users::all_columns))
+        .select((
+            sessions::created_at,
+            sessions::revoked_at,
+            users::all_columns,
+        ))
         .first(conn)
         .optional()?;
     match live {
-        Some((None, user)) if !user.disabled => {
-            insert_refresh(conn, &session_id, new_digest, at, ttl)?;
+        Some((created_at, None, user))
+            if !user.disabled && at < created_at + policy.session_max_age =>
+        {
+            insert_refresh(conn, &session_id, new_digest, at, policy.ttl)?;
             Ok(Rotation::Rotated { user, session_id })
         }
         _ => Ok(Rotation::Invalid),
     }
+}
+
+/// Marks a live token used; 1 when this call consumed it.
+fn consume(conn: &mut DbConn, digest: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(digest))
+            .filter(refresh_tokens::rotated_at.is_null())
+            .filter(refresh_tokens::expires_at.gt(at)),
+    )
+    .set(refresh_tokens::rotated_at.eq(at))
+    .execute(conn)
+}
+
+/// A used token may come back once its successor is lost: within `grace` of its rotation,
+/// and only while that successor (issued at the same instant) is still unused — so it is the
+/// immediately previous token of the session. The successor is consumed in its place, which
+/// means a second retry of the same token finds it used and counts as reuse.
+fn retry_within_grace(
+    conn: &mut DbConn,
+    session_id: &str,
+    rotated_at: NaiveDateTime,
+    at: NaiveDateTime,
+    grace: Duration,
+) -> QueryResult<bool> {
+    if at - rotated_at > grace {
+        return Ok(false);
+    }
+    let successor: Option<String> = refresh_tokens::table
+        .filter(refresh_tokens::session_id.eq(session_id))
+        .filter(refresh_tokens::issued_at.eq(rotated_at))
+        .filter(refresh_tokens::rotated_at.is_null())
+        .select(refresh_tokens::token_hash)
+        .first(conn)
+        .optional()?;
+    match successor {
+        Some(next) => Ok(consume(conn, &next, at)? == 1),
+        None => Ok(false),
+    }
+}
+
+/// Deletes sessions (and their tokens) that ended before `cutoff`: revoked then, or started
+/// more than the maximum session age before it.
+pub fn purge_ended_sessions(
+    conn: &mut DbConn,
+    cutoff: NaiveDateTime,
+    session_max_age: Duration,
+) -> QueryResult<usize> {
+    let ended = sessions::table
+        .filter(
+            sessions::revoked_at
+                .lt(cutoff)
+                .or(sessions::created_at.lt(cutoff - session_max_age)),
+        )
+        .select(sessions::id);
+    diesel::delete(refresh_tokens::table.filter(refresh_tokens::session_id.eq_any(ended)))
+        .execute(conn)?;
+    diesel::delete(
+        sessions::table.filter(
+            sessions::revoked_at
+                .lt(cutoff)
+                .or(sessions::created_at.lt(cutoff - session_max_age)),
+        ),
+    )
+    .execute(conn)
 }
 
 pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str) -> QueryResult<usize> {

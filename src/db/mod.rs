@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod consents;
 pub mod idempotency;
+pub mod identity_disputes;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;

@@ -588,7 +588,30 @@ diesel::joinable!(personal_data_requests -> volunteers (volunteer_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
+diesel::table! {
+    identity_disputes (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        channel -> Text,
+        recruitment_id -> Nullable<BigInt>,
+        claimant_name_enc -> Text,
+        claimant_name_masked -> Text,
+        claimant_mobile_enc -> Nullable<Text>,
+        claimant_mobile_masked -> Text,
+        status -> Text,
+        decision_reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(identity_disputes -> volunteers (volunteer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    identity_disputes,
     regions,
     skills,
     languages,

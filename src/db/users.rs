@@ -84,6 +84,27 @@ pub fn list(conn: &mut DbConn, filter: &UserFilter) -> QueryResult<Vec<UserRow>>
     query.order(users::id).limit(filter.limit + 1).load(conn)
 }
 
+/// An account from an anonymous registration waits for the bureau's confirmation: disabled,
+/// with no `disabled_at` (which marks a staff decision). Until then it answers a login like an
+/// unknown user, so registering tells the caller nothing about which usernames exist.
+pub fn hold_until_confirmed(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::disabled.eq(true))
+        .execute(conn)
+}
+
+/// Opens the held account of a volunteer the bureau has just confirmed (activated).
+pub fn release_held_for_volunteer(conn: &mut DbConn, volunteer_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .filter(users::volunteer_id.eq(volunteer_id))
+            .filter(users::disabled.eq(true))
+            .filter(users::disabled_at.is_null()),
+    )
+    .set(users::disabled.eq(false))
+    .execute(conn)
+}
+
 /// Disables the account and revokes all of its sessions, so its tokens stop working at once.
 pub fn disable(conn: &mut DbConn, id: i64) -> QueryResult<UserRow> {
     let at = now();

@@ -192,6 +192,31 @@ pub fn exists_with_hash(conn: &mut DbConn, id_hash: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
+/// The registration holding this ID number (blind index): id, organisation, org path.
+pub fn find_by_hash(conn: &mut DbConn, id_hash: &str) -> QueryResult<Option<(i64, i64, String)>> {
+    volunteers::table
+        .filter(volunteers::id_hash.eq(id_hash))
+        .select((
+            volunteers::id,
+            volunteers::organization_id,
+            volunteers::org_path,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Frees the ID number of a registration found to be someone else's (an upheld identity
+/// dispute), so that the rightful person can be registered with it.
+pub fn release_id_number(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::update(volunteers::table.find(id))
+        .set((
+            volunteers::id_hash.eq(None::<String>),
+            volunteers::updated_at.eq(now()),
+            volunteers::version.eq(volunteers::version + 1),
+        ))
+        .execute(conn)
+}
+
 /// Which of `hashes` are already registered.
 pub fn existing_hashes(conn: &mut DbConn, hashes: &[String]) -> QueryResult<HashSet<String>> {
     let found: Vec<Option<String>> = volunteers::table

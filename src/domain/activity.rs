@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Invalid;
+use super::policy::SpringRainPolicy;
 use super::reference;
-use super::region::{LAND_BORDER_PREFIXES, RegionCode, SPRING_RAIN_RECEIVING_PREFIXES};
+use super::region::{LAND_BORDER_PREFIXES, RegionCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -188,8 +189,8 @@ fn invalid(field: &str, code: &str, message: &str) -> Invalid {
     Invalid::new(field, code, message)
 }
 
-/// Rules every stored activity meets, draft or not.
-pub fn check_draft(d: &ActivityDraft) -> Vec<Invalid> {
+/// Rules every stored activity meets, draft or not; `spring_rain` is the deployment's policy.
+pub fn check_draft(d: &ActivityDraft, spring_rain: &SpringRainPolicy) -> Vec<Invalid> {
     let mut problems = Vec::new();
     if d.title.trim().is_empty() || d.title.chars().count() > 200 {
         problems.push(invalid("title", "required", "a title has 1–200 characters"));
@@ -267,17 +268,18 @@ pub fn check_draft(d: &ActivityDraft) -> Vec<Invalid> {
         }
     }
     if d.programme_spring_rain {
-        problems.extend(check_spring_rain(d));
+        problems.extend(check_spring_rain(d, spring_rain));
     }
     problems
 }
 
 /// SR-01 and SR-02: a deployment goes from a sending province to a border or ethnic region,
 /// in one of the three Spring Rain forms.
-fn check_spring_rain(d: &ActivityDraft) -> Vec<Invalid> {
+fn check_spring_rain(d: &ActivityDraft, policy: &SpringRainPolicy) -> Vec<Invalid> {
     let mut problems = Vec::new();
     let receiving = d.site_region.province_prefix();
-    if !SPRING_RAIN_RECEIVING_PREFIXES.contains(&receiving) {
+    // SR-01: the receiving set is configurable (`spring_rain.receiving_provinces`).
+    if !policy.receives(receiving) {
         problems.push(invalid(
             "site_id",
             "SR-01",
@@ -318,11 +320,6 @@ fn check_spring_rain(d: &ActivityDraft) -> Vec<Invalid> {
     problems
 }
 
-/// ACT-01 and ACT-05: what publishing additionally needs.
-/// SR-04: a Spring Rain deployment usually lasts 5 to 8 days; one longer than this is flagged
-/// for a second look. It is a warning, not a legal limit.
-pub const SPRING_RAIN_USUAL_MAX_DAYS: i64 = 15;
-
 /// Something worth a second look that never blocks a write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Advisory {
@@ -336,23 +333,28 @@ pub fn advisories(
     spring_rain: bool,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
+    policy: &SpringRainPolicy,
 ) -> Vec<Advisory> {
     let mut found = Vec::new();
-    if spring_rain && ends_at - starts_at > chrono::Duration::days(SPRING_RAIN_USUAL_MAX_DAYS) {
+    // SR-04: a deployment usually lasts 5 to 8 days; one longer than the configured threshold
+    // (default 15 days) is flagged for a second look. A warning, not a legal limit.
+    let usual_max = policy.usual_max_days;
+    if spring_rain && ends_at - starts_at > chrono::Duration::days(i64::from(usual_max)) {
         found.push(Advisory {
             field: "ends_at",
             rule: "SR-04",
             message: format!(
                 "Spring Rain deployments usually last 5 to 8 days; this one is longer than \
-                 {SPRING_RAIN_USUAL_MAX_DAYS} days"
+                 {usual_max} days"
             ),
         });
     }
     found
 }
 
-pub fn check_publishable(d: &ActivityDraft) -> Vec<Invalid> {
-    let mut problems = check_draft(d);
+/// ACT-01 and ACT-05: what publishing additionally needs.
+pub fn check_publishable(d: &ActivityDraft, spring_rain: &SpringRainPolicy) -> Vec<Invalid> {
+    let mut problems = check_draft(d, spring_rain);
     if d.description.trim().is_empty() {
         problems.push(invalid(
             "description",
@@ -380,6 +382,10 @@ pub fn check_publishable(d: &ActivityDraft) -> Vec<Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sr() -> SpringRainPolicy {
+        SpringRainPolicy::default()
+    }
 
     fn draft() -> ActivityDraft {
         ActivityDraft {
@@ -411,7 +417,7 @@ mod tests {
 
     #[test]
     fn a_complete_activity_publishes() {
-        assert!(check_publishable(&draft()).is_empty());
+        assert!(check_publishable(&draft(), &sr()).is_empty());
     }
 
     #[test]
@@ -419,8 +425,11 @@ mod tests {
         let mut d = draft();
         d.risk_disclosure = " ".into();
         d.description = "".into();
-        assert!(check_draft(&d).is_empty(), "a draft may still lack them");
-        let c = codes(check_publishable(&d));
+        assert!(
+            check_draft(&d, &sr()).is_empty(),
+            "a draft may still lack them"
+        );
+        let c = codes(check_publishable(&d, &sr()));
         assert!(c.contains(&("risk_disclosure".into(), "ACT-01".into())));
         assert!(c.contains(&("description".into(), "ACT-01".into())));
     }
@@ -430,7 +439,7 @@ mod tests {
         let mut d = draft();
         d.recipient_fee_cents = 500;
         assert_eq!(
-            codes(check_draft(&d)),
+            codes(check_draft(&d, &sr())),
             [("recipient_fee_cents".into(), "ACT-02".into())]
         );
     }
@@ -440,11 +449,11 @@ mod tests {
         let mut d = draft();
         d.requires_special_skills = true;
         assert_eq!(
-            codes(check_publishable(&d)),
+            codes(check_publishable(&d, &sr())),
             [("requirements.course_ids".into(), "ACT-05".into())]
         );
         d.requirements.course_ids = vec![3];
-        assert!(check_publishable(&d).is_empty());
+        assert!(check_publishable(&d, &sr()).is_empty());
     }
 
     #[test]
@@ -453,26 +462,29 @@ mod tests {
         d.programme_spring_rain = true;
         d.site_region = RegionCode::parse("650102").unwrap();
         d.sending_province = Some(RegionCode::parse("330000").unwrap());
-        assert!(check_draft(&d).is_empty(), "Zhejiang → Xinjiang");
+        assert!(check_draft(&d, &sr()).is_empty(), "Zhejiang → Xinjiang");
         d.sending_province = Some(RegionCode::parse("650000").unwrap());
-        assert!(!check_draft(&d).is_empty(), "same province");
+        assert!(!check_draft(&d, &sr()).is_empty(), "same province");
         d.sending_province = Some(RegionCode::parse("530000").unwrap());
         assert_eq!(
-            codes(check_draft(&d)),
+            codes(check_draft(&d, &sr())),
             [("sending_province".into(), "SR-01".into())],
             "Yunnan has a land border"
         );
         d.intra_border_override = true;
-        assert!(check_draft(&d).is_empty());
+        assert!(check_draft(&d, &sr()).is_empty());
         d.site_region = RegionCode::parse("330106").unwrap();
         assert_eq!(
-            codes(check_draft(&d)),
+            codes(check_draft(&d, &sr())),
             [("site_id".into(), "SR-01".into())],
             "Zhejiang is not a receiving region"
         );
         d.site_region = RegionCode::parse("630100").unwrap();
         d.form = "reading".into();
-        assert_eq!(codes(check_draft(&d)), [("form".into(), "SR-02".into())]);
+        assert_eq!(
+            codes(check_draft(&d, &sr())),
+            [("form".into(), "SR-02".into())]
+        );
     }
 
     #[test]
@@ -492,8 +504,8 @@ mod tests {
     fn long_spring_rain_deployments_are_flagged_from_the_first_minute_past_15_days() {
         let start: DateTime<Utc> = "2030-07-01T02:00:00Z".parse().unwrap();
         let days_15 = start + chrono::Duration::days(15);
-        assert!(advisories(true, start, days_15).is_empty());
-        let flagged = advisories(true, start, days_15 + chrono::Duration::minutes(1));
+        assert!(advisories(true, start, days_15, &sr()).is_empty());
+        let flagged = advisories(true, start, days_15 + chrono::Duration::minutes(1), &sr());
         assert_eq!(
             flagged
                 .iter()
@@ -501,7 +513,34 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("ends_at", "SR-04")]
         );
-        let general = advisories(false, start, days_15 + chrono::Duration::days(30));
+        let general = advisories(false, start, days_15 + chrono::Duration::days(30), &sr());
         assert!(general.is_empty(), "only Spring Rain deployments");
+    }
+
+    #[test]
+    fn sr01_and_sr04_follow_the_configured_policy() {
+        let mut d = draft();
+        d.programme_spring_rain = true;
+        d.site_region = RegionCode::parse("630100").unwrap();
+        d.sending_province = Some(RegionCode::parse("330000").unwrap());
+        let only_tibet = SpringRainPolicy {
+            receiving_provinces: vec!["54".into()],
+            ..sr()
+        };
+        assert!(check_draft(&d, &sr()).is_empty(), "Qinghai by default");
+        assert_eq!(
+            codes(check_draft(&d, &only_tibet)),
+            [("site_id".into(), "SR-01".into())]
+        );
+        let start: DateTime<Utc> = "2030-07-01T02:00:00Z".parse().unwrap();
+        let four_days = start + chrono::Duration::days(4);
+        let three = SpringRainPolicy {
+            usual_max_days: 3,
+            ..sr()
+        };
+        assert!(advisories(true, start, four_days, &sr()).is_empty());
+        let flagged = advisories(true, start, four_days, &three);
+        assert_eq!(flagged.len(), 1);
+        assert!(flagged[0].message.contains("longer than 3 days"));
     }
 }

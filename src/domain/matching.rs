@@ -142,7 +142,8 @@ pub fn score(
 }
 
 /// Border/ethnic regions (the Spring Rain receiving set) and sites where a minority language is
-/// spoken or required: there, speaking the language is much of the service.
+/// spoken or required: there, speaking the language is much of the service. A fact of
+/// geography for scoring, so the default set, not the configurable SR-01 policy.
 pub fn is_ethnic_context(activity: &ActivityRequirements) -> bool {
     SPRING_RAIN_RECEIVING_PREFIXES.contains(&activity.region.province_prefix())
         || activity

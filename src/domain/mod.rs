@@ -26,6 +26,7 @@ pub mod eligibility;
 pub mod identity;
 pub mod matching;
 pub mod organization;
+pub mod policy;
 pub mod recruitment;
 pub mod reference;
 pub mod region;

@@ -1,6 +1,7 @@
 //! Registering volunteers, shared by staff registration, self-registration, bulk import and
 //! recruitment applications: a checked `NewVolunteer` becomes encrypted rows.
 
+pub mod anonymous;
 pub mod import;
 
 use chrono::NaiveDateTime;
@@ -107,6 +108,8 @@ pub fn activate(
         reason,
         Some(&number),
     )?;
+    // A login from an anonymous registration opens with the confirmation.
+    db::users::release_held_for_volunteer(conn, volunteer.id)?;
     Ok(number)
 }
 

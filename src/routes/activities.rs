@@ -16,6 +16,7 @@ use crate::domain::activity::{
     VolunteerRequirements, advisories, check_draft, check_publishable,
 };
 use crate::domain::eligibility::{Programme, RiskLevel};
+use crate::domain::policy::SpringRainPolicy;
 use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::{Invalid, role::Role};
@@ -241,12 +242,14 @@ pub struct ActivityWarning {
     pub message: String,
 }
 
-impl From<ActivityRow> for ActivityResponse {
-    fn from(a: ActivityRow) -> Self {
+impl ActivityResponse {
+    /// The warnings follow the policy in force, so they are computed on every read.
+    fn new(a: ActivityRow, spring_rain: &SpringRainPolicy) -> Self {
         let warnings = advisories(
             a.programme == Programme::SpringRain.as_str(),
             a.starts_at.and_utc(),
             a.ends_at.and_utc(),
+            spring_rain,
         )
         .into_iter()
         .map(|w| ActivityWarning {
@@ -345,6 +348,7 @@ fn merge(
     req: ActivityRequest,
     current: Option<&ActivityRow>,
     site: &SiteRow,
+    spring_rain: &SpringRainPolicy,
 ) -> Result<(ActivityFields, ActivityDraft), ApiError> {
     let cur_req: VolunteerRequirements = current
         .map(|a| serde_json::from_str(&a.requirements).unwrap_or_default())
@@ -475,7 +479,7 @@ fn merge(
         req.intra_border_override.unwrap_or(false),
         req.recipient_fee_cents.unwrap_or(0),
     );
-    let problems = check_draft(&draft);
+    let problems = check_draft(&draft, spring_rain);
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
@@ -611,11 +615,12 @@ pub async fn create_activity(
     let site_id = req.site_id.ok_or_else(|| {
         ApiError::validation(vec![FieldError::new("site_id", "required", "which site?")])
     })?;
+    let policy = state.policy.clone();
     let row = db::write(&state.pool, move |c| {
         let site = db::activities::find_site(c, site_id)?
             .filter(|s| scope.contains(&s.org_path))
             .ok_or_else(|| ApiError::not_found("site"))?;
-        let (fields, _) = merge(req, None, &site)?;
+        let (fields, _) = merge(req, None, &site, &policy.spring_rain)?;
         check_courses(c, &fields)?;
         let row = db::activities::insert(c, site.organization_id, &site.org_path, &fields)?;
         db::audit::record(
@@ -628,7 +633,7 @@ pub async fn create_activity(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/activities/{}", row.id)))
         .insert_header(("ETag", etag(row.version)))
-        .json(ActivityResponse::from(row)))
+        .json(ActivityResponse::new(row, &state.policy.spring_rain)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -678,7 +683,7 @@ pub async fn list_activities(
         rows,
         window,
         |r| r.id,
-        ActivityResponse::from,
+        |r| ActivityResponse::new(r, &state.policy.spring_rain),
     )))
 }
 
@@ -694,7 +699,7 @@ pub async fn get_activity(
     let row = db::run(&state.pool, move |c| load_activity(c, &user, id, None)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(row.version)))
-        .json(ActivityResponse::from(row)))
+        .json(ActivityResponse::new(row, &state.policy.spring_rain)))
 }
 
 /// Edit an activity (`If-Match` required). Published activities stay publishable.
@@ -716,6 +721,7 @@ pub async fn update_activity(
     let version = if_match_version(&req)?;
     let body = body.into_inner();
     body.check_dates()?;
+    let policy = state.policy.clone();
     let row = db::write(&state.pool, move |c| {
         let current = load_activity(c, &user, id, Some(Action::ManageActivities))?;
         let status = ActivityStatus::parse(&current.status).unwrap_or(ActivityStatus::Draft);
@@ -735,7 +741,7 @@ pub async fn update_activity(
                     .is_some_and(|sc| sc.contains(&s.org_path))
             })
             .ok_or_else(|| ApiError::not_found("site"))?;
-        let (fields, draft) = merge(body, Some(&current), &site)?;
+        let (fields, draft) = merge(body, Some(&current), &site, &policy.spring_rain)?;
         if fields.headcount_max < current.confirmed_count {
             return Err(ApiError::conflict(
                 "headcount_below_confirmed",
@@ -743,7 +749,7 @@ pub async fn update_activity(
             ));
         }
         if status != ActivityStatus::Draft {
-            let problems = check_publishable(&draft);
+            let problems = check_publishable(&draft, &policy.spring_rain);
             if !problems.is_empty() {
                 return Err(ApiError::invalid(problems));
             }
@@ -761,7 +767,7 @@ pub async fn update_activity(
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(row.version)))
-        .json(ActivityResponse::from(row)))
+        .json(ActivityResponse::new(row, &state.policy.spring_rain)))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -787,6 +793,7 @@ async fn move_activity(
             "tell the volunteers why",
         )]));
     }
+    let policy = state.policy.clone();
     let row = db::write(&state.pool, move |c| {
         let a = load_activity(c, &user, id, Some(Action::ManageActivities))?;
         let from = ActivityStatus::parse(&a.status).unwrap_or(ActivityStatus::Draft);
@@ -804,17 +811,22 @@ async fn move_activity(
                     .map_err(|_| ApiError::internal("site region"))?;
                 // The border-province exception (SR-01) was judged, and accepted, when the
                 // deployment was stored; it is not stored itself, so it is not re-judged here.
-                let problems = check_publishable(&draft_of(
-                    &fields_of(&a),
-                    region,
-                    true,
-                    i64::from(a.recipient_fee_cents),
-                ));
+                let problems = check_publishable(
+                    &draft_of(
+                        &fields_of(&a),
+                        region,
+                        true,
+                        i64::from(a.recipient_fee_cents),
+                    ),
+                    &policy.spring_rain,
+                );
                 if !problems.is_empty() {
                     return Err(ApiError::invalid(problems).with_code("not_publishable"));
                 }
             }
-            ActivityAction::Start => crate::routes::assignments::check_start(c, &a)?,
+            ActivityAction::Start => {
+                crate::routes::assignments::check_start(c, &policy.eligibility(), &a)?
+            }
             ActivityAction::Cancel => crate::routes::assignments::cancel_all(
                 c,
                 &user,
@@ -840,7 +852,7 @@ async fn move_activity(
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(row.version)))
-        .json(ActivityResponse::from(row)))
+        .json(ActivityResponse::new(row, &state.policy.spring_rain)))
 }
 
 /// Publish a draft (ACT-01: content, schedule, location, requirements and a risk disclosure;

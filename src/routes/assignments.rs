@@ -100,6 +100,7 @@ pub fn ineligible(violations: &[Violation]) -> ApiError {
 /// Runs the eligibility engine on the stored data (call after locking the volunteer's row).
 pub fn violations_for(
     conn: &mut DbConn,
+    policy: &EligibilityPolicy,
     activity: &ActivityRow,
     volunteer_id: i64,
     checkpoint: CheckPoint,
@@ -122,7 +123,7 @@ pub fn violations_for(
         &volunteer,
         &commitments,
         &ctx,
-        &EligibilityPolicy::default(),
+        policy,
     ))
 }
 
@@ -183,6 +184,7 @@ pub fn check_open(activity: &ActivityRow) -> Result<(), ApiError> {
 /// rules are judged after locking the volunteer, then the volunteer is told and it is audited.
 pub fn make_offer(
     c: &mut DbConn,
+    policy: &EligibilityPolicy,
     user: &Principal,
     activity: &ActivityRow,
     volunteer_id: i64,
@@ -194,6 +196,7 @@ pub fn make_offer(
     db::training::lock_volunteer(c, volunteer_id)?;
     let violations = violations_for(
         c,
+        policy,
         activity,
         volunteer_id,
         CheckPoint::Offer,
@@ -280,9 +283,17 @@ pub async fn offer(
         .accompanying_guardian
         .map(|g| g.trim().to_string())
         .filter(|g| !g.is_empty());
+    let policy = state.policy.eligibility();
     let row = db::write(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Dispatch))?;
-        make_offer(c, &user, &activity, req.volunteer_id, guardian.as_deref())
+        make_offer(
+            c,
+            &policy,
+            &user,
+            &activity,
+            req.volunteer_id,
+            guardian.as_deref(),
+        )
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -391,6 +402,7 @@ async fn step(
             "breaks are 0 or more minutes",
         )]));
     }
+    let policy = state.policy.eligibility();
     let row = db::write(&state.pool, move |c| {
         let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
         let who = actor(&user, &a, permission)?;
@@ -423,6 +435,7 @@ async fn step(
                 let agreement = db::assignments::has_agreement(c, a.id)?;
                 let violations = violations_for(
                     c,
+                    &policy,
                     &activity,
                     a.volunteer_id,
                     CheckPoint::Confirm,
@@ -451,6 +464,7 @@ async fn step(
                 let agreement = db::assignments::has_agreement(c, a.id)?;
                 let violations = violations_for(
                     c,
+                    &policy,
                     &activity,
                     a.volunteer_id,
                     CheckPoint::CheckIn,
@@ -809,7 +823,11 @@ pub async fn verify(
 
 /// ACT-08 at start: a risky activity (or a Spring Rain deployment) starts only when every
 /// confirmed volunteer is insured for the whole period.
-pub fn check_start(conn: &mut DbConn, activity: &ActivityRow) -> Result<(), ApiError> {
+pub fn check_start(
+    conn: &mut DbConn,
+    policy: &EligibilityPolicy,
+    activity: &ActivityRow,
+) -> Result<(), ApiError> {
     let site = db::activities::find_site(conn, activity.site_id)?
         .ok_or_else(|| ApiError::internal("site missing"))?;
     if eligibility::insurance_rule(&snapshots::activity_requirements(activity, &site)?).is_none() {
@@ -822,6 +840,7 @@ pub fn check_start(conn: &mut DbConn, activity: &ActivityRow) -> Result<(), ApiE
     {
         let violations = violations_for(
             conn,
+            policy,
             activity,
             a.volunteer_id,
             CheckPoint::Confirm,

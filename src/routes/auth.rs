@@ -1,14 +1,17 @@
 //! `/api/v1/auth/*`: login, refresh (rotation with reuse detection) and logout. The whole
-//! scope is rate-limited per client IP; failed logins are also limited per account.
+//! scope is rate-limited per client IP; failed logins are also limited per (account, client
+//! IP) with back-off, under a higher per-account ceiling (`auth::throttle`).
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::auth::password::Lane;
 use crate::auth::tokens;
-use crate::db::{self, audit::AuditEntry, auth::Rotation};
+use crate::db::{self, audit::AuditEntry, auth::RefreshPolicy, auth::Rotation};
 use crate::error::{ApiError, ApiResult};
+use crate::middleware::rate_limit::{client_ip, refusal_pause};
 use crate::middleware::request_id::RequestId;
 use crate::routes::extract::ValidatedJson;
 use crate::state::AppState;
@@ -42,6 +45,16 @@ fn refresh_ttl(state: &AppState) -> chrono::Duration {
     chrono::Duration::days(state.settings.refresh_token_ttl_days)
 }
 
+fn refresh_policy(state: &AppState) -> RefreshPolicy {
+    let duration =
+        |d: std::time::Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+    RefreshPolicy {
+        ttl: refresh_ttl(state),
+        session_max_age: duration(state.settings.session_max_age),
+        grace: duration(state.settings.refresh_grace),
+    }
+}
+
 fn invalid_credentials() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::UNAUTHORIZED,
@@ -61,20 +74,25 @@ fn invalid_credentials() -> ApiError {
         (status = 200, body = TokenResponse),
         (status = 401, description = "Wrong credentials", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many logins waiting; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/login")]
 pub async fn login(
     state: web::Data<AppState>,
     request_id: RequestId,
+    req: HttpRequest,
     body: ValidatedJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
     let username = username.trim().to_lowercase();
-    state
-        .login_failures
-        .check(&username)
-        .map_err(ApiError::too_many_requests)?;
+    let attempt = match state.login_failures.reserve(&username, client_ip(&req)) {
+        Ok(attempt) => attempt,
+        Err(retry_after) => {
+            refusal_pause().await;
+            return Err(ApiError::too_many_requests(retry_after));
+        }
+    };
 
     let lookup = username.clone();
     let user = db::run(&state.pool, move |c| {
@@ -85,10 +103,10 @@ pub async fn login(
         .as_ref()
         .filter(|u| !u.disabled)
         .and_then(|u| u.password_hash.clone());
-    let verified = state.passwords.verify(password, hash).await?;
+    let verified = state.passwords.verify(Lane::Login, password, hash).await?;
 
     let Some(user) = user.filter(|_| verified) else {
-        state.login_failures.record_failure(&username);
+        attempt.failed();
         let rid = request_id.0.clone();
         db::run(&state.pool, move |c| {
             db::audit::record(
@@ -108,7 +126,7 @@ pub async fn login(
         .await?;
         return Err(invalid_credentials());
     };
-    state.login_failures.record_success(&username);
+    attempt.succeeded();
 
     let refresh_token = tokens::new_secret();
     let digest = tokens::digest(&refresh_token);
@@ -146,7 +164,10 @@ pub async fn login(
 /// Exchange a refresh token for a new token pair.
 ///
 /// The presented refresh token is consumed. Presenting a consumed token again revokes the
-/// whole session (every token descended from the same login).
+/// whole session (every token descended from the same login) — except a retry of the token
+/// replaced last, within a short grace window (default 30 s) and before its successor is used:
+/// that gets a fresh pair, for a client whose response was lost. A session ends at its
+/// maximum age (default 30 days after the login) however often it is refreshed.
 #[utoipa::path(
     tag = "auth",
     security(()),
@@ -164,9 +185,9 @@ pub async fn refresh(
     let digest = tokens::digest(&body.0.refresh_token);
     let next = tokens::new_secret();
     let next_digest = tokens::digest(&next);
-    let ttl = refresh_ttl(&state);
+    let policy = refresh_policy(&state);
     let outcome = db::write(&state.pool, move |c| {
-        Ok(db::auth::rotate(c, &digest, &next_digest, ttl)?)
+        Ok(db::auth::rotate(c, &digest, &next_digest, policy)?)
     })
     .await?;
     match outcome {

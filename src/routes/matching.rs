@@ -57,11 +57,13 @@ pub async fn eligibility(
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (activity_id, volunteer_id) = path.into_inner();
+    let policy = state.policy.eligibility();
     let response = db::run(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Match))?;
         load_for(c, &user, volunteer_id, Action::ReadVolunteers)?;
         let violations = super::assignments::violations_for(
             c,
+            &policy,
             &activity,
             volunteer_id,
             CheckPoint::Offer,
@@ -166,6 +168,7 @@ impl RankedPool {
 /// volunteers with the required skills and languages; at most `CONSIDERED` are loaded.
 pub fn rank_for(
     c: &mut DbConn,
+    policy: &EligibilityPolicy,
     reach: &Scope,
     activity: &ActivityRow,
     include_ineligible: bool,
@@ -223,7 +226,7 @@ pub fn rank_for(
         &requirements,
         &pool,
         &ctx,
-        &EligibilityPolicy::default(),
+        policy,
         &ScoringPolicy::default(),
     );
     Ok(RankedPool {
@@ -246,9 +249,10 @@ pub async fn candidates(
     let limit = params.limit.unwrap_or(50).clamp(1, 200) as usize;
     let include_ineligible = params.include_ineligible;
     let reach = user.require(Action::ReadVolunteers)?;
+    let policy = state.policy.eligibility();
     let response = db::run(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Match))?;
-        let pool = rank_for(c, &reach, &activity, include_ineligible)?;
+        let pool = rank_for(c, &policy, &reach, &activity, include_ineligible)?;
         Ok(CandidatesResponse {
             activity_id,
             considered: pool.considered,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod csv_out;
 pub mod extract;
 pub mod fallback;
+pub mod identity_disputes;
 pub mod matching;
 pub mod me;
 pub mod notifications;
@@ -14,6 +15,7 @@ pub mod ops;
 pub mod organizations;
 pub mod pagination;
 pub mod plans;
+pub mod policy;
 pub mod records;
 pub mod recruitment;
 pub mod reference;
@@ -68,6 +70,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .service(reference::list_course_categories),
                 )
                 .service(me::get_me)
+                .service(policy::get_policy)
                 .service(organizations::list_organizations)
                 .service(organizations::create_organization)
                 .service(organizations::get_organization)
@@ -76,6 +79,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::get_user)
                 .service(users::disable_user)
                 .service(audit::list_audit_events)
+                .service(identity_disputes::list_identity_disputes)
+                .service(identity_disputes::decide_identity_dispute)
                 // Fixed paths before `/volunteers/{id}`, which would otherwise claim them.
                 .service(volunteers::export::export_volunteers)
                 .service(volunteers::import::import_volunteers)

@@ -18,6 +18,7 @@ use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::activities::ActivityRow;
 use crate::db::plans::PlanRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
+use crate::domain::eligibility::EligibilityPolicy;
 use crate::domain::matching::{CandidatePair, DispatchActivity, DispatchError, PairKey, dispatch};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::extract;
@@ -143,6 +144,7 @@ fn planning_error(e: DispatchError) -> ApiError {
 /// Ranks every activity's candidates and asks the dispatch engine for the optimal plan.
 fn propose(
     c: &mut DbConn,
+    policy: &EligibilityPolicy,
     user: &Principal,
     reach: &Scope,
     req: &CreatePlanRequest,
@@ -153,7 +155,7 @@ fn propose(
     for &id in &req.activity_ids {
         let activity = load_activity(c, user, id, Some(Action::Match))?;
         check_open(&activity)?;
-        let pool = rank_for(c, reach, &activity, false)?;
+        let pool = rank_for(c, policy, reach, &activity, false)?;
         // Someone already offered or confirmed here is not planned here again.
         let holding: HashSet<i64> = db::assignments::live_on_activity(c, id)?
             .iter()
@@ -260,9 +262,10 @@ pub async fn create_plan(
     }
     user.require(Action::Match)?;
     let reach = user.require(Action::ReadVolunteers)?;
+    let policy = state.policy.eligibility();
     let row = db::run(&state.pool, move |c| {
         // Rank outside the write transaction: it reads much and must not hold SQLite's lock.
-        let plan = propose(c, &user, &reach, &req)?;
+        let plan = propose(c, &policy, &user, &reach, &req)?;
         let json = serde_json::to_string(&plan).map_err(ApiError::internal)?;
         db::write_transaction(c, |c| {
             let row = db::plans::insert(c, user.user_id, &user.org_path, &json)?;
@@ -325,6 +328,7 @@ pub async fn commit_plan(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let policy = state.policy.eligibility();
     let row = db::write(&state.pool, move |c| {
         let row = load_plan(c, &user, id, Action::Dispatch)?;
         // Write first: a concurrent commit of the same plan waits here, then finds it taken.
@@ -358,7 +362,9 @@ pub async fn commit_plan(
             let volunteer_id = planned.candidate.volunteer_id;
             // One savepoint per offer: PostgreSQL aborts a transaction on a failed statement,
             // and every failing pair should be reported, not just the first.
-            match c.transaction(|c| make_offer(c, &user, &activities[a], volunteer_id, None)) {
+            match c
+                .transaction(|c| make_offer(c, &policy, &user, &activities[a], volunteer_id, None))
+            {
                 Ok(offer) => planned.assignment_id = Some(offer.id),
                 Err(e) if e.status().is_client_error() => {
                     // The first broken rule says more than the general detail.

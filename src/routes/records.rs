@@ -25,9 +25,6 @@ use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::volunteers::{PersonalView, load_for};
 use crate::state::AppState;
 
-/// Days a new record certificate stays in its internal publicity period (CRT-05).
-pub const PUBLICITY_DAYS: u64 = 7;
-
 /// A volunteer's current service records (the latest version of each).
 #[utoipa::path(tag = "records", params(("id" = i64, Path)), responses((status = 200, body = Vec<ServiceRecordResponse>)))]
 #[get("/volunteers/{id}/service-records")]
@@ -338,6 +335,7 @@ fn hours(minutes: i64) -> String {
 fn stars_of(
     conn: &mut DbConn,
     volunteer: &crate::db::volunteers::VolunteerRow,
+    good: GoodRecordPolicy,
 ) -> Result<StarsResponse, ApiError> {
     let volunteer_id = volunteer.id;
     let minutes = db::records::total_minutes(conn, volunteer_id, None)?;
@@ -361,7 +359,7 @@ fn stars_of(
         awarded: s.awarded.get(),
         next_awardable: s.next_awardable.map(|l| l.get()),
         needs_review: s.needs_review,
-        good_record: good_record(GoodRecordPolicy::default(), s.awarded, active),
+        good_record: good_record(good, s.awarded, active),
         awards: awards
             .into_iter()
             .map(|a| StarAwardResponse {
@@ -383,9 +381,10 @@ pub async fn get_stars(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let good = state.policy.good_record();
     let response = db::run(&state.pool, move |c| {
         let v = load_for(c, &user, id, Action::ReadVolunteers)?;
-        stars_of(c, &v)
+        stars_of(c, &v, good)
     })
     .await?;
     Ok(HttpResponse::Ok().json(response))
@@ -401,9 +400,10 @@ pub async fn apply_for_star(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let good = state.policy.good_record();
     let response = db::write(&state.pool, move |c| {
         let v = load_for(c, &user, id, Action::RequestRecords)?;
-        let current = stars_of(c, &v)?;
+        let current = stars_of(c, &v, good)?;
         let awarded = StarLevel::new(current.awarded).unwrap_or(StarLevel::NONE);
         let requested = awarded
             .next()
@@ -430,7 +430,7 @@ pub async fn apply_for_star(
             c,
             AuditEntry::by(&user, "star.apply", "volunteer").entity(id, &v.org_path),
         )?;
-        stars_of(c, &v)
+        stars_of(c, &v, good)
     })
     .await?;
     Ok(HttpResponse::Created().json(response))
@@ -443,6 +443,7 @@ async fn decide_star(
     grant: bool,
     note: String,
 ) -> ApiResult<HttpResponse> {
+    let good = state.policy.good_record();
     let response = db::write(&state.pool, move |c| {
         let application = db::records::find_star_award(c, id)?
             .ok_or_else(|| ApiError::not_found("star application"))?;
@@ -451,7 +452,7 @@ async fn decide_star(
             .map_err(|e| e.hidden_as("star application"))?;
         let number = grant.then(|| format!("STAR{}{:06}", application.level, application.id));
         if grant {
-            let current = stars_of(c, &v)?;
+            let current = stars_of(c, &v, good)?;
             let awarded = StarLevel::new(current.awarded).unwrap_or(StarLevel::NONE);
             let requested = StarLevel::new(application.level as u8).unwrap_or(StarLevel::MAX);
             award(awarded, requested, current.verified_minutes.max(0) as u64)
@@ -475,7 +476,7 @@ async fn decide_star(
             c,
             AuditEntry::by(&user, &format!("star.{status}"), "volunteer").entity(v.id, &v.org_path),
         )?;
-        stars_of(c, &v)
+        stars_of(c, &v, good)
     })
     .await?;
     Ok(HttpResponse::Ok().json(response))
@@ -639,6 +640,7 @@ pub async fn issue_certificate(
     let scope = user.require(Action::RecordService)?;
     let org_id = req.organization_id.unwrap_or(user.org_id);
     let cipher = state.cipher.clone();
+    let publicity_days = state.policy.records.publicity_days;
     let row = db::write(&state.pool, move |c| {
         let v = load_for(c, &user, volunteer_id, Action::ReadVolunteers)?;
         let org = db::organizations::find(c, org_id)?
@@ -692,7 +694,8 @@ pub async fn issue_certificate(
                     req.seal_ref.trim().to_string()
                 },
                 issued_on: today,
-                publicity_ends_on: today + Days::new(PUBLICITY_DAYS),
+                // CRT-05: the configured publicity period (default 7 days).
+                publicity_ends_on: today + Days::new(u64::from(publicity_days)),
                 issued_by: Some(user.user_id),
                 created_at: db::now(),
             },

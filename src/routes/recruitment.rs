@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::password;
+use crate::auth::password::Lane;
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::notifications::{Notice, Recipient};
 use crate::db::recruitment::{
@@ -14,17 +14,19 @@ use crate::db::recruitment::{
     RecruitmentRow,
 };
 use crate::db::{self, DbConn, audit::AuditEntry};
-use crate::domain::account::Username;
 use crate::domain::recruitment::{
     ApplicationStatus, RecruitmentStatus, Requirements, unmet_requirements,
 };
 use crate::domain::role::Role;
-use crate::domain::volunteer::{VolunteerStatus, parse_registration};
+use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::middleware::rate_limit::check_anonymous;
 use crate::registry;
 use crate::routes::extract;
+use crate::registry::anonymous::{AnonymousOutcome, AnonymousRegistration, Channel};
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
+use crate::routes::volunteers::register::{RegistrationReceived, parse_anonymous};
 use crate::routes::volunteers::{RegisterVolunteerRequest, load_for, status_of};
 use crate::state::AppState;
 
@@ -413,7 +415,10 @@ fn insert_application(
     request_body = ApplyRequest,
     responses(
         (status = 201, body = ApplicationResponse),
+        (status = 202, description = "Without a token: the uniform answer of anonymous registration", body = crate::routes::volunteers::register::RegistrationReceived),
         (status = 409, description = "`quota_full`, `recruitment_closed` or `already_applied`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Without a token: too many from this address", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many registrations waiting; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/recruitments/{id}/applications")]
@@ -463,23 +468,30 @@ pub async fn apply(
         })
         .await?
     } else {
+        // Anonymous applications create accounts: the same per-address limit as `/auth`.
+        check_anonymous(&req, &state).await?;
         apply_as_new_person(
             &state,
             recruitment_id,
             body,
             crate::middleware::request_id::RequestId::of(&req),
         )
-        .await?
+        .await?;
+        return Ok(RegistrationReceived::response());
     };
     Ok(HttpResponse::Created().json(ApplicationResponse::from(row)))
 }
 
+/// An application without a token, from a person who registers with it. The answer is the
+/// uniform `202` of anonymous registration (see `registry::anonymous`); what the caller may
+/// learn is only what anyone can see: whether the campaign is open, has places, and what it
+/// requires.
 async fn apply_as_new_person(
     state: &web::Data<AppState>,
     recruitment_id: i64,
     body: ApplyRequest,
     request_id: String,
-) -> Result<ApplicationRow, ApiError> {
+) -> Result<(), ApiError> {
     let (Some(registration), Some(username), Some(password)) =
         (body.registration, body.username, body.password)
     else {
@@ -487,51 +499,59 @@ async fn apply_as_new_person(
             "sign in, or send `registration`, `username` and `password` to apply as a new volunteer",
         ));
     };
-    let mut problems: Vec<FieldError> = Vec::new();
-    let new = parse_registration(&registration.to_input(), crate::clock::today())
-        .map_err(|e| problems.extend(e.into_iter().map(FieldError::from)))
-        .ok();
-    let username = Username::parse(&username)
-        .map_err(|m| problems.push(FieldError::new("username", "invalid_format", m)))
-        .ok();
-    if let Some(u) = &username {
-        problems.extend(password::check_policy(&password, u.as_str()));
-    }
-    let (Some(new), Some(username), true) = (new, username, problems.is_empty()) else {
-        return Err(ApiError::validation(problems));
-    };
-    let hash = state.passwords.hash(password).await?;
-    let state2 = state.clone();
-    db::write(&state.pool, move |c| {
-        let r = db::recruitment::find(c, recruitment_id)?
-            .filter(|r| r.status == "open")
-            .ok_or_else(|| ApiError::not_found("recruitment"))?;
+    let input = parse_anonymous(&registration, &username, password, Vec::new())?;
+    // The cheap, public checks first: an unknown, closed, full or unsuitable campaign is
+    // refused before any argon2 work.
+    let age = input.new.age_on(crate::clock::today());
+    let skills: Vec<(String, i32)> = input
+        .new
+        .skills
+        .iter()
+        .map(|s| (s.code.clone(), i32::from(s.level)))
+        .collect();
+    let languages: Vec<String> = input.new.languages.iter().map(|l| l.code.clone()).collect();
+    db::run(&state.pool, move |c| {
+        let r = open_campaign(c, recruitment_id)?;
         let requirements: Requirements = serde_json::from_str(&r.requirements).unwrap_or_default();
-        let skills: Vec<(String, i32)> = new.skills.iter().map(|s| (s.code.clone(), i32::from(s.level))).collect();
-        let languages: Vec<String> = new.languages.iter().map(|l| l.code.clone()).collect();
-        let unmet = unmet_requirements(&requirements, new.age_on(crate::clock::today()), &skills, &languages);
+        let unmet = unmet_requirements(&requirements, age, &skills, &languages);
         if !unmet.is_empty() {
             return Err(ApiError::invalid(unmet).with_code("requirements_not_met"));
         }
-        // The place first (write-first): a full campaign stores nothing about the person.
-        take_place(c, recruitment_id)?;
-        if db::users::find_by_username(c, username.as_str())?.is_some() {
-            return Err(ApiError::conflict("username_taken", "this username is already in use"));
+        if r.places_taken >= r.quota {
+            return Err(ApiError::conflict(
+                "quota_full",
+                "every place in this campaign is taken",
+            ));
         }
+        Ok(())
+    })
+    .await?;
+    let hash = state
+        .passwords
+        .hash(Lane::Enrolment, input.password)
+        .await?;
+    let cipher = state.cipher.clone();
+    let stored = db::write(&state.pool, move |c| {
+        let r = open_campaign(c, recruitment_id)?;
         let org = db::organizations::find(c, r.organization_id)?
             .ok_or_else(|| ApiError::internal("campaign organisation missing"))?;
-        let volunteer_id = registry::insert_one(c, &state2.cipher, &new, &org, VolunteerStatus::Pending, None, None)?;
-        db::users::insert(
+        let outcome = registry::anonymous::register(
             c,
-            &db::users::NewUser {
-                username: username.as_str(),
-                password_hash: Some(&hash),
-                role: Role::Volunteer.as_str(),
-                organization_id: org.id,
-                org_path: &org.path,
-                volunteer_id: Some(volunteer_id),
+            &cipher,
+            &AnonymousRegistration {
+                new: &input.new,
+                username: &input.username,
+                password_hash: &hash,
+                org: &org,
+                channel: Channel::Application { recruitment_id },
+                request_id: &request_id,
             },
         )?;
+        let AnonymousOutcome::Registered { volunteer_id } = outcome else {
+            return Ok(());
+        };
+        // A race for the last place rolls the registration back with it.
+        take_place(c, recruitment_id)?;
         let application = insert_application(c, recruitment_id, volunteer_id)?;
         db::audit::record(
             c,
@@ -545,9 +565,20 @@ async fn apply_as_new_person(
                 detail: Some(serde_json::json!({ "recruitment_id": recruitment_id, "volunteer_id": volunteer_id })),
             },
         )?;
-        Ok(application)
+        Ok(())
     })
-    .await
+    .await;
+    match stored {
+        Err(e) if registry::anonymous::is_duplicate_race(&e) => Ok(()),
+        other => other,
+    }
+}
+
+/// An open campaign, or 404 (a draft or closed one is not there for applicants).
+fn open_campaign(c: &mut DbConn, recruitment_id: i64) -> Result<RecruitmentRow, ApiError> {
+    db::recruitment::find(c, recruitment_id)?
+        .filter(|r| r.status == "open")
+        .ok_or_else(|| ApiError::not_found("recruitment"))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

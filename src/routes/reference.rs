@@ -18,7 +18,8 @@ pub struct RegionResponse {
     /// `province`, `municipality`, `autonomous_region`, `sar` or `corps`.
     kind: String,
     land_border: bool,
-    /// In the default Spring Rain receiving set.
+    /// In the Spring Rain receiving set in force (SR-01: the policy file's
+    /// `spring_rain.receiving_provinces`, by default the border and ethnic regions).
     spring_rain_receiving: bool,
     non_gb2260: bool,
 }
@@ -79,12 +80,16 @@ pub async fn list_regions(state: web::Data<AppState>) -> ApiResult<HttpResponse>
     Ok(ok(rows
         .into_iter()
         .map(|r| RegionResponse {
+            // The stored flag is the default set; the policy in force decides.
+            spring_rain_receiving: state
+                .policy
+                .spring_rain
+                .receives(r.code.get(..2).unwrap_or_default()),
             code: r.code,
             name: r.name,
             name_zh: r.name_zh,
             kind: r.kind,
             land_border: r.land_border,
-            spring_rain_receiving: r.spring_rain_receiving,
             non_gb2260: r.non_gb2260,
         })
         .collect()))

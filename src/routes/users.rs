@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::password;
+use crate::auth::password::{self, Lane};
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry, users::NewUser, users::UserFilter, users::UserRow};
 use crate::domain::account::Username;
@@ -157,7 +157,8 @@ pub async fn create_user(
             "ministry admins belong to the ministry",
         )]));
     }
-    let hash = state.passwords.hash(req.password).await?;
+    // Staff act with a token: they share the login lane, out of reach of anonymous floods.
+    let hash = state.passwords.hash(Lane::Login, req.password).await?;
     let role = req.role;
     let row = db::write(&state.pool, move |c| {
         if db::users::find_by_username(c, username.as_str())?.is_some() {

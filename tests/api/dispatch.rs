@@ -207,18 +207,22 @@ async fn publishing_needs_content_a_risk_disclosure_and_no_fee(app: TestApp) {
 }
 db_test!(publishing_needs_content_a_risk_disclosure_and_no_fee);
 
+/// A township cultural station in Kashgar (Xinjiang, a Spring Rain receiving region).
+pub async fn kashgar_site(app: &TestApp, token: &str) -> Value {
+    app.post(
+        "/api/v1/sites",
+        token,
+        &json!({"name": "喀什某乡文化站", "kind": "border_township", "region_code": "653101", "address": "喀什", "location_type": "rural", "local_languages": ["ug"], "target_groups": ["border_ethnic_communities"], "contact": "文化站"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
+}
+
 async fn spring_rain_deployments_go_from_inland_to_border_regions(app: TestApp) {
     let w = world(&app).await;
-    let border_site: Value = app
-        .post(
-            "/api/v1/sites",
-            &w.t.hz_coordinator,
-            &json!({"name": "喀什某乡文化站", "kind": "border_township", "region_code": "653101", "address": "喀什", "location_type": "rural", "local_languages": ["ug"], "target_groups": ["border_ethnic_communities"], "contact": "文化站"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let border_site = kashgar_site(&app, &w.t.hz_coordinator).await;
     let body = |sending: &str, form: &str, site: &Value| {
         json!({"site_id": site["id"], "title": "春雨工程·大舞台", "category": "grassroots_culture", "form": form, "programme": "spring_rain",
             "sending_province": sending, "starts_at": "2030-07-01T02:00:00Z", "ends_at": "2030-07-05T10:00:00Z", "headcount_max": 20})

@@ -26,8 +26,23 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub state: web::Data<AppState>,
+    /// The SQLite database's folder; `None` on PostgreSQL.
+    sqlite_dir: Option<std::path::PathBuf>,
+}
+
+/// What a test's server stands on: the server itself, its data directory and its database.
+/// `stop` ends the server (and so its pool) first, then drops the database, so nothing
+/// outlives the test and reconnects to a database that is gone.
+pub struct Backing {
+    server: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
     _pg_database: Option<PgDatabase>,
+}
+
+impl Backing {
+    pub async fn stop(self) {
+        self.server.stop(false).await;
+    }
 }
 
 /// Runs `$body(app)` once per backend: `<name>::sqlite` always, `<name>::postgres` when built
@@ -42,15 +57,21 @@ macro_rules! db_test {
         mod $name {
             #[actix_web::test]
             async fn sqlite() {
-                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite, &[$(($k, $v)),*]).await;
-                super::$name(app.expect("sqlite always runs")).await;
+                let (app, backing) = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite, &[$(($k, $v)),*])
+                    .await
+                    .expect("sqlite always runs");
+                super::$name(app).await;
+                backing.stop().await;
             }
 
             #[cfg(feature = "postgres")]
             #[actix_web::test]
             async fn postgres() {
                 match $crate::helpers::spawn_app($crate::helpers::Backend::Postgres, &[$(($k, $v)),*]).await {
-                    Some(app) => super::$name(app).await,
+                    Some((app, backing)) => {
+                        super::$name(app).await;
+                        backing.stop().await;
+                    }
                     // A green run that tested nothing would hide the gap: refuse it.
                     None => panic!("built with --features postgres but TEST_DATABASE_URL is not set"),
                 }
@@ -106,7 +127,7 @@ fn create_pg_database() -> Option<(String, PgDatabase)> {
     None
 }
 
-pub async fn spawn_app(backend: Backend, overrides: &[(&str, &str)]) -> Option<TestApp> {
+pub async fn spawn_app(backend: Backend, overrides: &[(&str, &str)]) -> Option<(TestApp, Backing)> {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_database) = match backend {
         Backend::Sqlite => (
@@ -137,17 +158,23 @@ pub async fn spawn_app(backend: Backend, overrides: &[(&str, &str)]) -> Option<T
     let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state.clone();
+    let server = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
-    Some(TestApp {
+    let app = TestApp {
         address,
         client: Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("http client"),
         state,
+        sqlite_dir: pg_database.is_none().then(|| dir.path().to_path_buf()),
+    };
+    let backing = Backing {
+        server,
         _dir: dir,
         _pg_database: pg_database,
-    })
+    };
+    Some((app, backing))
 }
 
 impl TestApp {
@@ -172,6 +199,15 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// A client whose requests come from another loopback address (all of 127.0.0.0/8 is
+    /// local on Linux): for tests that tell clients apart by their address.
+    pub fn client_at(&self, ip: &str) -> Client {
+        Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().expect("an IP address"))
+            .build()
+            .expect("http client")
     }
 
     pub async fn post_anon(&self, path: &str, body: &Value) -> Response {
@@ -343,8 +379,8 @@ impl TestApp {
     /// Whether any stored byte of the database holds `needle` (SQLite: the files themselves;
     /// PostgreSQL: every row of every table, as text).
     pub fn database_contains(&self, needle: &str) -> bool {
-        match &self._pg_database {
-            None => std::fs::read_dir(self._dir.path())
+        match &self.sqlite_dir {
+            Some(dir) => std::fs::read_dir(dir)
                 .unwrap()
                 .filter_map(|e| e.ok())
                 .filter(|e| e.file_name().to_string_lossy().starts_with("test.db"))
@@ -352,7 +388,7 @@ impl TestApp {
                     let bytes = std::fs::read(e.path()).unwrap_or_default();
                     bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
                 }),
-            Some(_) => self.postgres_contains(needle),
+            None => self.postgres_contains(needle),
         }
     }
 

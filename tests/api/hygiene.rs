@@ -22,7 +22,24 @@ async fn volunteer_token(app: &TestApp, t: &TwoProvinces, username: &str, seq: u
     body["username"] = json!(username);
     body["password"] = json!("A-volunteer-pass-1");
     let res = app.post_anon("/api/v1/auth/register", &body).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    // The login is held until the bureau confirms the registration.
+    let pending: Value = app
+        .get("/api/v1/volunteers?status=pending", &t.zj_admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for v in pending["items"].as_array().unwrap() {
+        let res = app
+            .post(
+                &format!("/api/v1/volunteers/{}/approve", v["id"]),
+                &t.zj_admin,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
     app.login(username, "A-volunteer-pass-1").await
 }
 

@@ -412,28 +412,27 @@ async fn self_registration_is_pending_until_approved(app: TestApp) {
     body["username"] = json!("sun.yue");
     body["password"] = json!("A-volunteer-pass-1");
     let res = app.post_anon("/api/v1/auth/register", &body).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let v: Value = res.json().await.unwrap();
-    assert_eq!(v["status"], "pending");
-    assert!(v["volunteer_number"].is_null());
-    let id = v["id"].as_i64().unwrap();
-
-    let me = app.login("sun.yue", "A-volunteer-pass-1").await;
-    let own: Value = app
-        .get(&format!("/api/v1/volunteers/{id}"), &me)
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    // The login is held until the bureau confirms, and answers like an unknown user.
+    let held = app
+        .post_anon(
+            "/api/v1/auth/login",
+            &json!({"username": "sun.yue", "password": "A-volunteer-pass-1"}),
+        )
+        .await;
+    assert_problem(held, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let pending: Value = app
+        .get("/api/v1/volunteers?status=pending", &t.zj_admin)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(own["status"], "pending");
-    // A volunteer cannot approve themself; the coordinator neither.
-    assert_problem(
-        app.post(&format!("/api/v1/volunteers/{id}/approve"), &me, &json!({}))
-            .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
-    )
-    .await;
+    let v = &pending["items"][0];
+    assert_eq!(v["status"], "pending");
+    assert!(v["volunteer_number"].is_null());
+    let id = v["id"].as_i64().unwrap();
+
+    // The coordinator cannot approve.
     assert_problem(
         app.post(
             &format!("/api/v1/volunteers/{id}/approve"),
@@ -463,6 +462,22 @@ async fn self_registration_is_pending_until_approved(app: TestApp) {
             .unwrap()
             .starts_with("SR33")
     );
+    // Confirmed: the login opens, and a volunteer cannot approve themself.
+    let me = app.login("sun.yue", "A-volunteer-pass-1").await;
+    let own: Value = app
+        .get(&format!("/api/v1/volunteers/{id}"), &me)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["status"], "active");
+    assert_problem(
+        app.post(&format!("/api/v1/volunteers/{id}/approve"), &me, &json!({}))
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
     let again = app
         .post(
             &format!("/api/v1/volunteers/{id}/approve"),

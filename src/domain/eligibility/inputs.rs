@@ -261,7 +261,8 @@ pub struct AssignmentContext {
     pub checked_at: DateTime<Utc>,
 }
 
-/// Local policy: the [M]/SHOULD rules of RULES.md as configurable defaults.
+/// Local policy: the [M]/SHOULD rules of RULES.md as configurable defaults. The deployment's
+/// values come from `domain::policy::Policy::eligibility`; `Default` is the documented default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EligibilityPolicy {
     /// Two live commitments must be this far apart (each side of the activity).
@@ -301,13 +302,14 @@ impl Default for EligibilityPolicy {
             agreement_for_minors: true,
             background_check_target_groups: vec!["left_behind_children".into()],
             background_check_validity_months: 12,
+            // In target-group order, as `Policy::eligibility` lists them.
             course_categories_by_target_group: vec![
+                ("empty_nest_elderly".into(), CourseCategory::ElderCare),
                 (
                     "left_behind_children".into(),
                     CourseCategory::ChildSafeguarding,
                 ),
                 ("minors".into(), CourseCategory::ChildSafeguarding),
-                ("empty_nest_elderly".into(), CourseCategory::ElderCare),
             ],
         }
     }

@@ -6,16 +6,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{RegisterVolunteerRequest, VolunteerResponse, load_full};
-use crate::auth::password;
+use crate::auth::password::{self, Lane};
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::account::Username;
 use crate::domain::role::Role;
-use crate::domain::volunteer::{VolunteerStatus, parse_registration};
+use crate::domain::volunteer::{NewVolunteer, VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::request_id::RequestId;
 use crate::registry;
 use crate::routes::extract;
+use crate::registry::anonymous::{AnonymousRegistration, Channel};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -98,15 +99,73 @@ pub struct SelfRegisterRequest {
     pub password: String,
 }
 
-/// Register yourself as a volunteer: the record is `pending` until the registering
-/// organisation approves it; the login works at once (to follow the application).
+/// The one answer to an anonymous registration or application, whatever became of it: a
+/// taken username or ID number must look exactly like a fresh registration.
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationReceived {
+    /// Always `received`.
+    pub status: String,
+    pub detail: String,
+}
+
+impl RegistrationReceived {
+    pub fn response() -> HttpResponse {
+        HttpResponse::Accepted().json(RegistrationReceived {
+            status: "received".into(),
+            detail: "registration received; the registering bureau will confirm it, and the \
+                     login works once it has"
+                .into(),
+        })
+    }
+}
+
+/// The parts of an anonymous registration every caller must send correctly (422 otherwise).
+pub struct AnonymousInput {
+    pub new: NewVolunteer,
+    pub username: Username,
+    pub password: String,
+}
+
+/// Checks an anonymous registration's fields and password policy (no database, no hashing).
+pub fn parse_anonymous(
+    registration: &RegisterVolunteerRequest,
+    username: &str,
+    password: String,
+    mut problems: Vec<FieldError>,
+) -> Result<AnonymousInput, ApiError> {
+    let new = parse_registration(&registration.to_input(), crate::clock::today())
+        .map_err(|e| problems.extend(e.into_iter().map(FieldError::from)))
+        .ok();
+    let username = Username::parse(username)
+        .map_err(|m| problems.push(FieldError::new("username", "invalid_format", m)))
+        .ok();
+    if let Some(u) = &username {
+        problems.extend(password::check_policy(&password, u.as_str()));
+    }
+    match (new, username, problems.is_empty()) {
+        (Some(new), Some(username), true) => Ok(AnonymousInput {
+            new,
+            username,
+            password,
+        }),
+        _ => Err(ApiError::validation(problems)),
+    }
+}
+
+/// Register yourself as a volunteer. The record is `pending` and its login is held until the
+/// registering organisation confirms (approves) it.
+///
+/// Always `202` with the same body for valid input: whether the username or the ID number was
+/// registered already is not told (a registration with a registered ID number goes to that
+/// registration's bureau as an identity dispute).
 #[utoipa::path(
     tag = "auth",
     security(()),
     request_body = SelfRegisterRequest,
     responses(
-        (status = 201, body = VolunteerResponse),
-        (status = 409, description = "ID number or username already registered", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 202, body = RegistrationReceived),
+        (status = 422, description = "Invalid fields or password", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many registrations waiting; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/register")]
@@ -116,16 +175,7 @@ pub async fn self_register(
     body: extract::Json<SelfRegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
-    let mut problems: Vec<FieldError> = Vec::new();
-    let new = parse_registration(&req.registration.to_input(), crate::clock::today())
-        .map_err(|e| problems.extend(e.into_iter().map(FieldError::from)))
-        .ok();
-    let username = Username::parse(&req.username)
-        .map_err(|m| problems.push(FieldError::new("username", "invalid_format", m)))
-        .ok();
-    if let Some(u) = &username {
-        problems.extend(password::check_policy(&req.password, u.as_str()));
-    }
+    let mut problems = Vec::new();
     let org_id = req.registration.organization_id;
     if org_id.is_none() {
         problems.push(FieldError::new(
@@ -134,68 +184,48 @@ pub async fn self_register(
             "choose the organisation you register with",
         ));
     }
-    let (Some(new), Some(username), Some(org_id), true) =
-        (new, username, org_id, problems.is_empty())
-    else {
-        return Err(ApiError::validation(problems));
-    };
-    let hash = state.passwords.hash(req.password).await?;
-    let state2 = state.clone();
-    let rid = request_id.0;
-    let id = db::write(&state.pool, move |c| {
-        let org = db::organizations::find(c, org_id)?.ok_or_else(|| {
+    let input = parse_anonymous(&req.registration, &req.username, req.password, problems)?;
+    let org_id = org_id.unwrap_or_default();
+    // Cheap, public checks before the expensive hash.
+    let org = db::run(&state.pool, move |c| {
+        db::organizations::find(c, org_id)?.ok_or_else(|| {
             ApiError::validation(vec![FieldError::new(
                 "organization_id",
                 "not_found",
                 "no such organisation",
             )])
-        })?;
-        if db::users::find_by_username(c, username.as_str())?.is_some() {
-            return Err(ApiError::conflict(
-                "username_taken",
-                "this username is already in use",
-            ));
-        }
-        let id = registry::insert_one(
-            c,
-            &state2.cipher,
-            &new,
-            &org,
-            VolunteerStatus::Pending,
-            None,
-            None,
-        )?;
-        db::users::insert(
-            c,
-            &db::users::NewUser {
-                username: username.as_str(),
-                password_hash: Some(&hash),
-                role: Role::Volunteer.as_str(),
-                organization_id: org.id,
-                org_path: &org.path,
-                volunteer_id: Some(id),
-            },
-        )?;
-        db::audit::record(
-            c,
-            AuditEntry {
-                actor: None,
-                request_id: &rid,
-                action: "volunteer.self_register",
-                entity_type: "volunteer",
-                entity_id: Some(id.to_string()),
-                org_path: Some(&org.path),
-                detail: Some(serde_json::json!({ "status": "pending" })),
-            },
-        )?;
-        Ok(id)
+        })
     })
     .await?;
+    // Hashed whatever the outcome, so a taken username or ID number costs the same time.
+    let hash = state
+        .passwords
+        .hash(Lane::Enrolment, input.password)
+        .await?;
     let cipher = state.cipher.clone();
-    let volunteer = db::run(&state.pool, move |c| load_full(c, &cipher, id, None)).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/volunteers/{id}")))
-        .json(volunteer))
+    let rid = request_id.0;
+    let stored = db::write(&state.pool, move |c| {
+        registry::anonymous::register(
+            c,
+            &cipher,
+            &AnonymousRegistration {
+                new: &input.new,
+                username: &input.username,
+                password_hash: &hash,
+                org: &org,
+                channel: Channel::SelfRegistration,
+                request_id: &rid,
+            },
+        )
+    })
+    .await;
+    match stored {
+        Ok(_) => Ok(RegistrationReceived::response()),
+        Err(e) if registry::anonymous::is_duplicate_race(&e) => {
+            Ok(RegistrationReceived::response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -207,6 +237,25 @@ pub struct ActivateRequest {
     pub username: String,
     #[serde(default)]
     pub password: String,
+}
+
+/// The volunteer whose unexpired activation code this is, or 401.
+fn live_activation(
+    c: &mut db::DbConn,
+    parsed: Option<&(i64, String)>,
+) -> Result<db::volunteers::VolunteerRow, ApiError> {
+    let invalid = || ApiError::unauthorized("the activation code is unknown, used or expired");
+    let (volunteer_id, digest) = parsed.ok_or_else(invalid)?;
+    let volunteer = db::volunteers::find(c, *volunteer_id)?.ok_or_else(invalid)?;
+    let matches = volunteer.activation_code_hash.as_deref() == Some(digest.as_str());
+    if !matches
+        || volunteer
+            .activation_expires_at
+            .is_none_or(|t| t < db::now())
+    {
+        return Err(invalid());
+    }
+    Ok(volunteer)
 }
 
 /// Create a volunteer's login with a one-time activation code.
@@ -234,20 +283,17 @@ pub async fn activate(
         return Err(ApiError::validation(problems));
     }
     let parsed = registry::parse_activation_code(&req.code);
-    let hash = state.passwords.hash(req.password).await?;
+    // The code first (a cheap read): an unknown code costs no argon2 computation.
+    let lookup = parsed.clone();
+    db::run(&state.pool, move |c| {
+        live_activation(c, lookup.as_ref()).map(drop)
+    })
+    .await?;
+    let hash = state.passwords.hash(Lane::Enrolment, req.password).await?;
     let rid = request_id.0;
     let user = db::write(&state.pool, move |c| {
-        let invalid = || ApiError::unauthorized("the activation code is unknown, used or expired");
-        let (volunteer_id, digest) = parsed.ok_or_else(invalid)?;
-        let volunteer = db::volunteers::find(c, volunteer_id)?.ok_or_else(invalid)?;
-        let matches = volunteer.activation_code_hash.as_deref() == Some(digest.as_str());
-        if !matches
-            || volunteer
-                .activation_expires_at
-                .is_none_or(|t| t < db::now())
-        {
-            return Err(invalid());
-        }
+        // Checked again in the transaction: the code may have been used meanwhile.
+        let volunteer = live_activation(c, parsed.as_ref())?;
         if db::users::find_by_username(c, username.as_str())?.is_some() {
             return Err(ApiError::conflict(
                 "username_taken",
