@@ -15,8 +15,8 @@ use crate::domain::volunteer::{NewVolunteer, VolunteerStatus, parse_registration
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::request_id::RequestId;
 use crate::registry;
-use crate::routes::extract;
 use crate::registry::anonymous::{AnonymousRegistration, Channel};
+use crate::routes::extract;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
