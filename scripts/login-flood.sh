@@ -38,7 +38,7 @@ if ! command -v wrk >/dev/null; then
     echo "installing wrk" >&2
     apt-get install -y wrk >/dev/null
 fi
-command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
+command -v jq >/dev/null || apt-get install -y jq >/dev/null
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "building the release binary (once)" >&2

@@ -87,11 +87,22 @@ pub struct LaneLimits {
 struct LaneGate {
     /// Running plus waiting; a request that cannot take one of these is refused.
     admission: Semaphore,
+    /// Shared by both lanes: hashes running at once across the service. One core less than
+    /// the machine has (at least one), so a flood never takes every core from requests.
+    cores: Arc<Semaphore>,
     threads: HashingThreads,
 }
 
+/// How many hashes may run at once across both lanes: every core but one.
+fn hashing_cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1))
+        .unwrap_or(1)
+        .max(1)
+}
+
 impl LaneGate {
-    fn new(name: &str, limits: LaneLimits) -> Result<Self, ApiError> {
+    fn new(name: &str, limits: LaneLimits, cores: Arc<Semaphore>) -> Result<Self, ApiError> {
         // Without threads nothing would ever run: admit nobody rather than queue for ever.
         let admitted = match limits.permits {
             0 => 0,
@@ -99,6 +110,7 @@ impl LaneGate {
         };
         Ok(Self {
             admission: Semaphore::new(admitted),
+            cores,
             threads: HashingThreads::spawn(name, limits.permits)?,
         })
     }
@@ -111,6 +123,12 @@ impl LaneGate {
             crate::middleware::rate_limit::refusal_pause().await;
             return Err(busy());
         };
+        // Waiters of both lanes queue here in arrival order (tokio's semaphore is fair).
+        let _core = self
+            .cores
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal("password hashing closed"))?;
         let (done, result) = tokio::sync::oneshot::channel();
         self.threads.submit(Box::new(move || {
             // The caller may have gone (client disconnected): nothing to tell then.
@@ -204,9 +222,10 @@ pub struct PasswordHashing {
 
 impl PasswordHashing {
     pub fn new(login: LaneLimits, enrolment: LaneLimits) -> Result<Self, ApiError> {
+        let cores = Arc::new(Semaphore::new(hashing_cores()));
         Ok(Self {
-            login: Arc::new(LaneGate::new("login", login)?),
-            enrolment: Arc::new(LaneGate::new("enrolment", enrolment)?),
+            login: Arc::new(LaneGate::new("login", login, Arc::clone(&cores))?),
+            enrolment: Arc::new(LaneGate::new("enrolment", enrolment, cores)?),
             dummy_hash: Arc::new(hash_blocking(&crate::auth::tokens::new_secret())?),
         })
     }
