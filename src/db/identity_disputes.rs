@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{identity_disputes, users};
+use super::schema::identity_disputes;
 use super::{DbConn, now, subtree_bounds};
 
 #[derive(Debug, Clone, Queryable)]
@@ -109,18 +109,4 @@ pub fn decide(
     ))
     .execute(conn)?;
     Ok(changed == 1)
-}
-
-/// Enabled bureau admins whose subtree holds `org_path`: who hears about a new dispute.
-pub fn bureau_admins_over(conn: &mut DbConn, org_path: &str) -> QueryResult<Vec<i64>> {
-    let admins: Vec<(i64, String)> = users::table
-        .filter(users::role.eq("bureau_admin"))
-        .filter(users::disabled.eq(false))
-        .select((users::id, users::org_path))
-        .load(conn)?;
-    Ok(admins
-        .into_iter()
-        .filter(|(_, path)| org_path.starts_with(path.as_str()))
-        .map(|(id, _)| id)
-        .collect())
 }

@@ -129,3 +129,19 @@ pub fn set_password(conn: &mut DbConn, id: i64, password_hash: &str) -> QueryRes
         .set(users::password_hash.eq(password_hash))
         .execute(conn)
 }
+
+/// Enabled bureau admins whose subtree holds the organisation at `org_path` (that
+/// organisation's own and its ancestors'): who decides about a volunteer registered there.
+pub fn bureau_admins_over(conn: &mut DbConn, org_path: &str) -> QueryResult<Vec<i64>> {
+    let segments: Vec<&str> = org_path.split('/').filter(|s| !s.is_empty()).collect();
+    let paths: Vec<String> = (1..=segments.len())
+        .map(|n| format!("/{}/", segments[..n].join("/")))
+        .collect();
+    users::table
+        .filter(users::role.eq("bureau_admin"))
+        .filter(users::disabled.eq(false))
+        .filter(users::org_path.eq_any(paths))
+        .select(users::id)
+        .order(users::id)
+        .load(conn)
+}

@@ -169,7 +169,7 @@ fn body_limit(path: &str, principal: &Principal) -> Result<usize, ApiError> {
         return Ok(JSON_BODY_LIMIT);
     }
     principal.require(Action::RegisterVolunteer)?;
-    Ok(crate::routes::volunteers::import::MAX_BYTES)
+    Ok(crate::registry::import::MAX_BYTES)
 }
 
 fn too_large(limit: usize) -> String {

@@ -145,7 +145,7 @@ fn open_dispute(
             })),
         },
     )?;
-    for admin in db::identity_disputes::bureau_admins_over(conn, org_path)? {
+    for admin in db::users::bureau_admins_over(conn, org_path)? {
         db::notifications::push(
             conn,
             Notice {

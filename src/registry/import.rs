@@ -21,6 +21,9 @@ use crate::domain::Invalid;
 use crate::domain::volunteer::{NewVolunteer, VolunteerStatus, volunteer_number};
 use crate::error::ApiError;
 
+/// 100,000 rows of realistic data are about 12 MB; leave room for long names and e-mails.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
 /// Rows per INSERT statement (well under both backends' bind limits).
 pub const BATCH_ROWS: usize = 500;
 /// Rows per transaction when not atomic: large enough that index pages touched by many rows

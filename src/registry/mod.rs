@@ -3,6 +3,7 @@
 
 pub mod anonymous;
 pub mod import;
+pub mod reach;
 
 use chrono::NaiveDateTime;
 
@@ -243,4 +244,42 @@ pub fn insert_one(
         db::volunteers::insert_consent(conn, &consent_row(cipher, id, consent, recorded_by, at))?;
     }
     Ok(id)
+}
+
+/// An accepted application for a pending volunteer whom the caller may not activate: the
+/// bureau admins over the registering organisation are asked to approve, and the request is
+/// audited in their subtree.
+pub fn ask_bureau_to_approve(
+    c: &mut DbConn,
+    user: &crate::auth::policy::Principal,
+    volunteer: &VolunteerRow,
+    recruitment_id: i64,
+    campaign_title: &str,
+) -> Result<(), ApiError> {
+    use crate::db::notifications::{Notice, Recipient};
+    for admin in db::users::bureau_admins_over(c, &volunteer.org_path)? {
+        db::notifications::push(
+            c,
+            Notice {
+                recipient: Recipient::User(admin),
+                kind: "volunteer_approval_requested",
+                title: "志愿者待审核：报名已被录用".into(),
+                body: format!(
+                    "A pending volunteer you registered was accepted by the campaign {campaign_title:?}; approve them to activate."
+                ),
+                entity: Some(("volunteer", volunteer.id.to_string())),
+                dedupe_key: Some(format!(
+                    "approval:{}:{recruitment_id}:{admin}",
+                    volunteer.id
+                )),
+            },
+        )?;
+    }
+    db::audit::record(
+        c,
+        db::audit::AuditEntry::by(user, "volunteer.approval_requested", "volunteer")
+            .entity(volunteer.id, &volunteer.org_path)
+            .detail(serde_json::json!({ "recruitment_id": recruitment_id })),
+    )?;
+    Ok(())
 }

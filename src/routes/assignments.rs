@@ -27,9 +27,9 @@ use crate::domain::eligibility::{
 use crate::domain::role::Role;
 use crate::domain::service_record::{RecordedService, ServiceClaim, served_minutes};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::registry::reach::load_for;
 use crate::routes::extract;
 use crate::routes::pagination::{Page, PageParams};
-use crate::routes::volunteers::load_for;
 use crate::snapshots;
 use crate::state::AppState;
 

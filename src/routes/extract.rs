@@ -12,7 +12,7 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
-/// Default JSON body limit (bulk CSV import has its own, `volunteers::import::MAX_BYTES`).
+/// Default JSON body limit (bulk CSV import has its own, `registry::import::MAX_BYTES`).
 /// The idempotency middleware bounds its read of a POST body by the same number.
 pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 

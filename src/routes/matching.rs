@@ -18,7 +18,7 @@ use crate::domain::matching::{
     Candidate, RankedCandidate, Ranking, ScoringPolicy, rank_candidates,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::routes::volunteers::{load_for, within_reach};
+use crate::registry::reach::{load_for, within_reach};
 use crate::snapshots;
 use crate::state::AppState;
 

@@ -20,9 +20,9 @@ use crate::domain::service_record::{ServiceClaim, served_minutes};
 use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::registry::reach::{PersonalView, load_for};
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
-use crate::routes::volunteers::{PersonalView, load_for};
 use crate::state::AppState;
 
 /// A volunteer's current service records (the latest version of each).

@@ -23,11 +23,12 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::rate_limit::check_anonymous;
 use crate::registry;
 use crate::registry::anonymous::{AnonymousOutcome, AnonymousRegistration, Channel};
+use crate::registry::reach::{load_for, status_of};
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
+use crate::routes::volunteers::RegisterVolunteerRequest;
 use crate::routes::volunteers::register::{RegistrationReceived, parse_anonymous};
-use crate::routes::volunteers::{RegisterVolunteerRequest, load_for, status_of};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -648,60 +649,6 @@ fn decidable(
     Ok((application, campaign))
 }
 
-/// Tells the bureau admins nearest above the volunteer's registering organisation that an
-/// accepted application waits on their approval, and leaves the trace in their audit subtree.
-fn ask_registering_bureau_to_approve(
-    c: &mut DbConn,
-    user: &Principal,
-    volunteer: &crate::db::volunteers::VolunteerRow,
-    campaign: &RecruitmentRow,
-) -> Result<(), ApiError> {
-    let org_ids: Vec<i64> = volunteer
-        .org_path
-        .split('/')
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    for org_id in org_ids.into_iter().rev() {
-        let admins: Vec<_> = db::users::list(
-            c,
-            &db::users::UserFilter {
-                organization_id: Some(org_id),
-                limit: 200,
-                ..Default::default()
-            },
-        )?
-        .into_iter()
-        .filter(|u| u.role == "bureau_admin" && !u.disabled)
-        .collect();
-        for admin in &admins {
-            db::notifications::push(
-                c,
-                Notice {
-                    recipient: db::notifications::Recipient::User(admin.id),
-                    kind: "volunteer_approval_requested",
-                    title: "志愿者待审核：报名已被录用".into(),
-                    body: format!(
-                        "A pending volunteer you registered was accepted by the campaign {:?}; approve them to activate.",
-                        campaign.title
-                    ),
-                    entity: Some(("volunteer", volunteer.id.to_string())),
-                    dedupe_key: Some(format!("approval:{}:{}", volunteer.id, campaign.id)),
-                },
-            )?;
-        }
-        if !admins.is_empty() {
-            break;
-        }
-    }
-    db::audit::record(
-        c,
-        AuditEntry::by(user, "volunteer.approval_requested", "volunteer")
-            .entity(volunteer.id, &volunteer.org_path)
-            .detail(serde_json::json!({ "recruitment_id": campaign.id })),
-    )?;
-    Ok(())
-}
-
 fn notify_applicant(
     conn: &mut DbConn,
     a: &ApplicationRow,
@@ -768,7 +715,13 @@ pub async fn accept_application(
             if may_activate {
                 registry::activate(c, &volunteer, Some("accepted by recruitment"))?;
             } else {
-                ask_registering_bureau_to_approve(c, &user, &volunteer, &campaign)?;
+                registry::ask_bureau_to_approve(
+                    c,
+                    &user,
+                    &volunteer,
+                    campaign.id,
+                    &campaign.title,
+                )?;
             }
         }
         notify_applicant(c, &application, &campaign, true, None)?;

@@ -18,10 +18,10 @@ use crate::domain::region::RegionCode;
 use crate::domain::training::{CourseCategory, TrainingCertificate, expiry_date};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::registry::reach::{load_for, status_of};
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
-use crate::routes::volunteers::{load_for, status_of};
 use crate::state::AppState;
 
 /// Where the caller may find courses and sessions: their subtree and everything above it.

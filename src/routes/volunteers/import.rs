@@ -14,13 +14,12 @@ use crate::domain::volunteer::{
     LanguageClaim, Proficiency, RegistrationInput, SkillClaim, parse_registration,
 };
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::registry::import::MAX_BYTES;
 use crate::registry::import::{self, ImportOptions, ImportRow};
 use crate::routes::extract::{declared_length, read_limited};
 use crate::state::AppState;
 
 pub const MAX_ROWS: usize = 100_000;
-/// 100,000 rows of realistic data are about 12 MB; leave room for long names and e-mails.
-pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 const REQUIRED_COLUMNS: [&str; 7] = [
     "name",
     "id_type",

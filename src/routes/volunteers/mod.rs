@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::policy::{Action, Principal, Scope};
+use crate::auth::policy::Principal;
 use crate::crypto::PersonalDataCipher;
 use crate::db::volunteers::{VolunteerParts, VolunteerRow};
 use crate::db::{self, DbConn};
@@ -297,10 +297,6 @@ pub struct VolunteerSummary {
     pub languages: Vec<LanguageSkill>,
 }
 
-pub fn status_of(row: &VolunteerRow) -> VolunteerStatus {
-    VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Pending)
-}
-
 fn skills_dto(skills: Vec<(String, i32)>) -> Vec<SkillLevel> {
     skills
         .into_iter()
@@ -349,37 +345,6 @@ fn minutes_to_hhmm(minutes: i32) -> String {
 pub struct Reveal {
     pub id_number: bool,
     pub mobile: bool,
-}
-
-/// How much of a volunteer's identity a reader sees without an explicit reveal. Readers who
-/// may reveal the ID number (audited) see the documented mask and the birth date; everyone
-/// else sees a stricter mask and an age band, so that nothing they can read, alone or
-/// combined, rebuilds the number (PI-01).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PersonalView {
-    MayReveal,
-    Restricted,
-}
-
-impl PersonalView {
-    pub fn of(user: &Principal, volunteer_id: i64, org_path: &str) -> PersonalView {
-        let may_reveal = user
-            .scope_for(Action::RevealPersonalData)
-            .is_some_and(|s| s.covers_volunteer(volunteer_id, org_path));
-        if may_reveal {
-            PersonalView::MayReveal
-        } else {
-            PersonalView::Restricted
-        }
-    }
-
-    /// The ID mask this reader sees, from the documented mask (or the full number).
-    pub fn id_mask(self, documented: &str) -> String {
-        match self {
-            PersonalView::MayReveal => documented.to_string(),
-            PersonalView::Restricted => restrict_id_mask(documented),
-        }
-    }
 }
 
 pub fn full(
@@ -493,59 +458,6 @@ pub fn full(
     }
 }
 
-/// Loads a volunteer the caller can see (404 otherwise) on which it may perform `action`
-/// (403 otherwise).
-pub fn load_for(
-    conn: &mut DbConn,
-    user: &Principal,
-    id: i64,
-    action: Action,
-) -> Result<VolunteerRow, ApiError> {
-    let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
-    let open = is_open_to_caller(conn, user, &row)?;
-    user.authorize(Action::ReadVolunteers, action, |s| {
-        s.covers_volunteer(row.id, &row.org_path)
-            || (open && matches!(s, Scope::SubtreeAndOpen { .. }))
-    })
-    .map_err(|e| e.hidden_as("volunteer"))?;
-    Ok(row)
-}
-
-/// Narrows a volunteer query to a scope: everything, a subtree, a coordinator's subtree
-/// plus the province's volunteers open to it (HRS-06), or one's own record.
-pub fn within_reach(filter: &mut db::volunteers::VolunteerFilter, scope: &Scope) {
-    match scope {
-        Scope::OwnVolunteer(id) => filter.only_id = Some(*id),
-        other => {
-            filter.subtree = other.org_path_prefix().map(String::from);
-            filter.open_to = other.open_to().map(String::from);
-        }
-    }
-}
-
-/// HRS-06: whether a volunteer of the caller's province but outside its subtree is open to
-/// it (consent to province-wide matching, or a live relation in the subtree). Asked of the
-/// database only for such volunteers, through the same filter the search uses.
-fn is_open_to_caller(
-    conn: &mut DbConn,
-    user: &Principal,
-    row: &VolunteerRow,
-) -> Result<bool, ApiError> {
-    let Some(scope @ Scope::SubtreeAndOpen { .. }) = user.scope_for(Action::ReadVolunteers) else {
-        return Ok(false);
-    };
-    if scope.contains(&row.org_path) {
-        return Ok(false);
-    }
-    let mut filter = db::volunteers::VolunteerFilter {
-        only_id: Some(row.id),
-        limit: 1,
-        ..Default::default()
-    };
-    within_reach(&mut filter, &scope);
-    Ok(!db::volunteers::search(conn, &filter)?.is_empty())
-}
-
 /// The full view of a volunteer as `reader` sees it, returned after any change; `None` is
 /// the data subject themself (self-registration, before any account is signed in).
 pub fn load_full(
@@ -562,4 +474,5 @@ pub fn load_full(
     Ok(full(cipher, row, parts, Reveal::default(), view))
 }
 
+use crate::registry::reach::{PersonalView, load_for, status_of};
 pub use crate::routes::extract::etag;

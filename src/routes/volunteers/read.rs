@@ -166,7 +166,7 @@ pub async fn scoped_filter(
 ) -> Result<VolunteerFilter, ApiError> {
     let scope = user.require(action)?;
     let mut filter = filters.to_db_filter()?;
-    super::within_reach(&mut filter, &scope);
+    crate::registry::reach::within_reach(&mut filter, &scope);
     if let Some(org_id) = filters.organization_id {
         let org = db::run(&state.pool, move |c| {
             Ok(db::organizations::find(c, org_id)?)

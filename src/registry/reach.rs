@@ -1,0 +1,98 @@
+//! Which volunteers a caller reaches, and how much of their identity it sees: the one
+//! volunteer loader every handler uses, the search narrowing of HRS-06, and the reader views
+//! of PI-01. Shared by every route that touches a volunteer, so it lives outside `routes/`.
+
+use crate::auth::policy::{Action, Principal, Scope};
+use crate::db::volunteers::VolunteerRow;
+use crate::db::{self, DbConn};
+use crate::domain::identity::restrict_id_mask;
+use crate::domain::volunteer::VolunteerStatus;
+use crate::error::ApiError;
+
+pub fn status_of(row: &VolunteerRow) -> VolunteerStatus {
+    VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Pending)
+}
+
+/// How much of a volunteer's identity a reader sees without an explicit reveal. Readers who
+/// may reveal the ID number (audited) see the documented mask and the birth date; everyone
+/// else sees a stricter mask and an age band, so that nothing they can read, alone or
+/// combined, rebuilds the number (PI-01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalView {
+    MayReveal,
+    Restricted,
+}
+
+impl PersonalView {
+    pub fn of(user: &Principal, volunteer_id: i64, org_path: &str) -> PersonalView {
+        let may_reveal = user
+            .scope_for(Action::RevealPersonalData)
+            .is_some_and(|s| s.covers_volunteer(volunteer_id, org_path));
+        if may_reveal {
+            PersonalView::MayReveal
+        } else {
+            PersonalView::Restricted
+        }
+    }
+
+    /// The ID mask this reader sees, from the documented mask (or the full number).
+    pub fn id_mask(self, documented: &str) -> String {
+        match self {
+            PersonalView::MayReveal => documented.to_string(),
+            PersonalView::Restricted => restrict_id_mask(documented),
+        }
+    }
+}
+
+/// Loads a volunteer the caller can see (404 otherwise) on which it may perform `action`
+/// (403 otherwise).
+pub fn load_for(
+    conn: &mut DbConn,
+    user: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<VolunteerRow, ApiError> {
+    let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+    let open = is_open_to_caller(conn, user, &row)?;
+    user.authorize(Action::ReadVolunteers, action, |s| {
+        s.covers_volunteer(row.id, &row.org_path)
+            || (open && matches!(s, Scope::SubtreeAndOpen { .. }))
+    })
+    .map_err(|e| e.hidden_as("volunteer"))?;
+    Ok(row)
+}
+
+/// Narrows a volunteer query to a scope: everything, a subtree, a coordinator's subtree
+/// plus the province's volunteers open to it (HRS-06), or one's own record.
+pub fn within_reach(filter: &mut db::volunteers::VolunteerFilter, scope: &Scope) {
+    match scope {
+        Scope::OwnVolunteer(id) => filter.only_id = Some(*id),
+        other => {
+            filter.subtree = other.org_path_prefix().map(String::from);
+            filter.open_to = other.open_to().map(String::from);
+        }
+    }
+}
+
+/// HRS-06: whether a volunteer of the caller's province but outside its subtree is open to
+/// it (consent to province-wide matching, or a live relation in the subtree). Asked of the
+/// database only for such volunteers, through the same filter the search uses.
+fn is_open_to_caller(
+    conn: &mut DbConn,
+    user: &Principal,
+    row: &VolunteerRow,
+) -> Result<bool, ApiError> {
+    let Some(scope @ Scope::SubtreeAndOpen { .. }) = user.scope_for(Action::ReadVolunteers) else {
+        return Ok(false);
+    };
+    if scope.contains(&row.org_path) {
+        return Ok(false);
+    }
+    let mut filter = db::volunteers::VolunteerFilter {
+        only_id: Some(row.id),
+        limit: 1,
+        ..Default::default()
+    };
+    within_reach(&mut filter, &scope);
+    Ok(!db::volunteers::search(conn, &filter)?.is_empty())
+}
