@@ -380,4 +380,13 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
+impl From<crate::db::Unavailable> for ApiError {
+    fn from(err: crate::db::Unavailable) -> Self {
+        match err {
+            crate::db::Unavailable::NoConnection(e) => ApiError::from(e),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod registry;
 pub mod routes;
+pub mod service;
 pub mod snapshots;
 pub mod startup;
 pub mod state;

@@ -51,7 +51,7 @@ impl FromRequest for Principal {
             let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
             let user_id: i64 = claims.sub.parse().map_err(|_| invalid())?;
             let session_id = claims.sid;
-            let user = db::run(&state.pool, move |conn| {
+            let user = crate::service::run(&state.pool, move |conn| {
                 Ok(db::auth::active_principal(conn, user_id, &session_id)?)
             })
             .await?

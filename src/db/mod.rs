@@ -28,7 +28,6 @@ use diesel::prelude::*;
 use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PoolError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::ApiError;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -203,36 +202,55 @@ pub fn build_pool(database_url: &str, max_size: u32, timeout: Duration) -> Resul
         .map_err(|e| format!("cannot open the database pool: {e}"))
 }
 
+/// Why database work could not run at all (as opposed to failing inside): no pooled
+/// connection, the blocking pool gone, or a panic inside the work. The use-case error type
+/// converts it (`From`), so this module needs to know nothing of HTTP.
+#[derive(Debug)]
+pub enum Unavailable {
+    NoConnection(PoolError),
+    Panicked(String),
+    BlockingPoolGone,
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unavailable::NoConnection(e) => write!(f, "no database connection available: {e}"),
+            Unavailable::Panicked(what) => write!(f, "database work panicked: {what}"),
+            Unavailable::BlockingPoolGone => write!(f, "the blocking thread pool is gone"),
+        }
+    }
+}
+
 /// Runs blocking database work off the async workers, with a pooled connection.
-pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
+pub async fn run<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
+    E: From<Unavailable> + Send + 'static,
 {
     let pool = pool.clone();
     let span = tracing::Span::current();
     actix_web::web::block(move || {
         span.in_scope(|| {
-            let mut conn = pool.get().map_err(|e: PoolError| ApiError::from(e))?;
+            let mut conn = pool.get().map_err(|e| E::from(Unavailable::NoConnection(e)))?;
             catch_panic(|| f(&mut conn))
         })
     })
-    .await?
+    .await
+    .map_err(|_| E::from(Unavailable::BlockingPoolGone))?
 }
 
-/// A panic in database work becomes a 500 problem instead of a dropped request. The
-/// connection it used may be mid-transaction; `has_broken` sees that when it goes back and
-/// r2d2 discards it.
-fn catch_panic<T>(f: impl FnOnce() -> Result<T, ApiError>) -> Result<T, ApiError> {
+/// A panic in database work becomes an error instead of a dropped request. The connection it
+/// used may be mid-transaction; `has_broken` sees that when it goes back and r2d2 discards it.
+fn catch_panic<T, E: From<Unavailable>>(f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(ApiError::internal(format!(
-            "database work panicked: {what}"
-        )))
+        Err(E::from(Unavailable::Panicked(what)))
     })
 }
 
@@ -262,10 +280,11 @@ where
 }
 
 /// Runs `f` in a write transaction on a pooled connection, off the async workers.
-pub async fn write<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
+pub async fn write<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
+    E: From<Unavailable> + From<diesel::result::Error> + Send + 'static,
 {
     run(pool, move |conn| write_transaction(conn, f)).await
 }
@@ -307,7 +326,7 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         migrate(&url).unwrap();
         let pool = build_pool(&url, 2, Duration::from_secs(2)).unwrap();
-        let panicked = write(&pool, |c| -> Result<(), ApiError> {
+        let panicked = write(&pool, |c| -> Result<(), crate::error::ApiError> {
             c.batch_execute("CREATE TABLE probe (x INTEGER)")?;
             panic!("a bug inside a write transaction")
         })
@@ -320,7 +339,7 @@ mod tests {
             write(&pool, |c| {
                 c.batch_execute("CREATE TABLE IF NOT EXISTS probe (x INTEGER)")?;
                 c.batch_execute("INSERT INTO probe VALUES (1)")?;
-                Ok(())
+                Ok::<_, crate::error::ApiError>(())
             })
             .await
             .unwrap();

@@ -89,7 +89,7 @@ pub async fn replay_or_record(
 
     let user_id = principal.user_id;
     let claim_key = key.clone();
-    let claimed = db::run(&state.pool, move |c| {
+    let claimed = crate::service::run(&state.pool, move |c| {
         Ok(db::idempotency::claim(c, user_id, &claim_key, &hash)?.map(|row| (row, hash)))
     })
     .await;
@@ -123,7 +123,7 @@ pub async fn replay_or_record(
     let release = || {
         let (pool, key) = (state.pool.clone(), key.clone());
         async move {
-            let released = db::run(&pool, move |c| {
+            let released = crate::service::run(&pool, move |c| {
                 Ok(db::idempotency::release(c, user_id, &key)?)
             })
             .await;
@@ -270,7 +270,7 @@ async fn keep(
         return false;
     };
     let body_enc = state.cipher.encrypt(&without_codes(body));
-    let kept = db::run(&state.pool, move |c| {
+    let kept = crate::service::run(&state.pool, move |c| {
         Ok(db::idempotency::complete(
             c,
             user_id,
@@ -346,7 +346,7 @@ async fn reissue_codes(state: &AppState, body: String) -> Result<String, ApiErro
     if volunteers.is_empty() {
         return Ok(body);
     }
-    let codes = db::write(&state.pool, move |c| {
+    let codes = crate::service::write(&state.pool, move |c| {
         Ok(registry::reissue_activations(c, &volunteers, db::now())?)
     })
     .await?;

@@ -135,7 +135,7 @@ pub async fn create_site(
         return Err(ApiError::validation(problems));
     };
     let org_id = req.organization_id.unwrap_or(user.org_id);
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
@@ -180,7 +180,7 @@ pub async fn list_sites(
     let scope = user.require(Action::ReadActivities)?;
     let window = page.window()?;
     let subtree = scope.org_path_prefix().map(String::from);
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         Ok(db::activities::list_sites(
             c,
             subtree.as_deref(),
@@ -616,7 +616,7 @@ pub async fn create_activity(
         ApiError::validation(vec![FieldError::new("site_id", "required", "which site?")])
     })?;
     let policy = state.policy.clone();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let site = db::activities::find_site(c, site_id)?
             .filter(|s| scope.contains(&s.org_path))
             .ok_or_else(|| ApiError::not_found("site"))?;
@@ -678,7 +678,7 @@ pub async fn list_activities(
         after_id: window.after_id,
         limit: window.limit,
     };
-    let rows = db::run(&state.pool, move |c| Ok(db::activities::list(c, &filter)?)).await?;
+    let rows = crate::service::run(&state.pool, move |c| Ok(db::activities::list(c, &filter)?)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         window,
@@ -696,7 +696,7 @@ pub async fn get_activity(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |c| load_activity(c, &user, id, None)).await?;
+    let row = crate::service::run(&state.pool, move |c| load_activity(c, &user, id, None)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(row.version)))
         .json(ActivityResponse::new(row, &state.policy.spring_rain)))
@@ -722,7 +722,7 @@ pub async fn update_activity(
     let body = body.into_inner();
     body.check_dates()?;
     let policy = state.policy.clone();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let current = load_activity(c, &user, id, Some(Action::ManageActivities))?;
         let status = ActivityStatus::parse(&current.status).unwrap_or(ActivityStatus::Draft);
         if matches!(
@@ -794,7 +794,7 @@ async fn move_activity(
         )]));
     }
     let policy = state.policy.clone();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let a = load_activity(c, &user, id, Some(Action::ManageActivities))?;
         let from = ActivityStatus::parse(&a.status).unwrap_or(ActivityStatus::Draft);
         let to = from.after(action).ok_or_else(|| {

@@ -284,7 +284,7 @@ pub async fn offer(
         .map(|g| g.trim().to_string())
         .filter(|g| !g.is_empty());
     let policy = state.policy.eligibility();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Dispatch))?;
         make_offer(
             c,
@@ -339,7 +339,7 @@ pub async fn list_assignments(
             .org_path_prefix()
             .map(String::from);
     }
-    let rows = db::run(&state.pool, move |c| Ok(db::assignments::list(c, &filter)?)).await?;
+    let rows = crate::service::run(&state.pool, move |c| Ok(db::assignments::list(c, &filter)?)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         window,
@@ -357,7 +357,7 @@ pub async fn get_assignment(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |c| {
+    let row = crate::service::run(&state.pool, move |c| {
         let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
         actor(&user, &a, Action::ReadActivities)?;
         Ok(a)
@@ -403,7 +403,7 @@ async fn step(
         )]));
     }
     let policy = state.policy.eligibility();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
         let who = actor(&user, &a, permission)?;
         let from = AssignmentState::parse(&a.status)
@@ -619,7 +619,7 @@ pub async fn sign_agreement(
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems).with_code("ACT-10"));
     }
-    db::write(&state.pool, move |c| {
+    crate::service::write(&state.pool, move |c| {
         let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
         let side = match actor(&user, &a, Action::Dispatch)? {
             Actor::Volunteer => Signatory::Volunteer,
@@ -745,7 +745,7 @@ pub async fn verify(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let content = body.map(|b| b.into_inner().content).unwrap_or_default();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let a = db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))?;
         if actor(&user, &a, Action::RecordService)? != Actor::Organiser {
             return Err(

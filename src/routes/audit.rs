@@ -77,7 +77,7 @@ pub async fn list_audit_events(
         after_id: window.after_id,
         limit: window.limit,
     };
-    let rows = db::run(&state.pool, move |c| Ok(db::audit::list(c, &filter)?)).await?;
+    let rows = crate::service::run(&state.pool, move |c| Ok(db::audit::list(c, &filter)?)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         window,

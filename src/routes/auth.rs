@@ -95,7 +95,7 @@ pub async fn login(
     };
 
     let lookup = username.clone();
-    let user = db::run(&state.pool, move |c| {
+    let user = crate::service::run(&state.pool, move |c| {
         Ok(db::users::find_by_username(c, &lookup)?)
     })
     .await?;
@@ -108,7 +108,7 @@ pub async fn login(
     let Some(user) = user.filter(|_| verified) else {
         attempt.failed();
         let rid = request_id.0.clone();
-        db::run(&state.pool, move |c| {
+        crate::service::run(&state.pool, move |c| {
             db::audit::record(
                 c,
                 AuditEntry {
@@ -133,7 +133,7 @@ pub async fn login(
     let ttl = refresh_ttl(&state);
     let (user_id, org_path) = (user.id, user.org_path.clone());
     let rid = request_id.0;
-    let session_id = db::write(&state.pool, move |c| {
+    let session_id = crate::service::write(&state.pool, move |c| {
         let session_id = db::auth::create_session(c, user_id, &digest, ttl)?;
         db::audit::record(
             c,
@@ -186,7 +186,7 @@ pub async fn refresh(
     let next = tokens::new_secret();
     let next_digest = tokens::digest(&next);
     let policy = refresh_policy(&state);
-    let outcome = db::write(&state.pool, move |c| {
+    let outcome = crate::service::write(&state.pool, move |c| {
         Ok(db::auth::rotate(c, &digest, &next_digest, policy)?)
     })
     .await?;
@@ -226,7 +226,7 @@ pub async fn logout(
     body: ValidatedJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let digest = tokens::digest(&body.0.refresh_token);
-    db::write(&state.pool, move |c| {
+    crate::service::write(&state.pool, move |c| {
         if let Some(session_id) = db::auth::session_of_refresh(c, &digest)? {
             db::auth::revoke_session(c, &session_id, "logout")?;
         }

@@ -83,7 +83,7 @@ pub async fn list_identity_disputes(
     let scope = user.require(Action::ResolveIdentityDisputes)?;
     let window = page.window()?;
     let status = filters.status.map(status_str);
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         Ok(db::identity_disputes::list(
             c,
             scope.org_path_prefix(),
@@ -148,7 +148,7 @@ pub async fn decide_identity_dispute(
     let scope = user.require(Action::ResolveIdentityDisputes)?;
     let id = id.into_inner();
     let DisputeDecisionRequest { outcome, reason } = body.0;
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let dispute = db::identity_disputes::find(c, id)?
             .filter(|d| scope.contains(&d.org_path))
             .ok_or_else(|| ApiError::not_found("identity dispute"))?;

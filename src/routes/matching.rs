@@ -58,7 +58,7 @@ pub async fn eligibility(
 ) -> ApiResult<HttpResponse> {
     let (activity_id, volunteer_id) = path.into_inner();
     let policy = state.policy.eligibility();
-    let response = db::run(&state.pool, move |c| {
+    let response = crate::service::run(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Match))?;
         load_for(c, &user, volunteer_id, Action::ReadVolunteers)?;
         let violations = super::assignments::violations_for(
@@ -250,7 +250,7 @@ pub async fn candidates(
     let include_ineligible = params.include_ineligible;
     let reach = user.require(Action::ReadVolunteers)?;
     let policy = state.policy.eligibility();
-    let response = db::run(&state.pool, move |c| {
+    let response = crate::service::run(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Match))?;
         let pool = rank_for(c, &policy, &reach, &activity, include_ineligible)?;
         Ok(CandidatesResponse {

@@ -24,7 +24,7 @@ pub struct MeResponse {
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, user: Principal) -> ApiResult<HttpResponse> {
     let org_id = user.org_id;
-    let org = db::run(&state.pool, move |c| {
+    let org = crate::service::run(&state.pool, move |c| {
         Ok(db::organizations::find(c, org_id)?)
     })
     .await?

@@ -58,7 +58,7 @@ pub async fn list_notifications(
 ) -> ApiResult<HttpResponse> {
     let window = page.window()?;
     let unread = filters.unread;
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         Ok(db::notifications::list_for(
             c,
             user.user_id,
@@ -86,7 +86,7 @@ pub async fn mark_read(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    db::run(&state.pool, move |c| {
+    crate::service::run(&state.pool, move |c| {
         let mine = db::notifications::find(c, id)?.filter(|n| {
             n.recipient_user_id == Some(user.user_id)
                 || (n.recipient_volunteer_id.is_some()

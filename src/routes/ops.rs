@@ -5,7 +5,6 @@ use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -35,7 +34,7 @@ pub async fn live() -> HttpResponse {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    db::run(&state.pool, |c| {
+    crate::service::run(&state.pool, |c| {
         c.batch_execute("SELECT 1").map_err(|e| {
             tracing::warn!(error = %e, "readiness check failed");
             crate::error::ApiError::unavailable("the database is not answering")

@@ -109,7 +109,7 @@ pub async fn list_organizations(
         after_id: window.after_id,
         limit: window.limit,
     };
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         Ok(db::organizations::list(c, &filter)?)
     })
     .await?;
@@ -134,7 +134,7 @@ pub async fn get_organization(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |c| Ok(db::organizations::find(c, id)?))
+    let row = crate::service::run(&state.pool, move |c| Ok(db::organizations::find(c, id)?))
         .await?
         .ok_or_else(|| ApiError::not_found("organization"))?;
     let view = user
@@ -166,7 +166,7 @@ pub async fn create_organization(
         name: req.name,
         region,
     };
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let parent = db::organizations::find(c, req.parent_id)?
             .filter(|p| scope.contains(&p.path))
             .ok_or_else(|| ApiError::not_found("parent organization"))?;

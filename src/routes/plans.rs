@@ -263,7 +263,7 @@ pub async fn create_plan(
     user.require(Action::Match)?;
     let reach = user.require(Action::ReadVolunteers)?;
     let policy = state.policy.eligibility();
-    let row = db::run(&state.pool, move |c| {
+    let row = crate::service::run(&state.pool, move |c| {
         // Rank outside the write transaction: it reads much and must not hold SQLite's lock.
         let plan = propose(c, &policy, &user, &reach, &req)?;
         let json = serde_json::to_string(&plan).map_err(ApiError::internal)?;
@@ -306,7 +306,7 @@ pub async fn get_plan(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     // Plans name candidates: matching staff only, not auditors (PERMISSIONS.md).
-    let row = db::run(&state.pool, move |c| load_plan(c, &user, id, Action::Match)).await?;
+    let row = crate::service::run(&state.pool, move |c| load_plan(c, &user, id, Action::Match)).await?;
     Ok(HttpResponse::Ok().json(PlanResponse::try_from(row)?))
 }
 
@@ -329,7 +329,7 @@ pub async fn commit_plan(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let policy = state.policy.eligibility();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let row = load_plan(c, &user, id, Action::Dispatch)?;
         // Write first: a concurrent commit of the same plan waits here, then finds it taken.
         if !db::plans::mark_committed(c, id)? {

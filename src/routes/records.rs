@@ -34,7 +34,7 @@ pub async fn list_service_records(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         load_for(c, &user, id, Action::ReadVolunteers)?;
         Ok(db::records::current_of_volunteer(c, id)?)
     })
@@ -55,7 +55,7 @@ pub async fn record_versions(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let key = id.into_inner();
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         let versions = db::records::versions_of(c, key)?;
         let first = versions
             .first()
@@ -135,7 +135,7 @@ pub async fn request_correction(
             "say what is wrong",
         )]));
     }
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let record = db::records::find_current(c, key)?
             .ok_or_else(|| ApiError::not_found("service record"))?;
         load_for(c, &user, record.volunteer_id, Action::RequestRecords)
@@ -202,7 +202,7 @@ pub async fn accept_correction(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let note = body.into_inner().note;
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let (correction, record) = correction_for_recorder(c, &user, id)?;
         if !db::records::resolve_correction(c, id, "accepted", note.trim(), user.user_id)? {
             return Err(ApiError::conflict("already_resolved", "this correction is no longer pending"));
@@ -274,7 +274,7 @@ pub async fn reject_correction(
             "note", "required", "say why",
         )]));
     }
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let (_, record) = correction_for_recorder(c, &user, id)?;
         if !db::records::resolve_correction(c, id, "rejected", note.trim(), user.user_id)? {
             return Err(ApiError::conflict(
@@ -382,7 +382,7 @@ pub async fn get_stars(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let good = state.policy.good_record();
-    let response = db::run(&state.pool, move |c| {
+    let response = crate::service::run(&state.pool, move |c| {
         let v = load_for(c, &user, id, Action::ReadVolunteers)?;
         stars_of(c, &v, good)
     })
@@ -401,7 +401,7 @@ pub async fn apply_for_star(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let good = state.policy.good_record();
-    let response = db::write(&state.pool, move |c| {
+    let response = crate::service::write(&state.pool, move |c| {
         let v = load_for(c, &user, id, Action::RequestRecords)?;
         let current = stars_of(c, &v, good)?;
         let awarded = StarLevel::new(current.awarded).unwrap_or(StarLevel::NONE);
@@ -444,7 +444,7 @@ async fn decide_star(
     note: String,
 ) -> ApiResult<HttpResponse> {
     let good = state.policy.good_record();
-    let response = db::write(&state.pool, move |c| {
+    let response = crate::service::write(&state.pool, move |c| {
         let application = db::records::find_star_award(c, id)?
             .ok_or_else(|| ApiError::not_found("star application"))?;
         // Out of reach reads as "no such application", never as the volunteer's 404.
@@ -641,7 +641,7 @@ pub async fn issue_certificate(
     let org_id = req.organization_id.unwrap_or(user.org_id);
     let cipher = state.cipher.clone();
     let publicity_days = state.policy.records.publicity_days;
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let v = load_for(c, &user, volunteer_id, Action::ReadVolunteers)?;
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
@@ -732,7 +732,7 @@ async fn request_certificate(
             "which organisation recorded the hours?",
         )]));
     };
-    db::write(&state.pool, move |c| {
+    crate::service::write(&state.pool, move |c| {
         let v = load_for(c, &user, volunteer_id, Action::RequestRecords)?;
         let recorded = db::records::current_of_volunteer(c, volunteer_id)?
             .iter()
@@ -790,7 +790,7 @@ pub async fn list_certificates(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let (rows, view) = db::run(&state.pool, move |c| {
+    let (rows, view) = crate::service::run(&state.pool, move |c| {
         let v = load_for(c, &user, id, Action::ReadVolunteers)?;
         let view = PersonalView::of(&user, v.id, &v.org_path);
         Ok((db::records::certificates_of(c, id)?, view))
@@ -827,7 +827,7 @@ pub async fn revoke_certificate(
             "why is it revoked?",
         )]));
     }
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let cert = db::records::find_certificate(c, id)?
             .ok_or_else(|| ApiError::not_found("certificate"))?;
         user.authorize(Action::ReadActivities, Action::RecordService, |s| {
@@ -884,7 +884,7 @@ pub async fn verify_certificate(
     if number.len() > 40 || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ApiError::not_found("certificate"));
     }
-    let row = db::run(&state.pool, move |c| {
+    let row = crate::service::run(&state.pool, move |c| {
         db::records::find_certificate_by_number(c, &number)?
             .ok_or_else(|| ApiError::not_found("certificate"))
     })
@@ -933,7 +933,7 @@ pub async fn add_qualification(
             "a qualification has a code and an issuer",
         )]));
     }
-    db::write(&state.pool, move |c| {
+    crate::service::write(&state.pool, move |c| {
         let v = load_for(c, &user, id, Action::RecordSafeguards)?;
         db::records::insert_qualification(
             c,

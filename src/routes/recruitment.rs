@@ -185,7 +185,7 @@ pub async fn create_recruitment(
         return Err(ApiError::validation(problems));
     }
     let org_id = req.organization_id.unwrap_or(user.org_id);
-    let response = db::write(&state.pool, move |c| {
+    let response = crate::service::write(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
@@ -256,7 +256,7 @@ pub async fn list_recruitments(
         after_id: window.after_id,
         limit: window.limit,
     };
-    let page = db::run(&state.pool, move |c| {
+    let page = crate::service::run(&state.pool, move |c| {
         let rows = db::recruitment::list(c, &filter)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let counts = db::recruitment::application_counts(c, &ids)?;
@@ -280,7 +280,7 @@ pub async fn get_recruitment(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let response = db::run(&state.pool, move |c| {
+    let response = crate::service::run(&state.pool, move |c| {
         db::recruitment::find(c, id)?
             .filter(|r| readable(&user, r))
             .ok_or_else(|| ApiError::not_found("recruitment"))?;
@@ -296,7 +296,7 @@ async fn move_campaign(
     id: i64,
     to: RecruitmentStatus,
 ) -> ApiResult<HttpResponse> {
-    let response = db::write(&state.pool, move |c| {
+    let response = crate::service::write(&state.pool, move |c| {
         let r = managed(c, &user, id)?;
         let from = RecruitmentStatus::parse(&r.status).unwrap_or(RecruitmentStatus::Draft);
         if !from.can_become(to) {
@@ -434,7 +434,7 @@ pub async fn apply(
     let authenticated = req.headers().contains_key("authorization");
     let row = if authenticated {
         let user = Principal::extract(&req).await?;
-        db::write(&state.pool, move |c| {
+        crate::service::write(&state.pool, move |c| {
             let r = db::recruitment::find(c, recruitment_id)?
                 .filter(|r| readable(&user, r))
                 .ok_or_else(|| ApiError::not_found("recruitment"))?;
@@ -511,7 +511,7 @@ async fn apply_as_new_person(
         .map(|s| (s.code.clone(), i32::from(s.level)))
         .collect();
     let languages: Vec<String> = input.new.languages.iter().map(|l| l.code.clone()).collect();
-    db::run(&state.pool, move |c| {
+    crate::service::run(&state.pool, move |c| {
         let r = open_campaign(c, recruitment_id)?;
         let requirements: Requirements = serde_json::from_str(&r.requirements).unwrap_or_default();
         let unmet = unmet_requirements(&requirements, age, &skills, &languages);
@@ -532,7 +532,7 @@ async fn apply_as_new_person(
         .hash(Lane::Enrolment, input.password)
         .await?;
     let cipher = state.cipher.clone();
-    let stored = db::write(&state.pool, move |c| {
+    let stored = crate::service::write(&state.pool, move |c| {
         let r = open_campaign(c, recruitment_id)?;
         let org = db::organizations::find(c, r.organization_id)?
             .ok_or_else(|| ApiError::internal("campaign organisation missing"))?;
@@ -618,7 +618,7 @@ pub async fn list_applications(
             ));
         }
     }
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         Ok(db::recruitment::list_applications(c, &filter)?)
     })
     .await?;
@@ -695,7 +695,7 @@ pub async fn accept_application(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let (application, campaign) = decidable(c, &user, id)?;
         if !db::recruitment::decide_application(c, id, "submitted", "accepted", None, user.user_id)?
         {
@@ -758,7 +758,7 @@ pub async fn reject_application(
             "tell the applicant why",
         )]));
     };
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let (application, campaign) = decidable(c, &user, id)?;
         if !db::recruitment::decide_application(
             c,
@@ -795,7 +795,7 @@ pub async fn withdraw_application(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let application = db::recruitment::find_application(c, id)?
             .filter(|a| user.volunteer_id == Some(a.volunteer_id))
             .ok_or_else(|| ApiError::not_found("application"))?;

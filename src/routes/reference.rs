@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, reference};
+use crate::db::reference;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -76,7 +76,7 @@ fn ok<T: Serialize>(items: Vec<T>) -> HttpResponse {
 #[utoipa::path(tag = "reference", security(()), responses((status = 200, body = Vec<RegionResponse>)))]
 #[get("/regions")]
 pub async fn list_regions(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let rows = db::run(&state.pool, |c| Ok(reference::regions(c)?)).await?;
+    let rows = crate::service::run(&state.pool, |c| Ok(reference::regions(c)?)).await?;
     Ok(ok(rows
         .into_iter()
         .map(|r| RegionResponse {
@@ -98,7 +98,7 @@ pub async fn list_regions(state: web::Data<AppState>) -> ApiResult<HttpResponse>
 #[utoipa::path(tag = "reference", security(()), responses((status = 200, body = Vec<SkillResponse>)))]
 #[get("/skills")]
 pub async fn list_skills(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let rows = db::run(&state.pool, |c| Ok(reference::skills(c)?)).await?;
+    let rows = crate::service::run(&state.pool, |c| Ok(reference::skills(c)?)).await?;
     Ok(ok(rows
         .into_iter()
         .map(|r| SkillResponse {
@@ -113,7 +113,7 @@ pub async fn list_skills(state: web::Data<AppState>) -> ApiResult<HttpResponse> 
 #[utoipa::path(tag = "reference", security(()), responses((status = 200, body = Vec<LanguageResponse>)))]
 #[get("/languages")]
 pub async fn list_languages(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let rows = db::run(&state.pool, |c| Ok(reference::languages(c)?)).await?;
+    let rows = crate::service::run(&state.pool, |c| Ok(reference::languages(c)?)).await?;
     Ok(ok(rows
         .into_iter()
         .map(|r| LanguageResponse {
@@ -128,7 +128,7 @@ pub async fn list_languages(state: web::Data<AppState>) -> ApiResult<HttpRespons
 #[utoipa::path(tag = "reference", security(()), responses((status = 200, body = Vec<TargetGroupResponse>)))]
 #[get("/target-groups")]
 pub async fn list_target_groups(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let rows = db::run(&state.pool, |c| Ok(reference::target_groups(c)?)).await?;
+    let rows = crate::service::run(&state.pool, |c| Ok(reference::target_groups(c)?)).await?;
     Ok(ok(rows
         .into_iter()
         .map(|r| TargetGroupResponse {
@@ -143,7 +143,7 @@ pub async fn list_target_groups(state: web::Data<AppState>) -> ApiResult<HttpRes
 #[utoipa::path(tag = "reference", security(()), responses((status = 200, body = Vec<ActivityFormResponse>)))]
 #[get("/activity-forms")]
 pub async fn list_activity_forms(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let rows = db::run(&state.pool, |c| Ok(reference::activity_forms(c)?)).await?;
+    let rows = crate::service::run(&state.pool, |c| Ok(reference::activity_forms(c)?)).await?;
     Ok(ok(rows
         .into_iter()
         .map(|r| ActivityFormResponse {
@@ -158,7 +158,7 @@ pub async fn list_activity_forms(state: web::Data<AppState>) -> ApiResult<HttpRe
 #[utoipa::path(tag = "reference", security(()), responses((status = 200, body = Vec<CourseCategoryResponse>)))]
 #[get("/course-categories")]
 pub async fn list_course_categories(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let rows = db::run(&state.pool, |c| Ok(reference::course_categories(c)?)).await?;
+    let rows = crate::service::run(&state.pool, |c| Ok(reference::course_categories(c)?)).await?;
     Ok(ok(rows
         .into_iter()
         .map(|r| CourseCategoryResponse {

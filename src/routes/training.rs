@@ -146,7 +146,7 @@ pub async fn create_course(
         return Err(ApiError::validation(problems));
     }
     let org_id = req.organization_id.unwrap_or(user.org_id);
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
@@ -203,7 +203,7 @@ pub async fn list_courses(
     let window = page.window()?;
     let reach = reach(&user);
     let category = filters.category.map(|c| c.as_str());
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         Ok(db::training::list_courses(
             c,
             &reach,
@@ -236,7 +236,7 @@ pub async fn get_course(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |c| visible_course(c, &user, id)).await?;
+    let row = crate::service::run(&state.pool, move |c| visible_course(c, &user, id)).await?;
     Ok(HttpResponse::Ok().json(CourseResponse::from(row)))
 }
 
@@ -352,7 +352,7 @@ pub async fn create_session(
         return Err(ApiError::validation(problems));
     };
     let org_id = req.organization_id.unwrap_or(user.org_id);
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         visible_course(c, &user, course_id)?;
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
@@ -395,7 +395,7 @@ pub async fn list_sessions(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let course_id = id.into_inner();
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         visible_course(c, &user, course_id)?;
         Ok(db::training::sessions_of_course(
             c,
@@ -426,7 +426,7 @@ pub async fn get_session(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |c| visible_session(c, &user, id)).await?;
+    let row = crate::service::run(&state.pool, move |c| visible_session(c, &user, id)).await?;
     Ok(HttpResponse::Ok().json(SessionResponse::from(row)))
 }
 
@@ -491,7 +491,7 @@ pub async fn enroll(
             "whom to enrol?",
         )]));
     };
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let session = visible_session(c, &user, session_id)?;
         let volunteer = load_for(c, &user, volunteer_id, Action::EnrolVolunteers)?;
         if status_of(&volunteer) != VolunteerStatus::Active {
@@ -581,7 +581,7 @@ pub async fn list_enrollments(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let session_id = id.into_inner();
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         let session = visible_session(c, &user, session_id)?;
         if !user
             .scope_for(Action::RecordTrainingResults)
@@ -643,7 +643,7 @@ pub async fn record_result(
             "nobody passes without attending",
         )]));
     }
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let enrollment = db::training::find_enrollment(c, id)?
             .ok_or_else(|| ApiError::not_found("enrollment"))?;
         let session = db::training::find_session(c, enrollment.session_id)?
@@ -766,7 +766,7 @@ pub async fn list_certificates(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         load_for(c, &user, id, Action::ReadVolunteers)?;
         Ok(db::training::certificates_of(c, id)?)
     })
@@ -814,7 +814,7 @@ pub async fn revoke_certificate(
             "why is it revoked?",
         )]));
     }
-    db::write(&state.pool, move |c| {
+    crate::service::write(&state.pool, move |c| {
         let cert = db::training::find_certificate(c, id)?
             .ok_or_else(|| ApiError::not_found("certificate"))?;
         let session = db::training::find_session(c, cert.session_id)?

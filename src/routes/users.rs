@@ -81,7 +81,7 @@ pub async fn list_users(
         after_id: window.after_id,
         limit: window.limit,
     };
-    let rows = db::run(&state.pool, move |c| Ok(db::users::list(c, &filter)?)).await?;
+    let rows = crate::service::run(&state.pool, move |c| Ok(db::users::list(c, &filter)?)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, window, |r| r.id, UserResponse::from)))
 }
 
@@ -99,7 +99,7 @@ pub async fn get_user(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let visible = user.scope_for(Action::ReadUsers);
-    let row = db::run(&state.pool, move |c| Ok(db::users::find(c, id)?))
+    let row = crate::service::run(&state.pool, move |c| Ok(db::users::find(c, id)?))
         .await?
         .filter(|u| {
             u.id == user.user_id || visible.as_ref().is_some_and(|s| s.contains(&u.org_path))
@@ -144,7 +144,7 @@ pub async fn create_user(
         return Err(ApiError::validation(problems));
     }
     let org_id = req.organization_id;
-    let org = db::run(&state.pool, move |c| {
+    let org = crate::service::run(&state.pool, move |c| {
         Ok(db::organizations::find(c, org_id)?)
     })
     .await?
@@ -160,7 +160,7 @@ pub async fn create_user(
     // Staff act with a token: they share the login lane, out of reach of anonymous floods.
     let hash = state.passwords.hash(Lane::Login, req.password).await?;
     let role = req.role;
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         if db::users::find_by_username(c, username.as_str())?.is_some() {
             return Err(ApiError::conflict(
                 "username_taken",
@@ -207,7 +207,7 @@ pub async fn disable_user(
     let id = id.into_inner();
     let visible = user.scope_for(Action::ReadUsers);
     let may_disable = user.scope_for(Action::DisableUser);
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let target = db::users::find(c, id)?
             .filter(|u| visible.as_ref().is_some_and(|s| s.contains(&u.org_path)))
             .ok_or_else(|| ApiError::not_found("user"))?;

@@ -88,7 +88,7 @@ pub async fn create_data_request(
         DataRequestKind::Correction => "correction",
         DataRequestKind::Deletion => "deletion",
     };
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let volunteer = load_for(c, &user, id, Action::RequestPersonalDataChange)?;
         let row =
             db::volunteers::insert_data_request(c, id, kind, req.details.trim(), user.user_id)?;
@@ -113,7 +113,7 @@ pub async fn list_data_requests(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rows = db::run(&state.pool, move |c| {
+    let rows = crate::service::run(&state.pool, move |c| {
         load_for(c, &user, id, Action::ReadVolunteers)?;
         Ok(db::volunteers::data_requests_of(c, id)?)
     })
@@ -140,7 +140,7 @@ async fn resolve(
         )]));
     }
     let cipher = state.cipher.clone();
-    let row = db::write(&state.pool, move |c| {
+    let row = crate::service::write(&state.pool, move |c| {
         let request = db::volunteers::find_data_request(c, request_id)?
             .ok_or_else(|| ApiError::not_found("request"))?;
         // Out of reach reads as "no such request", never as the volunteer's 404.

@@ -114,7 +114,7 @@ pub async fn export_volunteers(
     let mut filter = scoped_filter(&state, &user, Action::ExportVolunteers, &filters).await?;
     filter.limit = PAGE;
     // Recorded before the first byte leaves: a download cut short is on record too.
-    db::run(&state.pool, move |c| {
+    crate::service::run(&state.pool, move |c| {
         db::audit::record(
             c,
             AuditEntry::by(&user, "volunteer.export", "volunteer")
@@ -130,7 +130,7 @@ pub async fn export_volunteers(
         let pool = pool.clone();
         async move {
             let filter = filter?;
-            let page = db::run(&pool, move |c| page_chunk(c, filter)).await;
+            let page = crate::service::run(&pool, move |c| page_chunk(c, filter)).await;
             Some(match page {
                 Ok((chunk, next)) => (Ok(chunk), next),
                 // The status went out with the first chunk: a failure now can only cut the

@@ -310,7 +310,7 @@ pub async fn import_volunteers(
     let pool = state.pool.clone();
     let dry_run_budget = state.settings.dry_run_rows_per_hour;
     let atomic_max = state.settings.atomic_import_max_rows;
-    let response = db::run(&state.pool, move |c| {
+    let response = crate::service::run(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;

@@ -42,7 +42,7 @@ async fn change_status(
         _ => Action::ChangeVolunteerStatus,
     };
     let cipher = state.cipher.clone();
-    let response = db::write(&state.pool, move |c| {
+    let response = crate::service::write(&state.pool, move |c| {
         let row = load_for(c, &user, id, permission)?;
         let from = status_of(&row);
         let to = from.after(action).ok_or_else(|| {

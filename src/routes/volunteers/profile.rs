@@ -155,7 +155,7 @@ pub async fn update_volunteer(
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
-    let response = db::write(&state.pool, move |c| {
+    let response = crate::service::write(&state.pool, move |c| {
         let row = load_for(c, &user, id, Action::EditVolunteerProfile)?;
         // Under-14s keep only a masked name in the clear (PI-01).
         if let Some(name) = &changes.name
@@ -205,7 +205,7 @@ pub(super) async fn replace_part(
     write: impl FnOnce(&mut DbConn) -> Result<(), ApiError> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let cipher = state.cipher.clone();
-    let response = db::write(&state.pool, move |c| {
+    let response = crate::service::write(&state.pool, move |c| {
         let row = load_for(c, &user, id, action)?;
         write(c)?;
         db::volunteers::touch(c, id)?;

@@ -168,7 +168,7 @@ pub async fn scoped_filter(
     let mut filter = filters.to_db_filter()?;
     crate::registry::reach::within_reach(&mut filter, &scope);
     if let Some(org_id) = filters.organization_id {
-        let org = db::run(&state.pool, move |c| {
+        let org = crate::service::run(&state.pool, move |c| {
             Ok(db::organizations::find(c, org_id)?)
         })
         .await?;
@@ -195,7 +195,7 @@ pub async fn list_volunteers(
     let mut filter = scoped_filter(&state, &user, Action::ReadVolunteers, &filters).await?;
     filter.after_id = window.after_id;
     filter.limit = window.limit;
-    let page = db::run(&state.pool, move |c| {
+    let page = crate::service::run(&state.pool, move |c| {
         let rows = db::volunteers::search(c, &filter)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let (mut skills, mut languages) = db::volunteers::skills_and_languages(c, &ids)?;
@@ -258,7 +258,7 @@ pub async fn get_volunteer(
         }
     }
     let cipher = state.cipher.clone();
-    let response = db::run(&state.pool, move |c| {
+    let response = crate::service::run(&state.pool, move |c| {
         let action = if reveal.id_number || reveal.mobile {
             Action::RevealPersonalData
         } else {

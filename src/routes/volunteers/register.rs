@@ -53,7 +53,7 @@ pub async fn register_volunteer(
     let activation = registry::ActivationSecret::new(db::now());
     let secret = (activation.digest.clone(), activation.expires_at);
     let state2 = state.clone();
-    let id = db::write(&state.pool, move |c| {
+    let id = crate::service::write(&state.pool, move |c| {
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
@@ -76,7 +76,7 @@ pub async fn register_volunteer(
     })
     .await?;
     let cipher = state.cipher.clone();
-    let volunteer = db::run(&state.pool, move |c| {
+    let volunteer = crate::service::run(&state.pool, move |c| {
         load_full(c, &cipher, id, Some(&reader))
     })
     .await?;
@@ -187,7 +187,7 @@ pub async fn self_register(
     let input = parse_anonymous(&req.registration, &req.username, req.password, problems)?;
     let org_id = org_id.unwrap_or_default();
     // Cheap, public checks before the expensive hash.
-    let org = db::run(&state.pool, move |c| {
+    let org = crate::service::run(&state.pool, move |c| {
         db::organizations::find(c, org_id)?.ok_or_else(|| {
             ApiError::validation(vec![FieldError::new(
                 "organization_id",
@@ -204,7 +204,7 @@ pub async fn self_register(
         .await?;
     let cipher = state.cipher.clone();
     let rid = request_id.0;
-    let stored = db::write(&state.pool, move |c| {
+    let stored = crate::service::write(&state.pool, move |c| {
         registry::anonymous::register(
             c,
             &cipher,
@@ -285,13 +285,13 @@ pub async fn activate(
     let parsed = registry::parse_activation_code(&req.code);
     // The code first (a cheap read): an unknown code costs no argon2 computation.
     let lookup = parsed.clone();
-    db::run(&state.pool, move |c| {
+    crate::service::run(&state.pool, move |c| {
         live_activation(c, lookup.as_ref()).map(drop)
     })
     .await?;
     let hash = state.passwords.hash(Lane::Enrolment, req.password).await?;
     let rid = request_id.0;
-    let user = db::write(&state.pool, move |c| {
+    let user = crate::service::write(&state.pool, move |c| {
         // Checked again in the transaction: the code may have been used meanwhile.
         let volunteer = live_activation(c, parsed.as_ref())?;
         if db::users::find_by_username(c, username.as_str())?.is_some() {

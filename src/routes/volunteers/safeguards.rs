@@ -35,7 +35,7 @@ pub async fn add_guardian_consent(
     let volunteer_id = {
         let user = user.clone();
         let cipher = cipher.clone();
-        db::run(&state.pool, move |c| {
+        crate::service::run(&state.pool, move |c| {
             let row = load_for(c, &user, id, Action::RecordGuardianConsent)?;
             let number = row
                 .id_number_enc

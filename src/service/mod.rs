@@ -1,0 +1,26 @@
+//! Use cases, one module per aggregate. A use case takes a connection, the caller and a
+//! command; it loads what the caller may reach, asks `domain` for the decision, writes through
+//! `db`, audits and notifies. It knows no HTTP: routes extract, call one use case and shape
+//! the response.
+
+use crate::db::{self, DbConn, DbPool};
+use crate::error::ApiResult;
+
+/// Runs a use case off the async workers with a pooled connection (reads, or writes that
+/// manage their own transactions).
+pub async fn run<T, F>(pool: &DbPool, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    db::run(pool, f).await
+}
+
+/// Runs a use case in one write transaction off the async workers.
+pub async fn write<T, F>(pool: &DbPool, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    db::write(pool, f).await
+}
