@@ -28,7 +28,6 @@ use diesel::prelude::*;
 use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PoolError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
     #[cfg(feature = "postgres")]
@@ -233,7 +232,9 @@ where
     let span = tracing::Span::current();
     actix_web::web::block(move || {
         span.in_scope(|| {
-            let mut conn = pool.get().map_err(|e| E::from(Unavailable::NoConnection(e)))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| E::from(Unavailable::NoConnection(e)))?;
             catch_panic(|| f(&mut conn))
         })
     })

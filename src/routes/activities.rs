@@ -678,7 +678,8 @@ pub async fn list_activities(
         after_id: window.after_id,
         limit: window.limit,
     };
-    let rows = crate::service::run(&state.pool, move |c| Ok(db::activities::list(c, &filter)?)).await?;
+    let rows =
+        crate::service::run(&state.pool, move |c| Ok(db::activities::list(c, &filter)?)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         window,

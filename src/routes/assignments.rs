@@ -15,21 +15,19 @@ use crate::db::activities::ActivityRow;
 use crate::db::assignments::{
     AssignmentFilter, AssignmentRow, NewOffer, Signatory, Signing, TransitionStamp,
 };
-use crate::db::records::NewServiceRecord;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::agreement::{AgreementTerms, check_terms};
-use crate::domain::assignment::{
-    ActionWindows, Actor, AssignmentAction, AssignmentState, Schedule, attempt,
-};
+use crate::domain::assignment::{ActionWindows, Actor, AssignmentAction, AssignmentState, attempt};
 use crate::domain::eligibility::{
     self, AssignmentContext, CheckPoint, EligibilityPolicy, Violation,
 };
 use crate::domain::role::Role;
-use crate::domain::service_record::{RecordedService, ServiceClaim, served_minutes};
+use crate::domain::service_record::ServiceClaim;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::reach::load_for;
 use crate::routes::extract;
 use crate::routes::pagination::{Page, PageParams};
+use crate::service::records::{Recording, record_service, window_of};
 use crate::snapshots;
 use crate::state::AppState;
 
@@ -125,13 +123,6 @@ pub fn violations_for(
         &ctx,
         policy,
     ))
-}
-
-fn schedule(a: &AssignmentRow) -> Schedule {
-    Schedule {
-        starts_at: a.starts_at.and_utc(),
-        ends_at: a.ends_at.and_utc(),
-    }
 }
 
 /// The caller's part in an assignment: the volunteer, or the organiser (staff with `act` over
@@ -339,7 +330,8 @@ pub async fn list_assignments(
             .org_path_prefix()
             .map(String::from);
     }
-    let rows = crate::service::run(&state.pool, move |c| Ok(db::assignments::list(c, &filter)?)).await?;
+    let rows =
+        crate::service::run(&state.pool, move |c| Ok(db::assignments::list(c, &filter)?)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         window,
@@ -414,7 +406,7 @@ async fn step(
             action,
             who,
             now,
-            &schedule(&a),
+            &window_of(&a),
             &ActionWindows::default(),
         )
         .map_err(transition_error)?;
@@ -709,24 +701,6 @@ impl From<crate::db::records::ServiceRecordRow> for ServiceRecordResponse {
     }
 }
 
-/// The volunteer's current records as the minute rules see them, except `except_key`.
-pub fn recorded_services(
-    conn: &mut DbConn,
-    volunteer_id: i64,
-    except_key: Option<i64>,
-) -> Result<Vec<RecordedService>, ApiError> {
-    Ok(db::records::current_of_volunteer(conn, volunteer_id)?
-        .into_iter()
-        .filter(|r| Some(r.record_key) != except_key)
-        .map(|r| RecordedService {
-            record_id: r.record_key,
-            checked_in_at: r.started_at.and_utc(),
-            checked_out_at: r.ended_at.and_utc(),
-            minutes: r.minutes as u32,
-        })
-        .collect())
-}
-
 /// Verify a completed assignment's hours into a service record (the organising
 /// organisation only, HRS-03). Presence before the scheduled start or after its end is not
 /// service (HRS-02); breaks are deducted; travel never counts (HRS-01).
@@ -767,48 +741,14 @@ pub async fn verify(
         }
         let activity = db::activities::find(c, a.activity_id)?
             .ok_or_else(|| ApiError::internal("activity missing"))?;
-        let tz: chrono_tz::Tz = activity
-            .time_zone
-            .parse()
-            .unwrap_or(crate::clock::SERVICE_TZ);
-        let window = schedule(&a);
         let claim = ServiceClaim::scheduled_presence(
             checked_in.and_utc(),
             checked_out.and_utc(),
             a.break_minutes as u32,
-            &window,
+            &window_of(&a),
         );
-        let others = recorded_services(c, a.volunteer_id, None)?;
-        let minutes = served_minutes(&claim, &window, tz, &others)
-            .map_err(|e| ApiError::rule(e.code(), format!("{}: {e:?}", e.rule())))?;
-        let record = db::records::insert_first(
-            c,
-            NewServiceRecord {
-                record_key: 0,
-                version: 1,
-                is_current: true,
-                assignment_id: a.id,
-                volunteer_id: a.volunteer_id,
-                activity_id: activity.id,
-                organization_id: activity.organization_id,
-                org_path: activity.org_path.clone(),
-                activity_title: activity.title.clone(),
-                region_code: activity.region_code.clone(),
-                service_date: crate::domain::training::local_date(claim.checked_in_at, tz),
-                started_at: claim.checked_in_at.naive_utc(),
-                ended_at: claim.checked_out_at.naive_utc(),
-                break_minutes: a.break_minutes,
-                minutes: minutes as i32,
-                content: if content.trim().is_empty() {
-                    activity.title.clone()
-                } else {
-                    content.trim().to_string()
-                },
-                recorder_user_id: Some(user.user_id),
-                recorded_at: db::now(),
-                change_reason: None,
-            },
-        )?;
+        let record = record_service(c, &user, &a, &activity, claim, Recording::First { content })?;
+        let minutes = record.minutes;
         db::audit::record(
             c,
             AuditEntry::by(&user, "service_record.create", "service_record")

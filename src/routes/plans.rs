@@ -306,7 +306,8 @@ pub async fn get_plan(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     // Plans name candidates: matching staff only, not auditors (PERMISSIONS.md).
-    let row = crate::service::run(&state.pool, move |c| load_plan(c, &user, id, Action::Match)).await?;
+    let row =
+        crate::service::run(&state.pool, move |c| load_plan(c, &user, id, Action::Match)).await?;
     Ok(HttpResponse::Ok().json(PlanResponse::try_from(row)?))
 }
 

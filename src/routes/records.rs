@@ -7,22 +7,22 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::assignments::{ServiceRecordResponse, recorded_services};
+use super::assignments::ServiceRecordResponse;
 use crate::auth::policy::{Action, Principal};
 use crate::db::records::{
-    CorrectionRow, NewCorrection, NewRecordCertificate, NewServiceRecord, RecordCertificateRow,
+    CorrectionRow, NewCorrection, NewRecordCertificate, RecordCertificateRow,
 };
 use crate::db::{self, DbConn, audit::AuditEntry};
-use crate::domain::assignment::Schedule;
 use crate::domain::identity::mask_name;
 use crate::domain::role::Role;
-use crate::domain::service_record::{ServiceClaim, served_minutes};
+use crate::domain::service_record::ServiceClaim;
 use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::reach::{PersonalView, load_for};
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
+use crate::service::records::{Recording, record_service};
 use crate::state::AppState;
 
 /// A volunteer's current service records (the latest version of each).
@@ -207,45 +207,17 @@ pub async fn accept_correction(
         if !db::records::resolve_correction(c, id, "accepted", note.trim(), user.user_id)? {
             return Err(ApiError::conflict("already_resolved", "this correction is no longer pending"));
         }
+        let assignment = db::assignments::find(c, record.assignment_id)?.ok_or_else(|| ApiError::internal("assignment missing"))?;
         let activity = db::activities::find(c, record.activity_id)?.ok_or_else(|| ApiError::internal("activity missing"))?;
-        let tz: chrono_tz::Tz = activity.time_zone.parse().unwrap_or(crate::clock::SERVICE_TZ);
         let claim = ServiceClaim {
             checked_in_at: correction.proposed_started_at.unwrap_or(record.started_at).and_utc(),
             checked_out_at: correction.proposed_ended_at.unwrap_or(record.ended_at).and_utc(),
             break_minutes: correction.proposed_break_minutes.unwrap_or(record.break_minutes).max(0) as u32,
             travel_minutes: 0,
         };
-        let window = Schedule {
-            starts_at: activity.starts_at.and_utc(),
-            ends_at: activity.ends_at.and_utc(),
-        };
-        let others = recorded_services(c, record.volunteer_id, Some(record.record_key))?;
-        let minutes = served_minutes(&claim, &window, tz, &others).map_err(|e| ApiError::rule(e.code(), format!("{}: {e:?}", e.rule())))?;
-        let new = db::records::insert_version(
-            c,
-            &record,
-            NewServiceRecord {
-                record_key: record.record_key,
-                version: record.version + 1,
-                is_current: true,
-                assignment_id: record.assignment_id,
-                volunteer_id: record.volunteer_id,
-                activity_id: record.activity_id,
-                organization_id: record.organization_id,
-                org_path: record.org_path.clone(),
-                activity_title: record.activity_title.clone(),
-                region_code: record.region_code.clone(),
-                service_date: crate::domain::training::local_date(claim.checked_in_at, tz),
-                started_at: claim.checked_in_at.naive_utc(),
-                ended_at: claim.checked_out_at.naive_utc(),
-                break_minutes: claim.break_minutes as i32,
-                minutes: minutes as i32,
-                content: record.content.clone(),
-                recorder_user_id: Some(user.user_id),
-                recorded_at: db::now(),
-                change_reason: Some(format!("correction {id}: {}", correction.reason)),
-            },
-        )?;
+        let reason = format!("correction {id}: {}", correction.reason);
+        let new = record_service(c, &user, &assignment, &activity, claim, Recording::Correction { previous: &record, reason })?;
+        let minutes = new.minutes;
         db::audit::record(
             c,
             AuditEntry::by(&user, "service_record.corrected", "service_record")

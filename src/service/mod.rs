@@ -6,6 +6,8 @@
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
 
+pub mod records;
+
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that
 /// manage their own transactions).
 pub async fn run<T, F>(pool: &DbPool, f: F) -> ApiResult<T>

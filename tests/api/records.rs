@@ -373,6 +373,98 @@ async fn corrections_add_a_version_and_keep_the_old_one(app: TestApp) {
 }
 db_test!(corrections_add_a_version_and_keep_the_old_one);
 
+/// Issue 16: one function measures minutes. A correction that restates the verified presence
+/// (with a break added and removed again) ends at the same minutes as the verification, even
+/// when the assignment's shift is narrower than its activity's period.
+async fn a_correction_of_the_same_presence_records_the_same_minutes(app: TestApp) {
+    let s = confirmed(&app).await;
+    reschedule(
+        &app,
+        s.activity,
+        at("2026-05-01 00:00"),
+        at("2026-05-01 08:00"),
+    );
+    let mut conn = app.state.pool.get().unwrap();
+    // The volunteer's shift is 01:00–03:00 inside the activity's 00:00–08:00.
+    diesel::update(assignments::table.find(s.assignment))
+        .set((
+            assignments::starts_at.eq(at("2026-05-01 01:00")),
+            assignments::ends_at.eq(at("2026-05-01 03:00")),
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+    drop(conn);
+    presence(
+        &app,
+        s.assignment,
+        at("2026-05-01 01:10"),
+        at("2026-05-01 02:40"),
+        20,
+    );
+    let res = app
+        .post(
+            &format!("/api/v1/assignments/{}/verify", s.assignment),
+            &s.w.t.hz_coordinator,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let verified: Value = res.json().await.unwrap();
+    assert_eq!(verified["minutes"], 70);
+    let id = verified["record_id"].as_i64().unwrap();
+    let mut minutes = vec![];
+    for body in [
+        json!({"break_minutes": 0, "reason": "午休未扣"}),
+        json!({"started_at": "2026-05-01T01:10:00Z", "ended_at": "2026-05-01T02:40:00Z", "break_minutes": 20, "reason": "恢复原记录"}),
+    ] {
+        let correction: Value = app
+            .post(
+                &format!("/api/v1/service-records/{id}/corrections"),
+                &s.me,
+                &body,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let res = app
+            .post(
+                &format!("/api/v1/record-corrections/{}/accept", correction["id"]),
+                &s.w.t.hz_coordinator,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let v: Value = res.json().await.unwrap();
+        minutes.push(v["minutes"].as_i64().unwrap());
+    }
+    assert_eq!(
+        minutes,
+        [90, 70],
+        "the restated presence measures as verification did"
+    );
+    // The window is the assignment's shift, not the activity's period, for corrections too.
+    let outside: Value = app
+        .post(
+            &format!("/api/v1/service-records/{id}/corrections"),
+            &s.me,
+            &json!({"ended_at": "2026-05-01T04:00:00Z", "reason": "x"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/record-corrections/{}/accept", outside["id"]),
+            &s.w.t.hz_coordinator,
+            &json!({}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "outside_schedule").await;
+}
+db_test!(a_correction_of_the_same_presence_records_the_same_minutes);
+
 /// Adds verified minutes directly, as many records as needed (each ≤ 10 h, on separate days,
 /// each from an assignment of its own, as verification would).
 pub fn add_minutes(
