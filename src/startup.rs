@@ -84,6 +84,7 @@ impl Application {
 
         let state = web::Data::new(AppState {
             pool,
+            clock: crate::clock::Clock::default(),
             policy: settings.policy.clone(),
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl_secs),
             cipher: PersonalDataCipher::new(&settings.data_key),

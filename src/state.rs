@@ -12,6 +12,8 @@ use crate::domain::policy::Policy;
 
 pub struct AppState {
     pub pool: DbPool,
+    /// "Now" for every rule that reads the time; tests pin it.
+    pub clock: crate::clock::Clock,
     pub settings: Arc<Settings>,
     /// The rules' configurable values in force (loaded with the settings, fixed until restart).
     pub policy: Arc<Policy>,

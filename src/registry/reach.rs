@@ -7,7 +7,8 @@ use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn};
 use crate::domain::identity::restrict_id_mask;
 use crate::domain::volunteer::VolunteerStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+use crate::service::reach::InReach;
 
 pub fn status_of(row: &VolunteerRow) -> VolunteerStatus {
     VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Pending)
@@ -44,22 +45,29 @@ impl PersonalView {
     }
 }
 
-/// Loads a volunteer the caller can see (404 otherwise) on which it may perform `action`
-/// (403 otherwise).
-pub fn load_for(
-    conn: &mut DbConn,
-    user: &Principal,
-    id: i64,
-    action: Action,
-) -> Result<VolunteerRow, ApiError> {
-    let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
-    let open = is_open_to_caller(conn, user, &row)?;
-    user.authorize(Action::ReadVolunteers, action, |s| {
-        s.covers_volunteer(row.id, &row.org_path)
-            || (open && matches!(s, Scope::SubtreeAndOpen { .. }))
-    })
-    .map_err(|e| e.hidden_as("volunteer"))?;
-    Ok(row)
+/// Volunteers: a caller sees those its `ReadVolunteers` scope covers, and (HRS-06) a
+/// coordinator also those of its province open to its subtree; an action reaches them the same
+/// way under that action's scope.
+impl InReach for VolunteerRow {
+    const NAME: &'static str = "volunteer";
+
+    fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>> {
+        Ok(db::volunteers::find(conn, id)?)
+    }
+
+    fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
+        match user.scope_for(Action::ReadVolunteers) {
+            Some(scope) => self.reached_by(conn, user, &scope),
+            None => Ok(false),
+        }
+    }
+
+    fn reached_by(&self, conn: &mut DbConn, user: &Principal, scope: &Scope) -> ApiResult<bool> {
+        if scope.covers_volunteer(self.id, &self.org_path) {
+            return Ok(true);
+        }
+        Ok(matches!(scope, Scope::SubtreeAndOpen { .. }) && is_open_to_caller(conn, user, self)?)
+    }
 }
 
 /// Narrows a volunteer query to a scope: everything, a subtree, a coordinator's subtree

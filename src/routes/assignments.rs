@@ -15,6 +15,7 @@ use crate::db::activities::ActivityRow;
 use crate::db::assignments::{
     AssignmentFilter, AssignmentRow, NewOffer, Signatory, Signing, TransitionStamp,
 };
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::agreement::{AgreementTerms, check_terms};
 use crate::domain::assignment::{ActionWindows, Actor, AssignmentAction, AssignmentState, attempt};
@@ -24,9 +25,9 @@ use crate::domain::eligibility::{
 use crate::domain::role::Role;
 use crate::domain::service_record::ServiceClaim;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::registry::reach::load_for;
 use crate::routes::extract;
 use crate::routes::pagination::{Page, PageParams};
+use crate::service::reach::{Access, load_in_reach};
 use crate::service::records::{Recording, record_service, window_of};
 use crate::snapshots;
 use crate::state::AppState;
@@ -182,7 +183,7 @@ pub fn make_offer(
     guardian: Option<&str>,
 ) -> Result<AssignmentRow, ApiError> {
     check_open(activity)?;
-    load_for(c, user, volunteer_id, Action::ReadVolunteers)?;
+    load_in_reach::<VolunteerRow>(c, user, volunteer_id, Access::Read)?;
     // Lock the volunteer first: concurrent offers for overlapping activities queue here.
     db::training::lock_volunteer(c, volunteer_id)?;
     let violations = violations_for(

@@ -11,6 +11,7 @@ use super::activities::load_activity;
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::activities::ActivityRow;
 use crate::db::volunteers::VolunteerFilter;
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn};
 use crate::domain::activity::VolunteerRequirements;
 use crate::domain::eligibility::{AssignmentContext, CheckPoint, EligibilityPolicy};
@@ -18,7 +19,8 @@ use crate::domain::matching::{
     Candidate, RankedCandidate, Ranking, ScoringPolicy, rank_candidates,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::registry::reach::{load_for, within_reach};
+use crate::registry::reach::within_reach;
+use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
 use crate::state::AppState;
 
@@ -60,7 +62,7 @@ pub async fn eligibility(
     let policy = state.policy.eligibility();
     let response = crate::service::run(&state.pool, move |c| {
         let activity = load_activity(c, &user, activity_id, Some(Action::Match))?;
-        load_for(c, &user, volunteer_id, Action::ReadVolunteers)?;
+        load_in_reach::<VolunteerRow>(c, &user, volunteer_id, Access::Read)?;
         let violations = super::assignments::violations_for(
             c,
             &policy,

@@ -12,6 +12,7 @@ use crate::auth::policy::{Action, Principal};
 use crate::db::records::{
     CorrectionRow, NewCorrection, NewRecordCertificate, RecordCertificateRow,
 };
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::identity::mask_name;
 use crate::domain::role::Role;
@@ -19,9 +20,10 @@ use crate::domain::service_record::ServiceClaim;
 use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, standing};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::registry::reach::{PersonalView, load_for};
+use crate::registry::reach::PersonalView;
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
+use crate::service::reach::{Access, load_in_reach};
 use crate::service::records::{Recording, record_service};
 use crate::state::AppState;
 
@@ -35,7 +37,7 @@ pub async fn list_service_records(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let rows = crate::service::run(&state.pool, move |c| {
-        load_for(c, &user, id, Action::ReadVolunteers)?;
+        load_in_reach::<VolunteerRow>(c, &user, id, Access::Read)?;
         Ok(db::records::current_of_volunteer(c, id)?)
     })
     .await?;
@@ -60,7 +62,7 @@ pub async fn record_versions(
         let first = versions
             .first()
             .ok_or_else(|| ApiError::not_found("service record"))?;
-        load_for(c, &user, first.volunteer_id, Action::ReadVolunteers)
+        load_in_reach::<VolunteerRow>(c, &user, first.volunteer_id, Access::Read)
             .map_err(|_| ApiError::not_found("service record"))?;
         Ok(versions)
     })
@@ -138,8 +140,13 @@ pub async fn request_correction(
     let row = crate::service::write(&state.pool, move |c| {
         let record = db::records::find_current(c, key)?
             .ok_or_else(|| ApiError::not_found("service record"))?;
-        load_for(c, &user, record.volunteer_id, Action::RequestRecords)
-            .map_err(|e| e.hidden_as("service record"))?;
+        load_in_reach::<VolunteerRow>(
+            c,
+            &user,
+            record.volunteer_id,
+            Access::Act(Action::RequestRecords),
+        )
+        .map_err(|e| e.hidden_as("service record"))?;
         let row = db::records::insert_correction(
             c,
             &NewCorrection {
@@ -355,7 +362,7 @@ pub async fn get_stars(
     let id = id.into_inner();
     let good = state.policy.good_record();
     let response = crate::service::run(&state.pool, move |c| {
-        let v = load_for(c, &user, id, Action::ReadVolunteers)?;
+        let v = load_in_reach::<VolunteerRow>(c, &user, id, Access::Read)?;
         stars_of(c, &v, good)
     })
     .await?;
@@ -374,7 +381,7 @@ pub async fn apply_for_star(
     let id = id.into_inner();
     let good = state.policy.good_record();
     let response = crate::service::write(&state.pool, move |c| {
-        let v = load_for(c, &user, id, Action::RequestRecords)?;
+        let v = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(Action::RequestRecords))?;
         let current = stars_of(c, &v, good)?;
         let awarded = StarLevel::new(current.awarded).unwrap_or(StarLevel::NONE);
         let requested = awarded
@@ -420,8 +427,13 @@ async fn decide_star(
         let application = db::records::find_star_award(c, id)?
             .ok_or_else(|| ApiError::not_found("star application"))?;
         // Out of reach reads as "no such application", never as the volunteer's 404.
-        let v = load_for(c, &user, application.volunteer_id, Action::AwardStars)
-            .map_err(|e| e.hidden_as("star application"))?;
+        let v = load_in_reach::<VolunteerRow>(
+            c,
+            &user,
+            application.volunteer_id,
+            Access::Act(Action::AwardStars),
+        )
+        .map_err(|e| e.hidden_as("star application"))?;
         let number = grant.then(|| format!("STAR{}{:06}", application.level, application.id));
         if grant {
             let current = stars_of(c, &v, good)?;
@@ -614,7 +626,7 @@ pub async fn issue_certificate(
     let cipher = state.cipher.clone();
     let publicity_days = state.policy.records.publicity_days;
     let row = crate::service::write(&state.pool, move |c| {
-        let v = load_for(c, &user, volunteer_id, Action::ReadVolunteers)?;
+        let v = load_in_reach::<VolunteerRow>(c, &user, volunteer_id, Access::Read)?;
         let org = db::organizations::find(c, org_id)?
             .filter(|o| scope.contains(&o.path))
             .ok_or_else(|| ApiError::not_found("organization"))?;
@@ -705,7 +717,12 @@ async fn request_certificate(
         )]));
     };
     crate::service::write(&state.pool, move |c| {
-        let v = load_for(c, &user, volunteer_id, Action::RequestRecords)?;
+        let v = load_in_reach::<VolunteerRow>(
+            c,
+            &user,
+            volunteer_id,
+            Access::Act(Action::RequestRecords),
+        )?;
         let recorded = db::records::current_of_volunteer(c, volunteer_id)?
             .iter()
             .any(|r| r.organization_id == org_id);
@@ -763,7 +780,7 @@ pub async fn list_certificates(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (rows, view) = crate::service::run(&state.pool, move |c| {
-        let v = load_for(c, &user, id, Action::ReadVolunteers)?;
+        let v = load_in_reach::<VolunteerRow>(c, &user, id, Access::Read)?;
         let view = PersonalView::of(&user, v.id, &v.org_path);
         Ok((db::records::certificates_of(c, id)?, view))
     })
@@ -906,7 +923,7 @@ pub async fn add_qualification(
         )]));
     }
     crate::service::write(&state.pool, move |c| {
-        let v = load_for(c, &user, id, Action::RecordSafeguards)?;
+        let v = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(Action::RecordSafeguards))?;
         db::records::insert_qualification(
             c,
             id,

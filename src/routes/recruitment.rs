@@ -13,6 +13,7 @@ use crate::db::recruitment::{
     ApplicationFilter, ApplicationRow, NewRecruitmentRow, PlaceOutcome, RecruitmentFilter,
     RecruitmentRow,
 };
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::recruitment::{
     ApplicationStatus, RecruitmentStatus, Requirements, unmet_requirements,
@@ -23,12 +24,13 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::rate_limit::check_anonymous;
 use crate::registry;
 use crate::registry::anonymous::{AnonymousOutcome, AnonymousRegistration, Channel};
-use crate::registry::reach::{load_for, status_of};
+use crate::registry::reach::status_of;
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::volunteers::RegisterVolunteerRequest;
 use crate::routes::volunteers::register::{RegistrationReceived, parse_anonymous};
+use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -442,7 +444,7 @@ pub async fn apply(
                 .volunteer_id
                 .or(user.volunteer_id)
                 .ok_or_else(|| ApiError::validation(vec![FieldError::new("volunteer_id", "required", "whom is this application for?")]))?;
-            let volunteer = load_for(c, &user, volunteer_id, Action::EnrolVolunteers)?;
+            let volunteer = load_in_reach::<VolunteerRow>(c, &user, volunteer_id, Access::Act(Action::EnrolVolunteers))?;
             if matches!(status_of(&volunteer), VolunteerStatus::Suspended | VolunteerStatus::Withdrawn) {
                 return Err(ApiError::rule("status_not_active", "suspended or withdrawn volunteers cannot apply"));
             }

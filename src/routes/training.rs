@@ -12,16 +12,18 @@ use crate::db::notifications::{Notice, Recipient};
 use crate::db::training::{
     CertificateRow, CourseRow, EnrollmentRow, NewCourseRow, NewSessionRow, Reach, SessionRow,
 };
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::training::{CourseCategory, TrainingCertificate, expiry_date};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::registry::reach::{load_for, status_of};
+use crate::registry::reach::status_of;
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::routes::pagination::{Page, PageParams};
+use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 /// Where the caller may find courses and sessions: their subtree and everything above it.
@@ -493,7 +495,12 @@ pub async fn enroll(
     };
     let row = crate::service::write(&state.pool, move |c| {
         let session = visible_session(c, &user, session_id)?;
-        let volunteer = load_for(c, &user, volunteer_id, Action::EnrolVolunteers)?;
+        let volunteer = load_in_reach::<VolunteerRow>(
+            c,
+            &user,
+            volunteer_id,
+            Access::Act(Action::EnrolVolunteers),
+        )?;
         if status_of(&volunteer) != VolunteerStatus::Active {
             return Err(ApiError::rule(
                 "status_not_active",
@@ -649,7 +656,7 @@ pub async fn record_result(
         let session = db::training::find_session(c, enrollment.session_id)?
             .ok_or_else(|| ApiError::not_found("enrollment"))?;
         // The volunteer must be visible too: another province's volunteer stays a 404.
-        load_for(c, &user, enrollment.volunteer_id, Action::ReadVolunteers)
+        load_in_reach::<VolunteerRow>(c, &user, enrollment.volunteer_id, Access::Read)
             .map_err(|_| ApiError::not_found("enrollment"))?;
         user.authorize(Action::ManageTraining, Action::RecordTrainingResults, |s| {
             s.contains(&session.org_path)
@@ -767,7 +774,7 @@ pub async fn list_certificates(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let rows = crate::service::run(&state.pool, move |c| {
-        load_for(c, &user, id, Action::ReadVolunteers)?;
+        load_in_reach::<VolunteerRow>(c, &user, id, Access::Read)?;
         Ok(db::training::certificates_of(c, id)?)
     })
     .await?;
@@ -819,7 +826,7 @@ pub async fn revoke_certificate(
             .ok_or_else(|| ApiError::not_found("certificate"))?;
         let session = db::training::find_session(c, cert.session_id)?
             .ok_or_else(|| ApiError::not_found("certificate"))?;
-        load_for(c, &user, cert.volunteer_id, Action::ReadVolunteers)
+        load_in_reach::<VolunteerRow>(c, &user, cert.volunteer_id, Access::Read)
             .map_err(|_| ApiError::not_found("certificate"))?;
         user.authorize(Action::ManageTraining, Action::RecordTrainingResults, |s| {
             s.contains(&session.org_path)

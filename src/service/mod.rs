@@ -6,6 +6,7 @@
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
 
+pub mod reach;
 pub mod records;
 
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that

@@ -7,13 +7,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::load_for;
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::PersonalDataRequestRow;
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::identity::mask_name;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::extract;
+use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -89,7 +90,12 @@ pub async fn create_data_request(
         DataRequestKind::Deletion => "deletion",
     };
     let row = crate::service::write(&state.pool, move |c| {
-        let volunteer = load_for(c, &user, id, Action::RequestPersonalDataChange)?;
+        let volunteer = load_in_reach::<VolunteerRow>(
+            c,
+            &user,
+            id,
+            Access::Act(Action::RequestPersonalDataChange),
+        )?;
         let row =
             db::volunteers::insert_data_request(c, id, kind, req.details.trim(), user.user_id)?;
         db::audit::record(
@@ -114,7 +120,7 @@ pub async fn list_data_requests(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let rows = crate::service::run(&state.pool, move |c| {
-        load_for(c, &user, id, Action::ReadVolunteers)?;
+        load_in_reach::<VolunteerRow>(c, &user, id, Access::Read)?;
         Ok(db::volunteers::data_requests_of(c, id)?)
     })
     .await?;
@@ -144,11 +150,11 @@ async fn resolve(
         let request = db::volunteers::find_data_request(c, request_id)?
             .ok_or_else(|| ApiError::not_found("request"))?;
         // Out of reach reads as "no such request", never as the volunteer's 404.
-        let volunteer = load_for(
+        let volunteer = load_in_reach::<VolunteerRow>(
             c,
             &user,
             request.volunteer_id,
-            Action::ResolvePersonalDataRequest,
+            Access::Act(Action::ResolvePersonalDataRequest),
         )
         .map_err(|e| e.hidden_as("request"))?;
         if !db::volunteers::resolve_data_request(c, request_id, outcome, note.trim(), user.user_id)?

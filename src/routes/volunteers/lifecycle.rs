@@ -5,13 +5,15 @@ use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{VolunteerResponse, etag, load_for, load_full, status_of};
+use super::{VolunteerResponse, etag, load_full, status_of};
 use crate::auth::policy::{Action, Principal};
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::volunteer::{StatusAction, VolunteerStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
 use crate::routes::extract;
+use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -43,7 +45,7 @@ async fn change_status(
     };
     let cipher = state.cipher.clone();
     let response = crate::service::write(&state.pool, move |c| {
-        let row = load_for(c, &user, id, permission)?;
+        let row = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(permission))?;
         let from = status_of(&row);
         let to = from.after(action).ok_or_else(|| {
             let done = match action {

@@ -474,5 +474,5 @@ pub fn load_full(
     Ok(full(cipher, row, parts, Reveal::default(), view))
 }
 
-use crate::registry::reach::{PersonalView, load_for, status_of};
+use crate::registry::reach::{PersonalView, status_of};
 pub use crate::routes::extract::etag;

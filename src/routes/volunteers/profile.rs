@@ -7,11 +7,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{
-    Availability, LanguageSkill, SkillLevel, VolunteerResponse, etag, language_claims, load_for,
-    load_full, skill_claims,
+    Availability, LanguageSkill, SkillLevel, VolunteerResponse, etag, language_claims, load_full,
+    skill_claims,
 };
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::VolunteerChanges;
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::Invalid;
 use crate::domain::identity::{Mobile, mask_name};
@@ -21,6 +22,7 @@ use crate::domain::volunteer::{check_languages, check_skills, parse_email, parse
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, if_match_version, stale};
+use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 /// Fields a PATCH may change; any other field (status, organisation…) is refused with 422.
@@ -156,7 +158,8 @@ pub async fn update_volunteer(
         return Err(ApiError::invalid(problems));
     }
     let response = crate::service::write(&state.pool, move |c| {
-        let row = load_for(c, &user, id, Action::EditVolunteerProfile)?;
+        let row =
+            load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(Action::EditVolunteerProfile))?;
         // Under-14s keep only a masked name in the clear (PI-01).
         if let Some(name) = &changes.name
             && crate::domain::volunteer::under_14_on(row.birth_date, crate::clock::today())
@@ -206,7 +209,7 @@ pub(super) async fn replace_part(
 ) -> ApiResult<HttpResponse> {
     let cipher = state.cipher.clone();
     let response = crate::service::write(&state.pool, move |c| {
-        let row = load_for(c, &user, id, action)?;
+        let row = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(action))?;
         write(c)?;
         db::volunteers::touch(c, id)?;
         db::audit::record(

@@ -5,11 +5,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{
-    PersonalView, Reveal, VolunteerResponse, VolunteerSummary, etag, full, load_for, summary,
-};
+use super::{PersonalView, Reveal, VolunteerResponse, VolunteerSummary, etag, full, summary};
 use crate::auth::policy::{Action, Principal};
 use crate::db::volunteers::VolunteerFilter;
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::calendar::check_date;
 use crate::domain::reference;
@@ -17,6 +16,7 @@ use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{VolunteerStatus, under_14_on};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::pagination::{Page, PageParams};
+use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 /// Search filters. `skill` and `language` may repeat; every one given must match.
@@ -264,7 +264,7 @@ pub async fn get_volunteer(
         } else {
             Action::ReadVolunteers
         };
-        let row = load_for(c, &user, id, action)?;
+        let row = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(action))?;
         let own = user.volunteer_id == Some(row.id);
         let minor = under_14_on(row.birth_date, crate::clock::today());
         // PI-04: unmasked reads and reads of under-14s' data leave a trace.

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::profile::replace_part;
-use super::{GuardianConsentRequest, VolunteerResponse, load_for};
+use super::{GuardianConsentRequest, VolunteerResponse};
 use crate::auth::policy::{Action, Principal};
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self};
 use crate::domain::identity::IdDocument;
 use crate::domain::volunteer::parse_guardian_consent;
@@ -16,6 +17,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
 use crate::routes::extract;
 use crate::routes::extract::bounded_dates;
+use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 /// Record a guardian's consent (staff in scope, or the volunteer for their own guardian).
@@ -36,7 +38,12 @@ pub async fn add_guardian_consent(
         let user = user.clone();
         let cipher = cipher.clone();
         crate::service::run(&state.pool, move |c| {
-            let row = load_for(c, &user, id, Action::RecordGuardianConsent)?;
+            let row = load_in_reach::<VolunteerRow>(
+                c,
+                &user,
+                id,
+                Access::Act(Action::RecordGuardianConsent),
+            )?;
             let number = row
                 .id_number_enc
                 .as_deref()
