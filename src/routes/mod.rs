@@ -149,7 +149,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::check_out)
                 .service(assignments::no_show)
                 .service(assignments::sign_agreement)
-                .service(assignments::verify)
+                .service(records::verify)
                 .service(matching::eligibility)
                 .service(matching::candidates)
                 .service(records::list_service_records)

@@ -7,8 +7,8 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::assignments::ServiceRecordResponse;
 use crate::auth::policy::{Action, Principal};
+use crate::db::assignments::AssignmentRow;
 use crate::db::records::{
     CorrectionRow, NewCorrection, NewRecordCertificate, RecordCertificateRow,
 };
@@ -24,7 +24,7 @@ use crate::registry::reach::PersonalView;
 use crate::routes::extract;
 use crate::routes::extract::{bounded_dates, day_of};
 use crate::service::reach::{Access, load_in_reach};
-use crate::service::records::{Recording, record_service};
+use crate::service::records::{Recording, record_service, window_of};
 use crate::state::AppState;
 
 /// A volunteer's current service records (the latest version of each).
@@ -940,4 +940,119 @@ pub async fn add_qualification(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct VerifyRequest {
+    /// What the volunteer did (HRS-04).
+    #[serde(default)]
+    pub content: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceRecordResponse {
+    /// Stable id of the record across corrections.
+    pub record_id: i64,
+    pub version: i32,
+    pub assignment_id: i64,
+    pub volunteer_id: i64,
+    pub activity_id: i64,
+    pub activity_title: String,
+    pub organization_id: i64,
+    pub region_code: String,
+    pub service_date: chrono::NaiveDate,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub break_minutes: i32,
+    /// Served minutes: presence minus breaks, travel never counted (HRS-01).
+    pub minutes: i32,
+    pub content: String,
+    pub recorder_user_id: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+    pub change_reason: Option<String>,
+}
+
+impl From<crate::db::records::ServiceRecordRow> for ServiceRecordResponse {
+    fn from(r: crate::db::records::ServiceRecordRow) -> Self {
+        Self {
+            record_id: r.record_key,
+            version: r.version,
+            assignment_id: r.assignment_id,
+            volunteer_id: r.volunteer_id,
+            activity_id: r.activity_id,
+            activity_title: r.activity_title,
+            organization_id: r.organization_id,
+            region_code: r.region_code,
+            service_date: r.service_date,
+            started_at: r.started_at.and_utc(),
+            ended_at: r.ended_at.and_utc(),
+            break_minutes: r.break_minutes,
+            minutes: r.minutes,
+            content: r.content,
+            recorder_user_id: r.recorder_user_id,
+            recorded_at: r.recorded_at.and_utc(),
+            change_reason: r.change_reason,
+        }
+    }
+}
+
+/// Verify a completed assignment's hours into a service record (the organising
+/// organisation only, HRS-03). Presence before the scheduled start or after its end is not
+/// service (HRS-02); breaks are deducted; travel never counts (HRS-01).
+#[utoipa::path(
+    tag = "records",
+    params(("id" = i64, Path)),
+    request_body = VerifyRequest,
+    responses((status = 201, body = ServiceRecordResponse), (status = 422, description = "A minute rule is broken (`HRS-02` codes)", body = crate::error::Problem, content_type = "application/problem+json"))
+)]
+#[post("/assignments/{id}/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+    body: Option<extract::Json<VerifyRequest>>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let content = body.map(|b| b.into_inner().content).unwrap_or_default();
+    let row = crate::service::write(&state.pool, move |c| {
+        let a: AssignmentRow = load_in_reach(c, &user, id, Access::Read)?;
+        if user.volunteer_id == Some(a.volunteer_id) {
+            return Err(
+                ApiError::forbidden("HRS-03: a volunteer cannot verify their own hours")
+                    .with_code("HRS-03"),
+            );
+        }
+        let a: AssignmentRow = load_in_reach(c, &user, id, Access::Act(Action::RecordService))?;
+        let (Some(checked_in), Some(checked_out)) = (a.checked_in_at, a.checked_out_at) else {
+            return Err(ApiError::conflict(
+                "not_completed",
+                "only a checked-out assignment can be verified",
+            ));
+        };
+        if !db::assignments::mark_verified(c, id, user.user_id)? {
+            return Err(ApiError::conflict(
+                "already_verified",
+                "this assignment's hours are verified already",
+            ));
+        }
+        let activity = db::activities::find(c, a.activity_id)?
+            .ok_or_else(|| ApiError::internal("activity missing"))?;
+        let claim = ServiceClaim::scheduled_presence(
+            checked_in.and_utc(),
+            checked_out.and_utc(),
+            a.break_minutes as u32,
+            &window_of(&a),
+        );
+        let record = record_service(c, &user, &a, &activity, claim, Recording::First { content })?;
+        let minutes = record.minutes;
+        db::audit::record(
+            c,
+            AuditEntry::by(&user, "service_record.create", "service_record")
+                .entity(record.record_key, &activity.org_path)
+                .detail(serde_json::json!({ "assignment_id": id, "minutes": minutes })),
+        )?;
+        Ok(record)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(ServiceRecordResponse::from(row)))
 }

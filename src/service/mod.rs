@@ -6,6 +6,7 @@
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
 
+pub mod dispatch;
 pub mod reach;
 pub mod records;
 
