@@ -20,7 +20,8 @@ use crate::crypto::PersonalDataCipher;
 use crate::db::{self, DbPool};
 use crate::domain::account::Username;
 use crate::middleware::{idempotency, localize, metrics, problem, request_id};
-use crate::routes::{self, extract, fallback::RouteTable};
+use crate::routes::common::extract;
+use crate::routes::{self, fallback::RouteTable};
 use crate::state::AppState;
 
 /// What happened to the `admin` account at start-up.

@@ -28,8 +28,8 @@ use crate::auth::policy::{Action, Principal};
 use crate::auth::tokens::to_hex;
 use crate::db::{self, idempotency::StoredResponse};
 use crate::error::ApiError;
+use crate::middleware::body::{JSON_BODY_LIMIT, declared_length, read_limited};
 use crate::registry;
-use crate::routes::extract::{JSON_BODY_LIMIT, declared_length, read_limited};
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";

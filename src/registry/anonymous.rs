@@ -5,6 +5,7 @@
 //! username stores nothing; a taken ID number becomes an identity dispute for the bureau of
 //! the existing registration, which is how a squatted number is contested.
 
+use crate::auth::password;
 use crate::crypto::PersonalDataCipher;
 use crate::db::notifications::{Notice, Recipient};
 use crate::db::organizations::OrganizationRow;
@@ -13,7 +14,8 @@ use crate::domain::account::Username;
 use crate::domain::identity::mask_name;
 use crate::domain::role::Role;
 use crate::domain::volunteer::{NewVolunteer, VolunteerStatus};
-use crate::error::ApiError;
+use crate::domain::volunteer::{RegistrationInput, parse_registration};
+use crate::error::{ApiError, FieldError};
 
 /// Where the registration came from; stored on a dispute.
 #[derive(Debug, Clone, Copy)]
@@ -196,4 +198,37 @@ pub fn is_duplicate_race(e: &ApiError) -> bool {
             e.code(),
             "conflict" | "duplicate_id_number" | "username_taken"
         )
+}
+
+/// The parts of an anonymous registration every caller must send correctly (422 otherwise).
+pub struct AnonymousInput {
+    pub new: NewVolunteer,
+    pub username: Username,
+    pub password: String,
+}
+
+/// Checks an anonymous registration's fields and password policy (no database, no hashing).
+pub fn parse_anonymous(
+    registration: &RegistrationInput,
+    username: &str,
+    password: String,
+    mut problems: Vec<FieldError>,
+) -> Result<AnonymousInput, ApiError> {
+    let new = parse_registration(registration, crate::clock::today())
+        .map_err(|e| problems.extend(e.into_iter().map(FieldError::from)))
+        .ok();
+    let username = Username::parse(username)
+        .map_err(|m| problems.push(FieldError::new("username", "invalid_format", m)))
+        .ok();
+    if let Some(u) = &username {
+        problems.extend(password::check_policy(&password, u.as_str()));
+    }
+    match (new, username, problems.is_empty()) {
+        (Some(new), Some(username), true) => Ok(AnonymousInput {
+            new,
+            username,
+            password,
+        }),
+        _ => Err(ApiError::validation(problems)),
+    }
 }

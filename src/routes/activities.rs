@@ -21,9 +21,9 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::{Invalid, role::Role};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract;
-use crate::routes::extract::{bounded_dates, day_of, etag, if_match_version, stale};
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::extract;
+use crate::routes::common::extract::{bounded_dates, day_of, etag, if_match_version, stale};
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::snapshots::codes;
 use crate::state::AppState;
 

@@ -24,8 +24,8 @@ use crate::domain::eligibility::{
 };
 use crate::domain::role::Role;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract;
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::extract;
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::service::reach::{Access, load_in_reach};
 use crate::service::records::window_of;
 use crate::snapshots;

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditFilter, audit::AuditRow};
 use crate::error::ApiResult;
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

@@ -13,7 +13,7 @@ use crate::db::{self, audit::AuditEntry, auth::RefreshPolicy, auth::Rotation};
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::rate_limit::{client_ip, refusal_pause};
 use crate::middleware::request_id::RequestId;
-use crate::routes::extract::ValidatedJson;
+use crate::routes::common::extract::ValidatedJson;
 use crate::state::AppState;
 
 #[derive(Deserialize, Validate, ToSchema)]

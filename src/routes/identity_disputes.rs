@@ -12,8 +12,8 @@ use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry, identity_disputes::DisputeRow};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::ValidatedJson;
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::extract::ValidatedJson;
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -4,8 +4,7 @@ pub mod activities;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
-pub mod csv_out;
-pub mod extract;
+pub mod common;
 pub mod fallback;
 pub mod identity_disputes;
 pub mod matching;
@@ -13,7 +12,6 @@ pub mod me;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;
-pub mod pagination;
 pub mod plans;
 pub mod policy;
 pub mod records;
@@ -44,9 +42,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .app_data(
                             web::JsonConfig::default()
                                 .limit(AUTH_BODY_LIMIT)
-                                .error_handler(extract::json_error),
+                                .error_handler(common::extract::json_error),
                         )
-                        .app_data(extract::JsonLimit(AUTH_BODY_LIMIT))
+                        .app_data(common::extract::JsonLimit(AUTH_BODY_LIMIT))
                         .wrap(from_fn(limit_auth))
                         .service(auth::login)
                         .service(auth::refresh)

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::policy::Principal;
 use crate::db::{self, notifications::NotificationRow};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]

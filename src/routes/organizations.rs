@@ -13,8 +13,8 @@ use crate::db::{
 use crate::domain::organization::{NewOrg, OrgKind, OrganType, ParentOrg, check_new_child};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract::ValidatedJson;
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::extract::ValidatedJson;
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::state::AppState;
 
 /// An organisation. Ancestors of a caller's own organisation, and a volunteer's own

@@ -21,7 +21,7 @@ use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::eligibility::EligibilityPolicy;
 use crate::domain::matching::{CandidatePair, DispatchActivity, DispatchError, PairKey, dispatch};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract;
+use crate::routes::common::extract;
 use crate::state::AppState;
 
 /// Every activity of a batch is ranked against up to 1000 volunteers; this keeps one request

@@ -21,8 +21,8 @@ use crate::domain::stars::{GoodRecordPolicy, StarLevel, award, good_record, stan
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::reach::PersonalView;
-use crate::routes::extract;
-use crate::routes::extract::{bounded_dates, day_of};
+use crate::routes::common::extract;
+use crate::routes::common::extract::{bounded_dates, day_of};
 use crate::service::reach::{Access, load_in_reach};
 use crate::service::records::{Recording, record_service, window_of};
 use crate::state::AppState;

@@ -23,13 +23,13 @@ use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::rate_limit::check_anonymous;
 use crate::registry;
+use crate::registry::anonymous::parse_anonymous;
 use crate::registry::anonymous::{AnonymousOutcome, AnonymousRegistration, Channel};
 use crate::registry::reach::status_of;
-use crate::routes::extract;
-use crate::routes::extract::{bounded_dates, day_of};
-use crate::routes::pagination::{Page, PageParams};
-use crate::routes::volunteers::RegisterVolunteerRequest;
-use crate::routes::volunteers::register::{RegistrationReceived, parse_anonymous};
+use crate::routes::common::extract;
+use crate::routes::common::extract::{bounded_dates, day_of};
+use crate::routes::common::pagination::{Page, PageParams};
+use crate::routes::common::registration::{RegisterVolunteerRequest, RegistrationReceived};
 use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
@@ -418,7 +418,7 @@ fn insert_application(
     request_body = ApplyRequest,
     responses(
         (status = 201, body = ApplicationResponse),
-        (status = 202, description = "Without a token: the uniform answer of anonymous registration", body = crate::routes::volunteers::register::RegistrationReceived),
+        (status = 202, description = "Without a token: the uniform answer of anonymous registration", body = RegistrationReceived),
         (status = 409, description = "`quota_full`, `recruitment_closed` or `already_applied`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Without a token: too many from this address", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "`busy`: too many registrations waiting; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -502,7 +502,7 @@ async fn apply_as_new_person(
             "sign in, or send `registration`, `username` and `password` to apply as a new volunteer",
         ));
     };
-    let input = parse_anonymous(&registration, &username, password, Vec::new())?;
+    let input = parse_anonymous(&registration.to_input(), &username, password, Vec::new())?;
     // The cheap, public checks first: an unknown, closed, full or unsuitable campaign is
     // refused before any argon2 work.
     let age = input.new.age_on(crate::clock::today());

@@ -20,9 +20,9 @@ use crate::domain::training::{CourseCategory, TrainingCertificate, expiry_date};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::reach::status_of;
-use crate::routes::extract;
-use crate::routes::extract::{bounded_dates, day_of};
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::extract;
+use crate::routes::common::extract::{bounded_dates, day_of};
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 

@@ -13,8 +13,8 @@ use crate::domain::account::Username;
 use crate::domain::organization::OrgKind;
 use crate::domain::role::Role;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract::ValidatedJson;
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::extract::ValidatedJson;
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

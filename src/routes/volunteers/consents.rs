@@ -12,7 +12,7 @@ use super::profile::replace_part;
 use crate::auth::policy::{Action, Principal};
 use crate::db;
 use crate::error::ApiResult;
-use crate::routes::extract::ValidatedJson;
+use crate::routes::common::extract::ValidatedJson;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -13,7 +13,7 @@ use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::identity::mask_name;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract;
+use crate::routes::common::extract;
 use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 

@@ -11,7 +11,7 @@ use crate::db::volunteers::VolunteerFilter;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::csv_out;
+use crate::routes::common::csv_out;
 use crate::state::AppState;
 
 const PAGE: i64 = 1000;

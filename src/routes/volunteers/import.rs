@@ -16,7 +16,7 @@ use crate::domain::volunteer::{
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::import::MAX_BYTES;
 use crate::registry::import::{self, ImportOptions, ImportRow};
-use crate::routes::extract::{declared_length, read_limited};
+use crate::routes::common::extract::{declared_length, read_limited};
 use crate::state::AppState;
 
 pub const MAX_ROWS: usize = 100_000;

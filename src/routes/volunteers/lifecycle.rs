@@ -12,7 +12,7 @@ use crate::db::{self, audit::AuditEntry};
 use crate::domain::volunteer::{StatusAction, VolunteerStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
-use crate::routes::extract;
+use crate::routes::common::extract;
 use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 

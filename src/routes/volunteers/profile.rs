@@ -20,8 +20,8 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{check_languages, check_skills, parse_email, parse_name};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::extract;
-use crate::routes::extract::{bounded_dates, if_match_version, stale};
+use crate::routes::common::extract;
+use crate::routes::common::extract::{bounded_dates, if_match_version, stale};
 use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 

@@ -15,7 +15,7 @@ use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{VolunteerStatus, under_14_on};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::pagination::{Page, PageParams};
+use crate::routes::common::pagination::{Page, PageParams};
 use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 

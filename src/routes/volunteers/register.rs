@@ -11,12 +11,13 @@ use crate::auth::policy::{Action, Principal};
 use crate::db::{self, audit::AuditEntry};
 use crate::domain::account::Username;
 use crate::domain::role::Role;
-use crate::domain::volunteer::{NewVolunteer, VolunteerStatus, parse_registration};
+use crate::domain::volunteer::{VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::request_id::RequestId;
 use crate::registry;
-use crate::registry::anonymous::{AnonymousRegistration, Channel};
-use crate::routes::extract;
+use crate::registry::anonymous::{AnonymousRegistration, Channel, parse_anonymous};
+use crate::routes::common::extract;
+use crate::routes::common::registration::RegistrationReceived;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -99,59 +100,6 @@ pub struct SelfRegisterRequest {
     pub password: String,
 }
 
-/// The one answer to an anonymous registration or application, whatever became of it: a
-/// taken username or ID number must look exactly like a fresh registration.
-#[derive(Serialize, ToSchema)]
-pub struct RegistrationReceived {
-    /// Always `received`.
-    pub status: String,
-    pub detail: String,
-}
-
-impl RegistrationReceived {
-    pub fn response() -> HttpResponse {
-        HttpResponse::Accepted().json(RegistrationReceived {
-            status: "received".into(),
-            detail: "registration received; the registering bureau will confirm it, and the \
-                     login works once it has"
-                .into(),
-        })
-    }
-}
-
-/// The parts of an anonymous registration every caller must send correctly (422 otherwise).
-pub struct AnonymousInput {
-    pub new: NewVolunteer,
-    pub username: Username,
-    pub password: String,
-}
-
-/// Checks an anonymous registration's fields and password policy (no database, no hashing).
-pub fn parse_anonymous(
-    registration: &RegisterVolunteerRequest,
-    username: &str,
-    password: String,
-    mut problems: Vec<FieldError>,
-) -> Result<AnonymousInput, ApiError> {
-    let new = parse_registration(&registration.to_input(), crate::clock::today())
-        .map_err(|e| problems.extend(e.into_iter().map(FieldError::from)))
-        .ok();
-    let username = Username::parse(username)
-        .map_err(|m| problems.push(FieldError::new("username", "invalid_format", m)))
-        .ok();
-    if let Some(u) = &username {
-        problems.extend(password::check_policy(&password, u.as_str()));
-    }
-    match (new, username, problems.is_empty()) {
-        (Some(new), Some(username), true) => Ok(AnonymousInput {
-            new,
-            username,
-            password,
-        }),
-        _ => Err(ApiError::validation(problems)),
-    }
-}
-
 /// Register yourself as a volunteer. The record is `pending` and its login is held until the
 /// registering organisation confirms (approves) it.
 ///
@@ -184,7 +132,12 @@ pub async fn self_register(
             "choose the organisation you register with",
         ));
     }
-    let input = parse_anonymous(&req.registration, &req.username, req.password, problems)?;
+    let input = parse_anonymous(
+        &req.registration.to_input(),
+        &req.username,
+        req.password,
+        problems,
+    )?;
     let org_id = org_id.unwrap_or_default();
     // Cheap, public checks before the expensive hash.
     let org = crate::service::run(&state.pool, move |c| {

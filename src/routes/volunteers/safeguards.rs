@@ -15,8 +15,8 @@ use crate::domain::identity::IdDocument;
 use crate::domain::volunteer::parse_guardian_consent;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
-use crate::routes::extract;
-use crate::routes::extract::bounded_dates;
+use crate::routes::common::extract;
+use crate::routes::common::extract::bounded_dates;
 use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 

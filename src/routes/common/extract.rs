@@ -6,40 +6,12 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
-
-/// Default JSON body limit (bulk CSV import has its own, `registry::import::MAX_BYTES`).
-/// The idempotency middleware bounds its read of a POST body by the same number.
-pub const JSON_BODY_LIMIT: usize = 256 * 1024;
-
-/// Reads a whole body as it arrives, refusing it (413) as soon as it passes `limit` bytes.
-pub async fn read_limited<S>(
-    mut payload: S,
-    limit: usize,
-    too_large: impl FnOnce() -> String,
-) -> Result<web::Bytes, ApiError>
-where
-    S: futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>> + Unpin,
-{
-    use futures_util::StreamExt;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                too_large(),
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
-}
+pub use crate::middleware::body::{JSON_BODY_LIMIT, declared_length, read_limited};
 
 /// 422 naming every client date outside the accepted calendar (`domain::calendar`): a date
 /// such as `+262142-01-01` would otherwise reach date arithmetic that panics near chrono's
@@ -57,15 +29,6 @@ pub fn bounded_dates<'a>(
 /// The UTC date of an optional instant, for `bounded_dates`.
 pub fn day_of(at: Option<chrono::DateTime<chrono::Utc>>) -> Option<chrono::NaiveDate> {
     at.map(|t| t.date_naive())
-}
-
-/// The `Content-Length` a client announced, if any (a chunked body has none and is bounded
-/// while it is read).
-pub fn declared_length(headers: &actix_web::http::header::HeaderMap) -> Option<u64> {
-    headers
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
 }
 
 /// The body limit of `Json` / `ValidatedJson` in a scope (app data; `JSON_BODY_LIMIT` where
