@@ -6,7 +6,7 @@
 use actix_web::App;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, InfoBuilder, OpenApi, Ref, RefOr, Required};
 use utoipa::{PartialSchema, ToSchema};
@@ -120,6 +120,33 @@ fn document_idempotency_key(op: &mut Operation) {
     }
 }
 
+/// `Problem`, with its `code` pointing at the list of every code.
+fn problem_schema() -> RefOr<Schema> {
+    let mut schema = Problem::schema();
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        object
+            .properties
+            .insert("code".into(), Ref::from_schema_name("ErrorCode").into());
+    }
+    schema
+}
+
+/// Every stable error code clients may switch on, with what it means.
+fn error_code_schema() -> RefOr<Schema> {
+    let catalogue = crate::error::ErrorCode::catalogue();
+    let table: String = catalogue
+        .iter()
+        .map(|(code, meaning)| format!("- `{code}`: {meaning}\n"))
+        .collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(catalogue.iter().map(|(code, _)| *code)))
+        .description(Some(format!(
+            "Stable machine-readable error code; it never changes with the language.\n\n{table}"
+        )))
+        .into()
+}
+
 fn complete(mut doc: OpenApi) -> OpenApi {
     doc.info = InfoBuilder::new()
         .title("springrain")
@@ -142,7 +169,10 @@ fn complete(mut doc: OpenApi) -> OpenApi {
     );
     components
         .schemas
-        .insert(Problem::name().into_owned(), Problem::schema());
+        .insert(Problem::name().into_owned(), problem_schema());
+    components
+        .schemas
+        .insert("ErrorCode".into(), error_code_schema());
     let mut field_error_schemas = Vec::new();
     <Problem as ToSchema>::schemas(&mut field_error_schemas);
     components.schemas.extend(field_error_schemas);

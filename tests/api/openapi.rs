@@ -59,3 +59,74 @@ fn every_operation_documents_its_errors_and_security() {
             .is_empty()
     );
 }
+
+/// Every `.rs` file under `dir`, recursively.
+pub fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// The string literal a call's argument list opens with, skipping a leading
+/// `StatusCode::…,` argument (for `ApiError::new`).
+fn leading_literal(args: &str) -> Option<&str> {
+    let mut rest = args.trim_start();
+    if rest.starts_with("StatusCode::") || rest.starts_with("actix_web::http::StatusCode::") {
+        rest = rest[rest.find(',')? + 1..].trim_start();
+    }
+    let rest = rest.strip_prefix('"')?;
+    Some(&rest[..rest.find('"')?])
+}
+
+/// Issue 16: every code a call site names is listed in the OpenAPI document's `ErrorCode`
+/// (a code written as text at a call site and missing from the enum fails here, before any
+/// test has to reach that line).
+#[test]
+fn every_error_code_used_in_the_code_is_listed() {
+    let doc: Value = serde_json::from_str(&springrain::openapi::to_json(
+        &springrain::openapi::document(),
+    ))
+    .unwrap();
+    let listed: Vec<&str> = doc["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .expect("ErrorCode lists its values")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&"not_found") && listed.contains(&"daily_limit_exceeded"));
+    assert_eq!(
+        doc["components"]["schemas"]["Problem"]["properties"]["code"]["$ref"],
+        "#/components/schemas/ErrorCode"
+    );
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut unlisted = Vec::new();
+    for file in rust_files(&src) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for call in [
+            "ApiError::conflict(",
+            "ApiError::rule(",
+            "ApiError::bad_request(",
+            "ApiError::new(",
+            ".with_code(",
+        ] {
+            for (at, _) in text.match_indices(call) {
+                if let Some(code) = leading_literal(&text[at + call.len()..])
+                    && !listed.contains(&code)
+                {
+                    unlisted.push(format!("{}: {code}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "codes missing from ErrorCode: {unlisted:?}"
+    );
+}

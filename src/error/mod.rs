@@ -2,7 +2,6 @@
 //! `application/problem+json` document with a stable machine-readable `code`; database and
 //! internal messages are logged, never sent.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use actix_web::http::{StatusCode, header};
@@ -12,6 +11,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::i18n::{self, Lang, zh};
+
+mod code;
+mod constraints;
+pub use code::ErrorCode;
 
 /// One failing field or rule inside a problem document.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -70,7 +73,7 @@ pub struct Problem {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: Cow<'static, str>,
+    code: ErrorCode,
     detail: String,
     errors: Vec<FieldError>,
     retry_after_secs: Option<u64>,
@@ -80,11 +83,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: impl Into<Cow<'static, str>>,
-        detail: impl Into<String>,
-    ) -> Self {
+    pub fn new(status: StatusCode, code: impl Into<ErrorCode>, detail: impl Into<String>) -> Self {
         Self {
             status,
             code: code.into(),
@@ -102,7 +101,7 @@ impl ApiError {
     }
 
     /// The same problem under a more specific code (e.g. `requirements_not_met`).
-    pub fn with_code(mut self, code: &'static str) -> Self {
+    pub fn with_code(mut self, code: impl Into<ErrorCode>) -> Self {
         self.code = code.into();
         self
     }
@@ -113,7 +112,7 @@ impl ApiError {
     }
 
     /// 400: the request could not be read (bad JSON, bad query string, bad path segment).
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: impl Into<ErrorCode>, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, detail)
     }
 
@@ -144,7 +143,7 @@ impl ApiError {
         }
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: impl Into<ErrorCode>, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, detail)
     }
 
@@ -168,7 +167,7 @@ impl ApiError {
     }
 
     /// 422 for a well-formed request that breaks a rule; `code` names the rule.
-    pub fn rule(code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
+    pub fn rule(code: impl Into<ErrorCode>, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
     }
 
@@ -217,8 +216,12 @@ impl ApiError {
         self.status
     }
 
-    pub fn code(&self) -> &str {
-        &self.code
+    pub fn code(&self) -> &'static str {
+        self.code.as_str()
+    }
+
+    pub fn error_code(&self) -> ErrorCode {
+        self.code
     }
 
     /// The problem document in English.
@@ -245,7 +248,7 @@ impl ApiError {
                 ..e.clone()
             })
             .collect();
-        let detail = match (self.code.as_ref(), errors.as_slice()) {
+        let detail = match (self.code.as_str(), errors.as_slice()) {
             ("validation_failed", [one]) => one.message.clone(),
             ("validation_failed", many) if !many.is_empty() => {
                 format!("有 {} 处数据未通过校验", many.len())
@@ -339,10 +342,15 @@ impl From<DieselError> for ApiError {
         match &err {
             DieselError::NotFound => ApiError::not_found("resource"),
             DieselError::DatabaseError(kind, info) => match kind {
-                DatabaseErrorKind::UniqueViolation => ApiError::conflict(
-                    "conflict",
-                    "a resource with the same unique value already exists",
-                ),
+                DatabaseErrorKind::UniqueViolation => {
+                    match constraints::unique_violation(info.constraint_name(), info.message()) {
+                        Some((code, detail)) => ApiError::conflict(code, detail),
+                        None => ApiError::conflict(
+                            ErrorCode::Conflict,
+                            "a resource with the same unique value already exists",
+                        ),
+                    }
+                }
                 DatabaseErrorKind::ForeignKeyViolation => {
                     ApiError::rule("reference_invalid", "a referenced resource does not exist")
                 }

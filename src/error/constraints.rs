@@ -1,0 +1,97 @@
+//! The one table from unique constraints to the codes clients see. A unique violation is how a
+//! race between two writers ends (the check before the insert passed for both), so each such
+//! constraint gets the code and sentence of the check it backs up.
+
+use super::ErrorCode;
+
+struct Unique {
+    /// The constraint or unique index name (PostgreSQL reports it).
+    postgres: &'static str,
+    /// The columns SQLite names in "UNIQUE constraint failed: …".
+    sqlite: &'static str,
+    code: ErrorCode,
+    detail: &'static str,
+}
+
+const UNIQUE: &[Unique] = &[
+    Unique {
+        postgres: "volunteers_id_hash_key",
+        sqlite: "volunteers.id_hash",
+        code: ErrorCode::DuplicateIdNumber,
+        detail: "this ID number is registered already",
+    },
+    Unique {
+        postgres: "users_username_key",
+        sqlite: "users.username",
+        code: ErrorCode::UsernameTaken,
+        detail: "this username is taken",
+    },
+    Unique {
+        postgres: "assignments_live_idx",
+        sqlite: "assignments.activity_id, assignments.volunteer_id",
+        code: ErrorCode::AlreadyAssigned,
+        detail: "the volunteer already has a live assignment on this activity",
+    },
+    Unique {
+        postgres: "applications_recruitment_id_volunteer_id_key",
+        sqlite: "applications.recruitment_id, applications.volunteer_id",
+        code: ErrorCode::AlreadyApplied,
+        detail: "this volunteer has applied to this campaign already",
+    },
+    Unique {
+        postgres: "enrollments_session_id_volunteer_id_key",
+        sqlite: "enrollments.session_id, enrollments.volunteer_id",
+        code: ErrorCode::AlreadyEnrolled,
+        detail: "the volunteer is enrolled in this session already",
+    },
+    Unique {
+        postgres: "star_awards_level_idx",
+        sqlite: "star_awards.volunteer_id, star_awards.level",
+        code: ErrorCode::StarApplicationPending,
+        detail: "this level is applied for already",
+    },
+    Unique {
+        postgres: "courses_code_key",
+        sqlite: "courses.code",
+        code: ErrorCode::CourseCodeTaken,
+        detail: "a course with this code exists already",
+    },
+];
+
+/// The code and detail for a unique violation, from the constraint name (PostgreSQL) or the
+/// message (SQLite); `None` for a constraint the table does not name.
+pub(super) fn unique_violation(
+    constraint: Option<&str>,
+    message: &str,
+) -> Option<(ErrorCode, &'static str)> {
+    UNIQUE
+        .iter()
+        .find(|u| match constraint {
+            Some(name) => name == u.postgres,
+            None => message
+                .strip_prefix("UNIQUE constraint failed: ")
+                .is_some_and(|columns| columns == u.sqlite),
+        })
+        .map(|u| (u.code, u.detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_name_the_same_constraint() {
+        assert_eq!(
+            unique_violation(Some("users_username_key"), "duplicate key value").map(|u| u.0),
+            Some(ErrorCode::UsernameTaken)
+        );
+        assert_eq!(
+            unique_violation(None, "UNIQUE constraint failed: users.username").map(|u| u.0),
+            Some(ErrorCode::UsernameTaken)
+        );
+        assert_eq!(
+            unique_violation(None, "UNIQUE constraint failed: x.y"),
+            None
+        );
+    }
+}
