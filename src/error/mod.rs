@@ -368,11 +368,25 @@ impl From<DieselError> for ApiError {
                     tracing::warn!("sqlite busy timeout exceeded");
                     ApiError::unavailable("the database is busy; retry")
                 }
-                _ => ApiError::internal(err),
+                _ => ApiError::internal(with_causes(&err)),
             },
-            _ => ApiError::internal(err),
+            // A corrupt stored value (`db::stored::UnknownValue`) is a cause of diesel's
+            // deserialisation error: log the whole chain so the column and value are named.
+            _ => ApiError::internal(with_causes(&err)),
         }
     }
+}
+
+/// An error and its causes, for the log.
+pub fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {
