@@ -85,6 +85,58 @@ macro_rules! text_column {
 }
 
 text_column!(crate::domain::activity::ActivityStatus, "activities.status");
+text_column!(
+    crate::domain::activity::ActivityCategory,
+    "activities.category"
+);
+text_column!(crate::domain::activity::LocationType, "sites.location_type");
+text_column!(crate::domain::activity::SiteKind, "sites.kind");
+text_column!(
+    crate::domain::assignment::AssignmentState,
+    "assignments.status"
+);
+text_column!(
+    crate::domain::eligibility::Programme,
+    "activities.programme"
+);
+text_column!(
+    crate::domain::eligibility::RiskLevel,
+    "activities.risk_level"
+);
+text_column!(
+    crate::domain::recruitment::RecruitmentStatus,
+    "recruitments.status"
+);
+text_column!(
+    crate::domain::recruitment::ApplicationStatus,
+    "applications.status"
+);
+text_column!(
+    crate::domain::volunteer::VolunteerStatus,
+    "volunteers.status"
+);
+text_column!(
+    crate::domain::volunteer::Proficiency,
+    "volunteer_languages.proficiency"
+);
+text_column!(
+    crate::domain::volunteer::ConsentMethod,
+    "guardian_consents.method"
+);
+text_column!(
+    crate::domain::identity::IdType,
+    "volunteers.id_type, guardian_consents.guardian_id_type or record_certificates.id_type"
+);
+text_column!(crate::domain::identity::Sex, "volunteers.sex");
+text_column!(crate::domain::organization::OrgKind, "organizations.kind");
+text_column!(
+    crate::domain::organization::OrganType,
+    "organizations.organ_type"
+);
+text_column!(
+    crate::domain::role::Role,
+    "users.role or audit_events.actor_role"
+);
 
 #[cfg(test)]
 mod tests {
