@@ -229,3 +229,22 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod chinese {
+    use super::ErrorCode;
+
+    /// Issue 16, Chinese first: every listed code has a Chinese detail.
+    #[test]
+    fn every_code_has_a_chinese_detail() {
+        let missing: Vec<&str> = ErrorCode::catalogue()
+            .into_iter()
+            .map(|(code, _)| code)
+            .filter(|code| crate::i18n::zh::detail(code).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "codes without a Chinese detail: {missing:?}"
+        );
+    }
+}
