@@ -68,8 +68,7 @@ pub struct RequiredSkill {
 }
 
 /// What a campaign asks of applicants. Age bounds, skills and languages are checked when
-/// someone applies (`eligibility::CampaignRequirements`); target groups describe who will be
-/// served.
+/// someone applies; target groups describe who will be served.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct Requirements {
