@@ -17,6 +17,7 @@ use crate::routes::common::pagination::{Page, PageParams};
 use crate::routes::common::registration::{RegisterVolunteerRequest, RegistrationReceived};
 use crate::service;
 use crate::service::recruitment::applications::{self, ApplicationQuery};
+use crate::service::recruitment::newcomers;
 use crate::state::AppState;
 
 /// Apply: a signed-in volunteer (no body needed), a coordinator for a volunteer in their
@@ -87,7 +88,7 @@ async fn apply_as_new_person(
     let input = parse_anonymous(&registration.to_input(), &username, password, Vec::new())?;
     let (policy, now) = (state.policy.eligibility(), state.clock.now());
     let mut input = service::run(&state.pool, move |c| {
-        applications::check_newcomer(c, recruitment_id, &input.new, &policy, now).map(|()| input)
+        newcomers::check_newcomer(c, recruitment_id, &input.new, &policy, now).map(|()| input)
     })
     .await?;
     let hash = state
@@ -96,15 +97,7 @@ async fn apply_as_new_person(
         .await?;
     let cipher = state.cipher.clone();
     let stored = service::write(&state.pool, move |c| {
-        applications::apply_as_new_person(
-            c,
-            &cipher,
-            recruitment_id,
-            &input,
-            &hash,
-            &request_id,
-            now,
-        )
+        newcomers::apply_as_new_person(c, &cipher, recruitment_id, &input, &hash, &request_id, now)
     })
     .await;
     match stored {

@@ -1,12 +1,11 @@
-//! Applications: by a registered volunteer (or a coordinator on its behalf), by a new person
-//! who registers with it; listing, accepting, rejecting and withdrawing them. Whether the
+//! Applications: by a registered volunteer (or a coordinator on its behalf); listing,
+//! accepting, rejecting and withdrawing them (a new person's is `newcomers`). Whether the
 //! applicant may apply is `eligibility::check` at `CheckPoint::Apply`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Application;
 use crate::auth::policy::{Action, Principal};
-use crate::crypto::PersonalDataCipher;
 use crate::db::notifications::{Notice, Recipient};
 use crate::db::recruitment::{ApplicationFilter, ApplicationRow, PlaceOutcome, RecruitmentRow};
 use crate::db::volunteers::VolunteerRow;
@@ -16,12 +15,9 @@ use crate::domain::eligibility::{
     ViolationCode, VolunteerSnapshot,
 };
 use crate::domain::recruitment::{ApplicationStatus, Requirements};
-use crate::domain::volunteer::{NewVolunteer, VolunteerStatus};
+use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry;
-use crate::registry::anonymous::{
-    AnonymousInput, AnonymousOutcome, AnonymousRegistration, Channel,
-};
 use crate::registry::reach::status_of;
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
@@ -33,7 +29,7 @@ fn requirements_of(r: &RecruitmentRow) -> Requirements {
 /// The applicant against the campaign, on `today`: `status_not_active` for a suspended or
 /// withdrawn volunteer, otherwise `requirements_not_met` listing every unmet requirement in
 /// `errors[]` (under `age`, `skills` or `languages`).
-fn check_applicant(
+pub(super) fn check_applicant(
     campaign: &RecruitmentRow,
     applicant: &VolunteerSnapshot,
     policy: &EligibilityPolicy,
@@ -69,7 +65,11 @@ fn unmet_requirement(v: &Violation) -> FieldError {
 }
 
 /// Takes a place in the campaign (write-first, so the quota holds under concurrency).
-fn take_place(conn: &mut DbConn, recruitment_id: i64, now: DateTime<Utc>) -> ApiResult<()> {
+pub(super) fn take_place(
+    conn: &mut DbConn,
+    recruitment_id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     match db::recruitment::take_place(conn, recruitment_id, now.naive_utc())? {
         PlaceOutcome::Taken => Ok(()),
         PlaceOutcome::Full => Err(quota_full()),
@@ -80,11 +80,11 @@ fn take_place(conn: &mut DbConn, recruitment_id: i64, now: DateTime<Utc>) -> Api
     }
 }
 
-fn quota_full() -> ApiError {
+pub(super) fn quota_full() -> ApiError {
     ApiError::conflict("quota_full", "every place in this campaign is taken")
 }
 
-fn insert_application(
+pub(super) fn insert_application(
     conn: &mut DbConn,
     recruitment_id: i64,
     volunteer_id: i64,
@@ -146,89 +146,6 @@ pub fn apply_as_volunteer(
             ),
     )?;
     Ok(application)
-}
-
-/// An open campaign, or 404: a draft or closed one is not there for people without an account.
-fn open_campaign(conn: &mut DbConn, recruitment_id: i64) -> ApiResult<RecruitmentRow> {
-    match db::recruitment::find(conn, recruitment_id)? {
-        Some(r) if r.status == "open" => Ok(r),
-        _ => Err(ApiError::not_found("recruitment")),
-    }
-}
-
-/// The cheap, public checks on a new person's application, made before any password hashing:
-/// an unknown, closed, full or unsuitable campaign is refused. They tell only what anyone can
-/// see: whether the campaign is open, has places, and what it requires.
-pub fn check_newcomer(
-    conn: &mut DbConn,
-    recruitment_id: i64,
-    new: &NewVolunteer,
-    policy: &EligibilityPolicy,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let campaign = open_campaign(conn, recruitment_id)?;
-    let applicant = VolunteerSnapshot::newcomer(new);
-    check_applicant(
-        &campaign,
-        &applicant,
-        policy,
-        now,
-        crate::clock::local_date(now),
-    )?;
-    if campaign.places_taken >= campaign.quota {
-        return Err(quota_full());
-    }
-    Ok(())
-}
-
-/// A new person's application, once its password is hashed: the person is registered as a
-/// pending volunteer (`registry::anonymous`) and applies in the same transaction, so a race for
-/// the last place rolls the registration back with it. A duplicate (disputed) registration
-/// files no application; the caller answers the same either way.
-pub fn apply_as_new_person(
-    conn: &mut DbConn,
-    cipher: &PersonalDataCipher,
-    recruitment_id: i64,
-    input: &AnonymousInput,
-    password_hash: &str,
-    request_id: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let campaign = open_campaign(conn, recruitment_id)?;
-    let org = db::organizations::find(conn, campaign.organization_id)?
-        .ok_or_else(|| ApiError::internal("campaign organisation missing"))?;
-    let outcome = registry::anonymous::register(
-        conn,
-        cipher,
-        &AnonymousRegistration {
-            new: &input.new,
-            username: &input.username,
-            password_hash,
-            org: &org,
-            channel: Channel::Application { recruitment_id },
-            request_id,
-        },
-    )?;
-    let AnonymousOutcome::Registered { volunteer_id } = outcome else {
-        return Ok(());
-    };
-    take_place(conn, recruitment_id, now)?;
-    let application = insert_application(conn, recruitment_id, volunteer_id, now)?;
-    db::audit::record(
-        conn,
-        AuditEntry {
-            actor: None,
-            request_id,
-            action: "application.submit_new",
-            entity_type: "application",
-            entity_id: Some(application.id.to_string()),
-            org_path: Some(&campaign.org_path),
-            detail: Some(
-                serde_json::json!({ "recruitment_id": recruitment_id, "volunteer_id": volunteer_id }),
-            ),
-        },
-    )?;
-    Ok(())
 }
 
 /// What an application list asks for.

@@ -143,7 +143,7 @@ pub fn list_campaigns(
     user: &Principal,
     query: CampaignQuery,
 ) -> ApiResult<(Vec<RecruitmentRow>, ApplicationCounts)> {
-    let scope = super::oversight(user);
+    let scope = super::overseen_by(user);
     let filter = RecruitmentFilter {
         subtree: scope
             .as_ref()

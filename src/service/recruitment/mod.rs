@@ -1,9 +1,11 @@
 //! Recruitment: campaigns with a quota and an application window (`campaigns`), and
-//! applications by registered volunteers or new people (`applications`). Who sees and manages
+//! applications by registered volunteers (`applications`) or by new people who register with
+//! them (`newcomers`). Who sees and manages
 //! a campaign or an application is said once here, by their `InReach` implementations.
 
 pub mod applications;
 pub mod campaigns;
+pub mod newcomers;
 
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::recruitment::{ApplicationRow, RecruitmentRow};
@@ -14,7 +16,7 @@ use crate::service::reach::InReach;
 
 /// Whose campaigns a caller oversees: managers their management scope, auditors their
 /// subtree (read-only). Others (volunteers) only see open campaigns.
-fn oversight(user: &Principal) -> Option<Scope> {
+fn overseen_by(user: &Principal) -> Option<Scope> {
     user.scope_for(Action::ManageRecruitments)
         .or_else(|| (user.role == Role::Auditor).then(|| Scope::Subtree(user.org_path.clone())))
 }
@@ -32,7 +34,7 @@ impl InReach for RecruitmentRow {
     fn visible_to(&self, _: &mut DbConn, user: &Principal) -> ApiResult<bool> {
         Ok(self.status == "open"
             || user.ancestor_paths().contains(&self.org_path)
-            || oversight(user).is_some_and(|s| s.contains(&self.org_path)))
+            || overseen_by(user).is_some_and(|s| s.contains(&self.org_path)))
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {

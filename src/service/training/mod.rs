@@ -68,74 +68,81 @@ impl InReach for SessionRow {
     }
 }
 
-/// Whether the caller sees the trainee, and manages training where the session is held:
-/// enrolments and certificates are seen by their session's organisers only, and another
-/// province's volunteer stays invisible.
-fn seen_by_organiser(
-    conn: &mut DbConn,
-    user: &Principal,
-    session: &SessionRow,
-    volunteer_id: i64,
-) -> ApiResult<bool> {
-    if !user
-        .scope_for(Action::ManageTraining)
-        .is_some_and(|s| s.contains(&session.org_path))
-    {
-        return Ok(false);
-    }
-    match VolunteerRow::find(conn, volunteer_id)? {
-        Some(volunteer) => volunteer.visible_to(conn, user),
-        None => Ok(false),
-    }
+/// A row that belongs to a volunteer's place in a session: an enrolment, a certificate.
+pub trait SessionRecord: Sized {
+    const NAME: &'static str;
+    fn find(conn: &mut DbConn, id: i64) -> diesel::QueryResult<Option<Self>>;
+    fn session_id(&self) -> i64;
+    fn volunteer_id(&self) -> i64;
 }
 
-/// An enrolment with its session, which decides where it lives.
-#[derive(Debug, Clone)]
-pub struct Enrolment {
-    pub row: EnrollmentRow,
-    pub session: SessionRow,
-}
-
-impl InReach for Enrolment {
+impl SessionRecord for EnrollmentRow {
     const NAME: &'static str = "enrollment";
 
-    fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>> {
-        let Some(row) = db::training::find_enrollment(conn, id)? else {
-            return Ok(None);
-        };
-        let session = db::training::find_session(conn, row.session_id)?;
-        Ok(session.map(|session| Enrolment { row, session }))
+    fn find(conn: &mut DbConn, id: i64) -> diesel::QueryResult<Option<Self>> {
+        db::training::find_enrollment(conn, id)
     }
 
-    fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        seen_by_organiser(conn, user, &self.session, self.row.volunteer_id)
+    fn session_id(&self) -> i64 {
+        self.session_id
     }
 
-    fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
-        Ok(scope.contains(&self.session.org_path))
+    fn volunteer_id(&self) -> i64 {
+        self.volunteer_id
     }
 }
 
-/// A training certificate with the session that issued it.
+impl SessionRecord for CertificateRow {
+    const NAME: &'static str = "certificate";
+
+    fn find(conn: &mut DbConn, id: i64) -> diesel::QueryResult<Option<Self>> {
+        db::training::find_certificate(conn, id)
+    }
+
+    fn session_id(&self) -> i64 {
+        self.session_id
+    }
+
+    fn volunteer_id(&self) -> i64 {
+        self.volunteer_id
+    }
+}
+
+/// An enrolment or a certificate with its session, which decides where it lives.
 #[derive(Debug, Clone)]
-pub struct Certificate {
-    pub row: CertificateRow,
+pub struct InSession<R> {
+    pub row: R,
     pub session: SessionRow,
 }
 
-impl InReach for Certificate {
-    const NAME: &'static str = "certificate";
+pub type Enrolment = InSession<EnrollmentRow>;
+pub type Certificate = InSession<CertificateRow>;
+
+/// Enrolments and certificates are seen by the organisers of their session (those who manage
+/// training where it is held) who also see the volunteer: another province's volunteer stays
+/// invisible. An action reaches them where its scope contains the session.
+impl<R: SessionRecord> InReach for InSession<R> {
+    const NAME: &'static str = R::NAME;
 
     fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>> {
-        let Some(row) = db::training::find_certificate(conn, id)? else {
+        let Some(row) = R::find(conn, id)? else {
             return Ok(None);
         };
-        let session = db::training::find_session(conn, row.session_id)?;
-        Ok(session.map(|session| Certificate { row, session }))
+        let session = db::training::find_session(conn, row.session_id())?;
+        Ok(session.map(|session| InSession { row, session }))
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        seen_by_organiser(conn, user, &self.session, self.row.volunteer_id)
+        let organiser = user
+            .scope_for(Action::ManageTraining)
+            .is_some_and(|s| s.contains(&self.session.org_path));
+        if !organiser {
+            return Ok(false);
+        }
+        match VolunteerRow::find(conn, self.row.volunteer_id())? {
+            Some(volunteer) => volunteer.visible_to(conn, user),
+            None => Ok(false),
+        }
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
