@@ -5,7 +5,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::schema::{applications, recruitments};
-use super::{DbConn, now, subtree_bounds};
+use super::{DbConn, subtree_bounds};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct RecruitmentRow {
@@ -105,11 +105,16 @@ pub fn list(conn: &mut DbConn, f: &RecruitmentFilter) -> QueryResult<Vec<Recruit
     q.order(recruitments::id).limit(f.limit + 1).load(conn)
 }
 
-pub fn set_status(conn: &mut DbConn, id: i64, status: &str) -> QueryResult<usize> {
+pub fn set_status(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(recruitments::table.find(id))
         .set((
             recruitments::status.eq(status),
-            recruitments::updated_at.eq(now()),
+            recruitments::updated_at.eq(at),
         ))
         .execute(conn)
 }
@@ -160,13 +165,14 @@ pub fn insert_application(
     conn: &mut DbConn,
     recruitment_id: i64,
     volunteer_id: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<ApplicationRow> {
     let id: i64 = diesel::insert_into(applications::table)
         .values((
             applications::recruitment_id.eq(recruitment_id),
             applications::volunteer_id.eq(volunteer_id),
             applications::status.eq("submitted"),
-            applications::created_at.eq(now()),
+            applications::created_at.eq(at),
         ))
         .returning(applications::id)
         .get_result(conn)?;
@@ -185,6 +191,7 @@ pub fn decide_application(
     to: &str,
     reason: Option<&str>,
     by: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         applications::table
@@ -194,7 +201,7 @@ pub fn decide_application(
     .set((
         applications::status.eq(to),
         applications::reason.eq(reason),
-        applications::decided_at.eq(now()),
+        applications::decided_at.eq(at),
         applications::decided_by.eq(by),
     ))
     .execute(conn)?;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::schema::{
     courses, enrollments, training_certificates, training_sessions, volunteer_skills, volunteers,
 };
-use super::{DbConn, now, subtree_bounds};
+use super::{DbConn, subtree_bounds};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct CourseRow {
@@ -218,21 +218,26 @@ pub fn is_enrolled(conn: &mut DbConn, session_id: i64, volunteer_id: i64) -> Que
     .get_result(conn)
 }
 
-/// Live enrolments of the volunteer in sessions overlapping `[starts, ends)`.
-pub fn overlapping_enrollments(
+/// The sessions (id, start, end) of the volunteer's live enrolments that touch or overlap
+/// `[starts, ends]`: the candidates eligibility judges for overlap.
+pub fn live_enrolments_near(
     conn: &mut DbConn,
     volunteer_id: i64,
     starts: NaiveDateTime,
     ends: NaiveDateTime,
-) -> QueryResult<i64> {
+) -> QueryResult<Vec<(i64, NaiveDateTime, NaiveDateTime)>> {
     enrollments::table
         .inner_join(training_sessions::table)
         .filter(enrollments::volunteer_id.eq(volunteer_id))
         .filter(enrollments::status.eq("enrolled"))
-        .filter(training_sessions::starts_at.lt(ends))
-        .filter(training_sessions::ends_at.gt(starts))
-        .count()
-        .get_result(conn)
+        .filter(training_sessions::starts_at.le(ends))
+        .filter(training_sessions::ends_at.ge(starts))
+        .select((
+            training_sessions::id,
+            training_sessions::starts_at,
+            training_sessions::ends_at,
+        ))
+        .load(conn)
 }
 
 pub fn insert_enrollment(
@@ -240,13 +245,14 @@ pub fn insert_enrollment(
     session_id: i64,
     volunteer_id: i64,
     by: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<EnrollmentRow> {
     let id: i64 = diesel::insert_into(enrollments::table)
         .values((
             enrollments::session_id.eq(session_id),
             enrollments::volunteer_id.eq(volunteer_id),
             enrollments::status.eq("enrolled"),
-            enrollments::enrolled_at.eq(now()),
+            enrollments::enrolled_at.eq(at),
             enrollments::enrolled_by.eq(by),
         ))
         .returning(enrollments::id)
@@ -275,6 +281,7 @@ pub fn record_result(
     status: &str,
     score: Option<i32>,
     by: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         enrollments::table
@@ -284,7 +291,7 @@ pub fn record_result(
     .set((
         enrollments::status.eq(status),
         enrollments::score.eq(score),
-        enrollments::result_recorded_at.eq(now()),
+        enrollments::result_recorded_at.eq(at),
         enrollments::recorded_by.eq(by),
     ))
     .execute(conn)?;
@@ -297,6 +304,7 @@ pub fn insert_certificate(
     course_id: i64,
     issued_on: NaiveDate,
     expires_on: Option<NaiveDate>,
+    at: NaiveDateTime,
 ) -> QueryResult<CertificateRow> {
     let id: i64 = diesel::insert_into(training_certificates::table)
         .values((
@@ -306,7 +314,7 @@ pub fn insert_certificate(
             training_certificates::enrollment_id.eq(enrollment.id),
             training_certificates::issued_on.eq(issued_on),
             training_certificates::expires_on.eq(expires_on),
-            training_certificates::created_at.eq(now()),
+            training_certificates::created_at.eq(at),
         ))
         .returning(training_certificates::id)
         .get_result(conn)?;
@@ -329,14 +337,20 @@ pub fn find_certificate(conn: &mut DbConn, id: i64) -> QueryResult<Option<Certif
     training_certificates::table.find(id).first(conn).optional()
 }
 
-pub fn revoke_certificate(conn: &mut DbConn, id: i64, reason: &str, by: i64) -> QueryResult<bool> {
+pub fn revoke_certificate(
+    conn: &mut DbConn,
+    id: i64,
+    reason: &str,
+    by: i64,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
     let changed = diesel::update(
         training_certificates::table
             .filter(training_certificates::id.eq(id))
             .filter(training_certificates::revoked_at.is_null()),
     )
     .set((
-        training_certificates::revoked_at.eq(now()),
+        training_certificates::revoked_at.eq(at),
         training_certificates::revoked_reason.eq(reason),
         training_certificates::revoked_by.eq(by),
     ))

@@ -1,7 +1,7 @@
-//! Eligibility: may this volunteer serve on this activity? One pure function, `check`, returns
-//! every rule the pair breaks (empty = eligible). The same function ranks candidates and guards
-//! every write (offer, confirm, check-in) inside the transaction, so a stale client can never
-//! break a rule. Inputs are plain structs a repository fills from rows: ids as `i64`, instants
+//! Eligibility: may this volunteer serve on this activity, apply to this campaign, enrol in this
+//! session? One pure function, `check`, returns every rule the pair breaks (empty = eligible).
+//! The same function ranks candidates and guards every write (offer, confirm, check-in,
+//! application, enrolment) inside the transaction, so a stale client can never break a rule. Inputs are plain structs a repository fills from rows: ids as `i64`, instants
 //! as `DateTime<Utc>`, the activity's zone as `Tz`, dates as `NaiveDate`, codes as `String`.
 //!
 //! Calendar rules are judged in the activity's time zone: age and certificate validity on the
@@ -11,9 +11,9 @@
 mod inputs;
 
 pub use inputs::{
-    ActivityRequirements, AssignmentContext, CheckPoint, Commitment, DateRange, EligibilityPolicy,
-    GeoPoint, InsurancePolicy, Programme, Qualification, RiskLevel, Skill, VolunteerSnapshot,
-    VolunteerStatus, WeeklyWindow,
+    ActivityRequirements, AssignmentContext, CampaignRequirements, CheckPoint, Commitment,
+    DateRange, EligibilityPolicy, GeoPoint, InsurancePolicy, Programme, Qualification, RiskLevel,
+    SessionRequirements, Skill, Target, VolunteerSnapshot, VolunteerStatus, WeeklyWindow,
 };
 
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime, Timelike, Weekday};
@@ -108,10 +108,87 @@ pub struct Violation {
     pub detail: String,
 }
 
-/// Every rule `volunteer` breaks for `activity`; empty = eligible. `commitments` are the
-/// volunteer's live assignments; one for this very activity is ignored, so the check can be
-/// repeated at confirmation and check-in.
-pub fn check(
+/// Every rule `volunteer` breaks for `target`; empty = eligible. `commitments` are the
+/// volunteer's live assignments (for a session: live enrolments); one for this very activity
+/// or session is ignored, so the check can be repeated at confirmation and check-in. An
+/// activity is judged at `Offer`, `Confirm` or `CheckIn`, a campaign at `Apply`, a session at
+/// `Enrol`.
+pub fn check<'a>(
+    target: impl Into<Target<'a>>,
+    volunteer: &VolunteerSnapshot,
+    commitments: &[Commitment],
+    ctx: &AssignmentContext,
+    policy: &EligibilityPolicy,
+) -> Vec<Violation> {
+    let target = target.into();
+    debug_assert!(
+        matches!(
+            (target, ctx.checkpoint),
+            (
+                Target::Activity(_),
+                CheckPoint::Offer | CheckPoint::Confirm | CheckPoint::CheckIn
+            ) | (Target::Campaign(_), CheckPoint::Apply)
+                | (Target::Session(_), CheckPoint::Enrol)
+        ),
+        "check point {:?} does not judge this target",
+        ctx.checkpoint
+    );
+    match target {
+        Target::Activity(activity) => check_activity(activity, volunteer, commitments, ctx, policy),
+        Target::Campaign(campaign) => check_application(campaign, volunteer),
+        Target::Session(session) => check_enrolment(session, volunteer, commitments),
+    }
+}
+
+// The recruitment rules: suspended and withdrawn volunteers do not apply (a pending one may: an
+// accepted application activates it), and the campaign's age bounds, skills and languages hold
+// on the day of the application.
+fn check_application(c: &CampaignRequirements, volunteer: &VolunteerSnapshot) -> Vec<Violation> {
+    let mut v = Vec::new();
+    if matches!(
+        volunteer.status,
+        VolunteerStatus::Suspended | VolunteerStatus::Withdrawn
+    ) {
+        let detail = format!("volunteer status is {}", volunteer.status.as_str());
+        push(&mut v, ViolationCode::StatusNotActive, "DOMAIN", detail);
+    }
+    let age = age_on(volunteer.birth_date, c.applied_on);
+    let bounds = AgeBounds {
+        min: c.min_age,
+        max: c.max_age,
+        on: "the day of application",
+    };
+    check_age_bounds(&bounds, age, false, &mut v);
+    check_skills(&c.skills, volunteer, "DOMAIN", &mut v);
+    check_languages(&c.languages, volunteer, &mut v);
+    v
+}
+
+// The training rules: only active volunteers enrol, and never in two overlapping sessions
+// (touching ends are fine: sessions need no travel buffer).
+fn check_enrolment(
+    s: &SessionRequirements,
+    volunteer: &VolunteerSnapshot,
+    enrolments: &[Commitment],
+) -> Vec<Violation> {
+    let mut v = Vec::new();
+    check_status(volunteer, &mut v);
+    let clashes: Vec<String> = enrolments
+        .iter()
+        .filter(|c| c.activity_id != s.id && c.starts_at < s.ends_at && c.ends_at > s.starts_at)
+        .map(|c| c.activity_id.to_string())
+        .collect();
+    if !clashes.is_empty() {
+        let detail = format!(
+            "overlaps the enrolment(s) in session {}",
+            clashes.join(", ")
+        );
+        push(&mut v, ViolationCode::Overlap, "DOMAIN", detail);
+    }
+    v
+}
+
+fn check_activity(
     activity: &ActivityRequirements,
     volunteer: &VolunteerSnapshot,
     commitments: &[Commitment],
@@ -128,14 +205,19 @@ pub fn check(
 
     let mut v = Vec::new();
     check_status(volunteer, &mut v);
-    check_skills(activity, volunteer, &mut v);
-    check_languages(activity, volunteer, &mut v);
+    check_skills(&activity.required_skills, volunteer, "ACT-07", &mut v);
+    check_languages(&activity.required_languages, volunteer, &mut v);
     check_training(activity, volunteer, day, policy, &mut v);
     check_qualification(activity, volunteer, day, &mut v);
     check_availability(activity, volunteer, &mut v);
     check_overlap(activity, &others, policy, &mut v);
     check_weekly_cap(activity, volunteer, &others, &mut v);
-    check_age_bounds(activity, age, minor, &mut v);
+    let bounds = AgeBounds {
+        min: activity.min_age,
+        max: activity.max_age,
+        on: "the start date",
+    };
+    check_age_bounds(&bounds, age, minor, &mut v);
     check_minor_rules(activity, volunteer, ctx, policy, age, minor, &mut v);
     check_fitness(activity, volunteer, &mut v);
     check_insurance(activity, volunteer, &mut v);
@@ -162,20 +244,26 @@ fn check_status(volunteer: &VolunteerSnapshot, v: &mut Vec<Violation>) {
     }
 }
 
-// ACT-07: required_skills ⊆ volunteer.skills, at the required level.
-fn check_skills(a: &ActivityRequirements, volunteer: &VolunteerSnapshot, v: &mut Vec<Violation>) {
-    for need in &a.required_skills {
+// ACT-07: required_skills ⊆ volunteer.skills, at the required level (a campaign's skills the
+// same way, under its own requirement).
+fn check_skills(
+    required: &[Skill],
+    volunteer: &VolunteerSnapshot,
+    rule: &'static str,
+    v: &mut Vec<Violation>,
+) {
+    for need in required {
         match volunteer.skill_level(&need.code) {
             None => push(
                 v,
                 ViolationCode::SkillMissing,
-                "ACT-07",
+                rule,
                 format!("skill {} is required", need.code),
             ),
             Some(level) if level < need.level => push(
                 v,
                 ViolationCode::SkillLevelTooLow,
-                "ACT-07",
+                rule,
                 format!(
                     "skill {} needs level {}, has {level}",
                     need.code, need.level
@@ -186,12 +274,8 @@ fn check_skills(a: &ActivityRequirements, volunteer: &VolunteerSnapshot, v: &mut
     }
 }
 
-fn check_languages(
-    a: &ActivityRequirements,
-    volunteer: &VolunteerSnapshot,
-    v: &mut Vec<Violation>,
-) {
-    for lang in &a.required_languages {
+fn check_languages(required: &[String], volunteer: &VolunteerSnapshot, v: &mut Vec<Violation>) {
+    for lang in required {
         if !volunteer.languages.contains(lang) {
             let detail = format!("language {lang} is required");
             push(v, ViolationCode::LanguageMissing, "DOMAIN", detail);
@@ -414,20 +498,28 @@ fn check_weekly_cap(
     }
 }
 
-// ACT-07 (and MIN-05 for minors): min_age ≤ age ≤ max_age on the local start date.
-fn check_age_bounds(a: &ActivityRequirements, age: u32, minor: bool, v: &mut Vec<Violation>) {
-    if let Some(min) = a.min_age
+/// Age bounds and the day they are judged on, as the detail names it.
+struct AgeBounds {
+    min: Option<u32>,
+    max: Option<u32>,
+    on: &'static str,
+}
+
+// ACT-07 (and MIN-05 for minors): min_age ≤ age ≤ max_age on the local start date (a campaign:
+// on the day of application).
+fn check_age_bounds(b: &AgeBounds, age: u32, minor: bool, v: &mut Vec<Violation>) {
+    if let Some(min) = b.min
         && age < min
     {
         let rule = if minor { "MIN-05" } else { "ACT-07" };
         // The exact age is left out: it would help rebuild a masked ID number.
-        let detail = format!("below the minimum age of {min} on the start date");
+        let detail = format!("below the minimum age of {min} on {}", b.on);
         push(v, ViolationCode::TooYoung, rule, detail);
     }
-    if let Some(max) = a.max_age
+    if let Some(max) = b.max
         && age > max
     {
-        let detail = format!("above the maximum age of {max} on the start date");
+        let detail = format!("above the maximum age of {max} on {}", b.on);
         push(v, ViolationCode::TooOld, "ACT-07", detail);
     }
 }
@@ -629,5 +721,7 @@ fn check_sending_province(
     push(v, ViolationCode::NotInSendingProvince, "SR-01", detail);
 }
 
+#[cfg(test)]
+mod enrolment_and_application_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -9,6 +9,8 @@ use crate::error::ApiResult;
 pub mod dispatch;
 pub mod reach;
 pub mod records;
+pub mod recruitment;
+pub mod training;
 
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that
 /// manage their own transactions).

@@ -476,3 +476,63 @@ async fn campaigns_and_applications_stay_inside_their_province(app: TestApp) {
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
 }
 db_test!(campaigns_and_applications_stay_inside_their_province);
+
+async fn applicants_are_judged_by_status_then_every_unmet_requirement(app: TestApp) {
+    let t = app.two_provinces().await;
+    let mut body = volunteer_body("老歌手", &resident_id("330106", "19700101", 310), "330106");
+    body["organization_id"] = json!(t.hangzhou);
+    body["skills"] = json!([{"code": "performance.music", "level": 1}]);
+    let singer = app.register_volunteer(&t.zj_admin, &body).await["id"]
+        .as_i64()
+        .unwrap();
+    let mut young_only = campaign("青年合唱团", 5);
+    young_only["requirements"] = json!({
+        "skills": [{"code": "performance.music", "level": 2}],
+        "languages": ["ug"],
+        "max_age": 35
+    });
+    let c: Value = app
+        .post("/api/v1/recruitments", &t.hz_coordinator, &young_only)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = format!("/api/v1/recruitments/{}/applications", c["id"]);
+    let res = app
+        .post(&url, &t.hz_coordinator, &json!({"volunteer_id": singer}))
+        .await;
+    let problem = assert_problem(
+        res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "requirements_not_met",
+    )
+    .await;
+    let unmet: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        unmet,
+        [
+            ("age", "too_old"),
+            ("skills", "skill_level_too_low"),
+            ("languages", "language_missing"),
+        ]
+    );
+    // A suspended volunteer is refused for that first, whatever the requirements.
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{singer}/suspend"),
+            &t.zj_admin,
+            &json!({"reason": "调查中"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .post(&url, &t.hz_coordinator, &json!({"volunteer_id": singer}))
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "status_not_active").await;
+}
+db_test!(applicants_are_judged_by_status_then_every_unmet_requirement);

@@ -1,4 +1,5 @@
-//! What `check` reads: an activity's requirements, a volunteer snapshot, live commitments, the
+//! What `check` reads: a target (an activity's requirements, a campaign's, or a training
+//! session), a volunteer snapshot, live commitments, the
 //! assignment context and local policy. Plain structs a repository fills from rows: ids as
 //! `i64`, instants as `DateTime<Utc>`, the activity's zone as `Tz`, dates as `NaiveDate`, codes
 //! as `String`, enums through their `text_enum!` codes.
@@ -6,8 +7,10 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc, Weekday};
 use chrono_tz::Tz;
 
+use crate::domain::recruitment::Requirements;
 use crate::domain::region::RegionCode;
 use crate::domain::training::{CourseCategory, TrainingCertificate, local_date};
+use crate::domain::volunteer::NewVolunteer;
 
 pub use crate::domain::volunteer::VolunteerStatus;
 
@@ -177,6 +180,38 @@ pub struct ActivityRequirements {
 }
 
 impl VolunteerSnapshot {
+    /// A person who applies while registering: a pending volunteer with only what the
+    /// registration declares (no certificates, availability or safeguards yet).
+    pub fn newcomer(new: &NewVolunteer) -> Self {
+        VolunteerSnapshot {
+            id: 0,
+            status: VolunteerStatus::Pending,
+            birth_date: new.birth_date,
+            own_income: false,
+            home_region: new.home_region.clone(),
+            coordinates: None,
+            skills: new
+                .skills
+                .iter()
+                .map(|s| Skill {
+                    code: s.code.clone(),
+                    level: s.level,
+                })
+                .collect(),
+            languages: new.languages.iter().map(|l| l.code.clone()).collect(),
+            certificates: Vec::new(),
+            qualifications: Vec::new(),
+            fitness_level: 0,
+            availability: Vec::new(),
+            blackouts: Vec::new(),
+            weekly_cap_minutes: None,
+            guardian_activity_consent: false,
+            insurance: Vec::new(),
+            background_check_passed_on: None,
+            preferred_target_groups: Vec::new(),
+        }
+    }
+
     /// The volunteer's level in skill `code`, if they have it.
     pub fn skill_level(&self, code: &str) -> Option<u8> {
         self.skills
@@ -247,6 +282,79 @@ pub enum CheckPoint {
     Offer,
     Confirm,
     CheckIn,
+    /// Applying to a recruitment campaign (the target is a `CampaignRequirements`).
+    Apply,
+    /// Enrolling in a training session (the target is a `SessionRequirements`).
+    Enrol,
+}
+
+/// What a write is judged against: an activity (offer, confirm, check-in), a recruitment
+/// campaign (apply) or a training session (enrol). Each target has its own set of rules.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Activity(&'a ActivityRequirements),
+    Campaign(&'a CampaignRequirements),
+    Session(&'a SessionRequirements),
+}
+
+impl<'a> From<&'a ActivityRequirements> for Target<'a> {
+    fn from(a: &'a ActivityRequirements) -> Self {
+        Target::Activity(a)
+    }
+}
+
+impl<'a> From<&'a CampaignRequirements> for Target<'a> {
+    fn from(c: &'a CampaignRequirements) -> Self {
+        Target::Campaign(c)
+    }
+}
+
+impl<'a> From<&'a SessionRequirements> for Target<'a> {
+    fn from(s: &'a SessionRequirements) -> Self {
+        Target::Session(s)
+    }
+}
+
+/// What a recruitment campaign asks of an applicant, judged on the day of the application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignRequirements {
+    /// Every listed skill is required at least at its level.
+    pub skills: Vec<Skill>,
+    /// ISO 639 codes the applicant must speak.
+    pub languages: Vec<String>,
+    pub min_age: Option<u32>,
+    pub max_age: Option<u32>,
+    /// The local date ages are counted on.
+    pub applied_on: NaiveDate,
+}
+
+impl CampaignRequirements {
+    /// A campaign's stored requirements, for an application made on `applied_on`.
+    pub fn of(requirements: &Requirements, applied_on: NaiveDate) -> Self {
+        CampaignRequirements {
+            skills: requirements
+                .skills
+                .iter()
+                .map(|s| Skill {
+                    code: s.code.clone(),
+                    level: s.level,
+                })
+                .collect(),
+            languages: requirements.languages.clone(),
+            min_age: requirements.min_age,
+            max_age: requirements.max_age,
+            applied_on,
+        }
+    }
+}
+
+/// A training session a volunteer enrols in. The volunteer's `Commitment`s at `Enrol` are
+/// their live enrolments, with the session id in `activity_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionRequirements {
+    pub id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
 }
 
 /// Facts about this particular assignment rather than the volunteer or the activity.
@@ -259,6 +367,19 @@ pub struct AssignmentContext {
     pub agreement_signed: bool,
     /// When the check runs.
     pub checked_at: DateTime<Utc>,
+}
+
+impl AssignmentContext {
+    /// A check at `checkpoint` with no guardian and no agreement: what applications and
+    /// enrolments, which carry neither, are judged with.
+    pub fn at(checkpoint: CheckPoint, checked_at: DateTime<Utc>) -> Self {
+        AssignmentContext {
+            checkpoint,
+            accompanying_guardian: false,
+            agreement_signed: false,
+            checked_at,
+        }
+    }
 }
 
 /// Local policy: the [M]/SHOULD rules of RULES.md as configurable defaults. The deployment's
