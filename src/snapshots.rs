@@ -15,7 +15,7 @@ use crate::domain::eligibility::{
 };
 use crate::domain::matching::VolunteerStats;
 use crate::domain::region::RegionCode;
-use crate::domain::training::{CourseCategory, TrainingCertificate, start_of_local_day};
+use crate::domain::training::{TrainingCertificate, start_of_local_day};
 use crate::error::ApiError;
 
 /// Splits a stored `;`-separated code list.
@@ -109,8 +109,7 @@ pub fn volunteer_snapshot(
         .into_iter()
         .map(|(c, course)| TrainingCertificate {
             course_id: c.course_id,
-            course_category: CourseCategory::parse(&course.category)
-                .unwrap_or(CourseCategory::Skill),
+            course_category: course.category,
             issued_on: c.issued_on,
             expires_on: c.expires_on,
             revoked: c.revoked_at.is_some(),

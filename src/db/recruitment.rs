@@ -1,5 +1,6 @@
 //! Recruitment campaigns and applications.
 
+use crate::domain::recruitment::{ApplicationStatus, RecruitmentStatus};
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -19,7 +20,7 @@ pub struct RecruitmentRow {
     pub places_taken: i32,
     pub opens_at: NaiveDateTime,
     pub closes_at: NaiveDateTime,
-    pub status: String,
+    pub status: RecruitmentStatus,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -47,7 +48,7 @@ pub struct ApplicationRow {
     pub id: i64,
     pub recruitment_id: i64,
     pub volunteer_id: i64,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
@@ -142,7 +143,7 @@ pub fn take_place(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<
         return Ok(PlaceOutcome::Taken);
     }
     let row: RecruitmentRow = recruitments::table.find(id).first(conn)?;
-    let open = row.status == "open" && row.opens_at <= at && row.closes_at > at;
+    let open = row.status == RecruitmentStatus::Open && row.opens_at <= at && row.closes_at > at;
     Ok(if open {
         PlaceOutcome::Full
     } else {

@@ -111,6 +111,7 @@ text_column!(
     crate::domain::recruitment::ApplicationStatus,
     "applications.status"
 );
+text_column!(crate::domain::training::CourseCategory, "courses.category");
 text_column!(
     crate::domain::volunteer::VolunteerStatus,
     "volunteers.status"

@@ -1,5 +1,6 @@
 //! Courses, training sessions, enrolments and training certificates.
 
+use crate::domain::training::CourseCategory;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -14,7 +15,7 @@ pub struct CourseRow {
     pub code: String,
     pub title: String,
     pub description: String,
-    pub category: String,
+    pub category: CourseCategory,
     pub minutes: i32,
     pub validity_months: Option<i32>,
     pub organization_id: i64,

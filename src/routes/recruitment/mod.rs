@@ -58,7 +58,7 @@ impl RecruitmentResponse {
                 withdrawn: count("withdrawn"),
             },
             requirements: serde_json::from_str(&r.requirements).unwrap_or_default(),
-            status: RecruitmentStatus::parse(&r.status).unwrap_or(RecruitmentStatus::Draft),
+            status: r.status,
             places_left: r.quota - r.places_taken,
             id: r.id,
             organization_id: r.organization_id,
@@ -94,7 +94,7 @@ pub struct ApplicationResponse {
 impl From<ApplicationRow> for ApplicationResponse {
     fn from(a: ApplicationRow) -> Self {
         Self {
-            status: ApplicationStatus::parse(&a.status).unwrap_or(ApplicationStatus::Submitted),
+            status: a.status,
             id: a.id,
             recruitment_id: a.recruitment_id,
             volunteer_id: a.volunteer_id,

@@ -34,7 +34,7 @@ pub struct CourseResponse {
 impl From<CourseRow> for CourseResponse {
     fn from(c: CourseRow) -> Self {
         Self {
-            category: CourseCategory::parse(&c.category).unwrap_or(CourseCategory::Skill),
+            category: c.category,
             grants_skill: c.grants_skill_code.map(|code| RequiredSkill {
                 code,
                 level: c.grants_skill_level.unwrap_or(1) as u8,

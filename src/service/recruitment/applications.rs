@@ -333,7 +333,7 @@ pub fn withdraw_application(
             "only the applicant withdraws an application",
         ));
     }
-    let from = ApplicationStatus::parse(&a.row.status).unwrap_or(ApplicationStatus::Submitted);
+    let from = a.row.status;
     let withdrawn = from.holds_place()
         && db::recruitment::decide_application(
             conn,

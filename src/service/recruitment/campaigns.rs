@@ -177,7 +177,7 @@ pub fn move_campaign(
 ) -> ApiResult<Campaign> {
     let r =
         load_in_reach::<RecruitmentRow>(conn, user, id, Access::Act(Action::ManageRecruitments))?;
-    let from = RecruitmentStatus::parse(&r.status).unwrap_or(RecruitmentStatus::Draft);
+    let from = r.status;
     if !from.can_become(to) {
         return Err(ApiError::conflict(
             "invalid_transition",

@@ -32,9 +32,11 @@ impl InReach for RecruitmentRow {
     }
 
     fn visible_to(&self, _: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        Ok(self.status == "open"
-            || user.ancestor_paths().contains(&self.org_path)
-            || overseen_by(user).is_some_and(|s| s.contains(&self.org_path)))
+        Ok(
+            self.status == crate::domain::recruitment::RecruitmentStatus::Open
+                || user.ancestor_paths().contains(&self.org_path)
+                || overseen_by(user).is_some_and(|s| s.contains(&self.org_path)),
+        )
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {

@@ -19,7 +19,7 @@ use crate::registry::anonymous::{
 /// An open campaign, or 404: a draft or closed one is not there for people without an account.
 fn open_campaign(conn: &mut DbConn, recruitment_id: i64) -> ApiResult<RecruitmentRow> {
     match db::recruitment::find(conn, recruitment_id)? {
-        Some(r) if r.status == "open" => Ok(r),
+        Some(r) if r.status == crate::domain::recruitment::RecruitmentStatus::Open => Ok(r),
         _ => Err(ApiError::not_found("recruitment")),
     }
 }

@@ -60,7 +60,7 @@ pub fn list_certificates(
     Ok(db::training::certificates_of(conn, volunteer_id)?
         .into_iter()
         .map(|(certificate, course)| {
-            let category = CourseCategory::parse(&course.category).unwrap_or(CourseCategory::Skill);
+            let category = course.category;
             CertificateOn {
                 status: certificate_status(&certificate, category, today),
                 certificate,
