@@ -46,31 +46,13 @@ async fn published_activity(
     days: i64,
 ) -> i64 {
     let starts_at = chrono::Utc::now() + chrono::TimeDelta::days(days);
-    let res = app
-        .post(
-            "/api/v1/activities",
-            token,
-            &json!({"site_id": site_id, "title": format!("社区演出 {skill}"),
-                    "description": "为社区群众演出", "category": "grassroots_culture",
-                    "form": "performance", "starts_at": starts_at,
-                    "ends_at": starts_at + chrono::TimeDelta::hours(3),
-                    "headcount_min": min, "headcount_max": max,
-                    "target_groups": ["general_public"],
-                    "requirements": {"skills": [{"code": skill, "level": 1}]},
-                    "risk_disclosure": "室内演出，注意安全"}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED, "create activity");
-    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let res = app
-        .post(
-            &format!("/api/v1/activities/{id}/publish"),
-            token,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK, "publish activity");
-    id
+    let extra = json!({"title": format!("社区演出 {skill}"), "description": "为社区群众演出",
+                       "starts_at": starts_at, "ends_at": starts_at + chrono::TimeDelta::hours(3),
+                       "headcount_min": min, "headcount_max": max, "physical_demand": 0,
+                       "target_groups": ["general_public"],
+                       "requirements": {"skills": [{"code": skill, "level": 1}]},
+                       "risk_disclosure": "室内演出，注意安全"});
+    crate::dispatch::activity(app, token, site_id, extra).await
 }
 
 async fn batch(app: &TestApp) -> Batch {
