@@ -91,7 +91,8 @@ pub fn explain_eligibility(
     policy: &EligibilityPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Violation>> {
-    let activity = load_in_reach::<ActivityRow>(conn, user, activity_id, Access::Act(Action::Match))?;
+    let activity =
+        load_in_reach::<ActivityRow>(conn, user, activity_id, Access::Act(Action::Match))?;
     load_in_reach::<VolunteerRow>(conn, user, volunteer_id, Access::Read)?;
     violations_for(
         conn,
@@ -115,7 +116,8 @@ pub fn list_candidates(
     now: DateTime<Utc>,
 ) -> ApiResult<RankedPool> {
     let reach = user.require(Action::ReadVolunteers)?;
-    let activity = load_in_reach::<ActivityRow>(conn, user, activity_id, Access::Act(Action::Match))?;
+    let activity =
+        load_in_reach::<ActivityRow>(conn, user, activity_id, Access::Act(Action::Match))?;
     rank_for(conn, policy, &reach, &activity, include_ineligible, now)
 }
 

@@ -17,6 +17,7 @@ use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::eligibility::EligibilityPolicy;
 use crate::domain::matching::{CandidatePair, DispatchActivity, DispatchError, PairKey, dispatch};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::service::activities::seen_under;
 use crate::service::dispatch::{check_open, make_offer};
 use crate::service::matching::{RankedPool, ScoredCandidate, rank_for};
 use crate::service::reach::{Access, InReach, load_in_reach};
@@ -35,10 +36,7 @@ impl InReach for PlanRow {
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        match user.scope_for(Action::ReadActivities) {
-            Some(scope) => self.reached_by(conn, user, &scope),
-            None => Ok(false),
-        }
+        seen_under(conn, user, Action::ReadActivities, self)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
@@ -123,7 +121,6 @@ pub struct PlanBody {
     pub locks: Vec<PlanPair>,
     pub exclusions: Vec<PlanPair>,
 }
-
 
 fn headcount(n: i32) -> u32 {
     u32::try_from(n).unwrap_or(0)
@@ -260,7 +257,6 @@ fn propose(
     })
 }
 
-
 /// Proposes and stores a plan for the activities of `req`. Ranking runs outside the write
 /// transaction (call it with a plain connection): it reads much and must not hold SQLite's
 /// write lock; only storing the plan is one write transaction.
@@ -351,7 +347,8 @@ pub fn commit_plan(
         let volunteer_id = planned.candidate.volunteer_id;
         // One savepoint per offer: PostgreSQL aborts a transaction on a failed statement,
         // and every failing pair should be reported, not just the first.
-        match c.transaction(|c| make_offer(c, policy, user, &activities[a], volunteer_id, None, now))
+        match c
+            .transaction(|c| make_offer(c, policy, user, &activities[a], volunteer_id, None, now))
         {
             Ok(offer) => planned.assignment_id = Some(offer.id),
             Err(e) if e.status().is_client_error() => {

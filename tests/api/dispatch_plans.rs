@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_test;
+use crate::dispatch::get_json;
 use crate::helpers::{TestApp, TwoProvinces, assert_problem, resident_id, volunteer_body};
 
 /// Hangzhou's coordinator with three published activities and six Zhejiang volunteers who
@@ -149,12 +150,6 @@ fn planned(plan: &Value) -> HashMap<i64, Vec<i64>> {
 async fn propose_all(app: &TestApp, b: &Batch) -> Value {
     let ids = [b.music, b.dance, b.concert];
     propose(app, &b.t.hz_coordinator, json!({"activity_ids": ids})).await
-}
-
-async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
-    let res = app.get(path, token).await;
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.json().await.unwrap()
 }
 
 async fn offered(app: &TestApp, token: &str) -> Vec<Value> {

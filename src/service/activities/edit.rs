@@ -276,7 +276,6 @@ fn check_courses(conn: &mut DbConn, fields: &ActivityFields) -> Result<(), ApiEr
     Ok(())
 }
 
-
 /// Every date inside the accepted calendar (`domain::calendar`).
 fn check_dates(req: &ActivityRequest) -> ApiResult<()> {
     let day = |t: Option<DateTime<Utc>>| t.map(|t| t.date_naive());
@@ -302,7 +301,8 @@ pub fn create_activity(
     let site_id = req.site_id.ok_or_else(|| {
         ApiError::validation(vec![FieldError::new("site_id", "required", "which site?")])
     })?;
-    let site = load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
+    let site =
+        load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
     let (fields, _) = merge(req, None, &site, &policy.spring_rain)?;
     check_courses(conn, &fields)?;
     let row = db::activities::insert(conn, site.organization_id, &site.org_path, &fields)?;
@@ -325,7 +325,8 @@ pub fn update_activity(
     policy: &Policy,
 ) -> ApiResult<Option<ActivityRow>> {
     check_dates(&req)?;
-    let current = load_in_reach::<ActivityRow>(conn, user, id, Access::Act(Action::ManageActivities))?;
+    let current =
+        load_in_reach::<ActivityRow>(conn, user, id, Access::Act(Action::ManageActivities))?;
     let status = ActivityStatus::parse(&current.status).unwrap_or(ActivityStatus::Draft);
     if matches!(
         status,
@@ -337,7 +338,8 @@ pub fn update_activity(
         ));
     }
     let site_id = req.site_id.unwrap_or(current.site_id);
-    let site = load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
+    let site =
+        load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
     let (fields, draft) = merge(req, Some(&current), &site, &policy.spring_rain)?;
     if fields.headcount_max < current.confirmed_count {
         return Err(ApiError::conflict(

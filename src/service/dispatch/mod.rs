@@ -26,6 +26,7 @@ use crate::domain::eligibility::{
     self, AssignmentContext, CheckPoint, EligibilityPolicy, Violation,
 };
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::service::activities::seen_under;
 use crate::service::reach::{Access, InReach, load_in_reach};
 use crate::snapshots;
 
@@ -43,10 +44,7 @@ impl InReach for AssignmentRow {
         if user.volunteer_id == Some(self.volunteer_id) {
             return Ok(true);
         }
-        match user.scope_for(Action::ReadActivities) {
-            Some(scope) => self.reached_by(conn, user, &scope),
-            None => Ok(false),
-        }
+        seen_under(conn, user, Action::ReadActivities, self)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
@@ -167,10 +165,16 @@ fn transition_error(e: TransitionError) -> ApiError {
             action.as_str().replace('_', " ")
         ),
         (TransitionError::TooEarly { opens_at }, None) => {
-            format!("too early: this becomes possible at {}", opens_at.to_rfc3339())
+            format!(
+                "too early: this becomes possible at {}",
+                opens_at.to_rfc3339()
+            )
         }
         (TransitionError::TooLate { closed_at }, None) => {
-            format!("too late: this was possible until {}", closed_at.to_rfc3339())
+            format!(
+                "too late: this was possible until {}",
+                closed_at.to_rfc3339()
+            )
         }
     };
     match e {
