@@ -6,7 +6,10 @@
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
 
+pub mod activities;
 pub mod dispatch;
+pub mod matching;
+pub mod plans;
 pub mod reach;
 pub mod records;
 pub mod recruitment;

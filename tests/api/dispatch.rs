@@ -101,6 +101,13 @@ pub async fn offer(app: &TestApp, token: &str, activity: i64, volunteer: i64) ->
     .await
 }
 
+/// GETs `path` as `token`, expecting 200, and returns the body.
+pub async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
+    let res = app.get(path, token).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.json().await.unwrap()
+}
+
 /// Moves an activity (and its assignments) to `[starts, ends)` — for tests that need time to
 /// pass: the clock is the server's.
 pub fn reschedule(
@@ -344,28 +351,22 @@ async fn thirty_concurrent_confirms_fill_exactly_five_places(app: TestApp) {
         .filter(|s| **s == StatusCode::CONFLICT)
         .count();
     assert_eq!((confirmed, full), (5, 25), "{results:?}");
-    let a: Value = app
-        .get(
-            &format!("/api/v1/activities/{activity_id}"),
-            &w.t.hz_coordinator,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a = get_json(
+        &app,
+        &format!("/api/v1/activities/{activity_id}"),
+        &w.t.hz_coordinator,
+    )
+    .await;
     assert_eq!(
         (a["confirmed"].as_i64(), a["staffed"].as_bool()),
         (Some(5), Some(true))
     );
-    let list: Value = app
-        .get(
-            &format!("/api/v1/assignments?activity_id={activity_id}&status=confirmed&limit=200"),
-            &w.t.hz_coordinator,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = get_json(
+        &app,
+        &format!("/api/v1/assignments?activity_id={activity_id}&status=confirmed&limit=200"),
+        &w.t.hz_coordinator,
+    )
+    .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 5);
 }
 db_test!(thirty_concurrent_confirms_fill_exactly_five_places);
@@ -402,15 +403,12 @@ async fn ten_concurrent_overlapping_offers_leave_one_live_offer(app: TestApp) {
         }
     }
     assert_eq!(created, 1);
-    let live: Value = app
-        .get(
-            &format!("/api/v1/assignments?volunteer_id={vid}&status=offered"),
-            &w.t.hz_coordinator,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let live = get_json(
+        &app,
+        &format!("/api/v1/assignments?volunteer_id={vid}&status=offered"),
+        &w.t.hz_coordinator,
+    )
+    .await;
     assert_eq!(live["items"].as_array().unwrap().len(), 1);
 }
 db_test!(ten_concurrent_overlapping_offers_leave_one_live_offer);
@@ -493,15 +491,12 @@ async fn only_the_volunteer_confirms_declines_and_withdraws(app: TestApp) {
         organiser_notes["items"][0]["kind"], "assignment_withdrawn",
         "ACT-04: the organiser is told"
     );
-    let a_after: Value = app
-        .get(
-            &format!("/api/v1/activities/{activity_id}"),
-            &w.t.hz_coordinator,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a_after = get_json(
+        &app,
+        &format!("/api/v1/activities/{activity_id}"),
+        &w.t.hz_coordinator,
+    )
+    .await;
     assert_eq!(a_after["confirmed"], 0, "the place is free again");
     // A new offer after the withdrawal is possible; the volunteer declines it.
     let again: Value = offer(
@@ -892,15 +887,12 @@ async fn every_violation_code_is_named_in_a_422(app: TestApp) {
     );
 
     // The eligibility endpoint explains the same without writing anything.
-    let why: Value = app
-        .get(
-            &format!("/api/v1/activities/{dance}/eligibility/{plain}"),
-            &coordinator,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let why = get_json(
+        &app,
+        &format!("/api/v1/activities/{dance}/eligibility/{plain}"),
+        &coordinator,
+    )
+    .await;
     assert_eq!(why["eligible"], false);
     assert_eq!(why["violations"][0]["code"], "skill_missing");
     assert_eq!(why["violations"][0]["rule"], "ACT-07");
@@ -931,15 +923,12 @@ async fn candidates_rank_the_eligible_and_explain_the_rest(app: TestApp) {
     .await["id"]
         .as_i64()
         .unwrap();
-    let list: Value = app
-        .get(
-            &format!("/api/v1/activities/{a}/candidates?include_ineligible=true"),
-            &w.t.hz_coordinator,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = get_json(
+        &app,
+        &format!("/api/v1/activities/{a}/candidates?include_ineligible=true"),
+        &w.t.hz_coordinator,
+    )
+    .await;
     let eligible: Vec<i64> = list["eligible"]
         .as_array()
         .unwrap()

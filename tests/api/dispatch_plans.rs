@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_test;
+use crate::dispatch::get_json;
 use crate::helpers::{TestApp, TwoProvinces, assert_problem, resident_id, volunteer_body};
 
 /// Hangzhou's coordinator with three published activities and six Zhejiang volunteers who
@@ -46,31 +47,13 @@ async fn published_activity(
     days: i64,
 ) -> i64 {
     let starts_at = chrono::Utc::now() + chrono::TimeDelta::days(days);
-    let res = app
-        .post(
-            "/api/v1/activities",
-            token,
-            &json!({"site_id": site_id, "title": format!("社区演出 {skill}"),
-                    "description": "为社区群众演出", "category": "grassroots_culture",
-                    "form": "performance", "starts_at": starts_at,
-                    "ends_at": starts_at + chrono::TimeDelta::hours(3),
-                    "headcount_min": min, "headcount_max": max,
-                    "target_groups": ["general_public"],
-                    "requirements": {"skills": [{"code": skill, "level": 1}]},
-                    "risk_disclosure": "室内演出，注意安全"}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED, "create activity");
-    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let res = app
-        .post(
-            &format!("/api/v1/activities/{id}/publish"),
-            token,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK, "publish activity");
-    id
+    let extra = json!({"title": format!("社区演出 {skill}"), "description": "为社区群众演出",
+                       "starts_at": starts_at, "ends_at": starts_at + chrono::TimeDelta::hours(3),
+                       "headcount_min": min, "headcount_max": max, "physical_demand": 0,
+                       "target_groups": ["general_public"],
+                       "requirements": {"skills": [{"code": skill, "level": 1}]},
+                       "risk_disclosure": "室内演出，注意安全"});
+    crate::dispatch::activity(app, token, site_id, extra).await
 }
 
 async fn batch(app: &TestApp) -> Batch {
@@ -167,12 +150,6 @@ fn planned(plan: &Value) -> HashMap<i64, Vec<i64>> {
 async fn propose_all(app: &TestApp, b: &Batch) -> Value {
     let ids = [b.music, b.dance, b.concert];
     propose(app, &b.t.hz_coordinator, json!({"activity_ids": ids})).await
-}
-
-async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
-    let res = app.get(path, token).await;
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.json().await.unwrap()
 }
 
 async fn offered(app: &TestApp, token: &str) -> Vec<Value> {

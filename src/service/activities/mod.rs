@@ -1,0 +1,129 @@
+//! Sites and activities: where service happens and the service needs, with the publishing
+//! rules (ACT-01/02/05, SR-01/02). The lifecycle after publishing (start, complete, cancel)
+//! belongs to dispatch, which moves the assignments along with it.
+
+mod edit;
+mod sites;
+
+pub use edit::{ActivityRequest, check_publishable_row, create_activity, update_activity};
+pub use sites::{CreateSiteRequest, create_site, list_sites};
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::policy::{Action, Principal, Scope, province_path};
+use crate::db::activities::{ActivityFilter, ActivityRow, SiteRow};
+use crate::db::{self, DbConn};
+use crate::domain::activity::ActivityStatus;
+use crate::domain::eligibility::Programme;
+use crate::domain::role::Role;
+use crate::error::ApiResult;
+use crate::service::reach::{Access, InReach, load_in_reach};
+
+/// Activities: volunteers see the published ones of their province and those they are
+/// assigned to; staff their `ReadActivities` subtree, and also the activities of the
+/// organisations above them, which recruit into their area (auditors supervise their subtree
+/// only). An action reaches the activities its scope contains.
+impl InReach for ActivityRow {
+    const NAME: &'static str = "activity";
+
+    fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>> {
+        Ok(db::activities::find(conn, id)?)
+    }
+
+    fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
+        if user.role == Role::Volunteer {
+            let own = match user.volunteer_id {
+                Some(v) => db::assignments::activity_ids_of_volunteer(conn, v)?.contains(&self.id),
+                None => false,
+            };
+            let open = self.status == ActivityStatus::Published.as_str()
+                && self.org_path.starts_with(&province_path(&user.org_path));
+            return Ok(own || open);
+        }
+        let ancestor = user.role != Role::Auditor && user.ancestor_paths().contains(&self.org_path);
+        Ok(ancestor || seen_under(conn, user, Action::ReadActivities, self)?)
+    }
+
+    fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
+        Ok(scope.contains(&self.org_path))
+    }
+}
+
+/// Sites: staff see those of their `ReadActivities` subtree; an action reaches the sites its
+/// scope contains.
+impl InReach for SiteRow {
+    const NAME: &'static str = "site";
+
+    fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>> {
+        Ok(db::activities::find_site(conn, id)?)
+    }
+
+    fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
+        seen_under(conn, user, Action::ReadActivities, self)
+    }
+
+    fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
+        Ok(scope.contains(&self.org_path))
+    }
+}
+
+/// Whether the caller's scope for `action` reaches `object`: how the objects of the
+/// activities area (activities, sites, assignments, plans) are seen by staff.
+pub fn seen_under<T: InReach>(
+    conn: &mut DbConn,
+    user: &Principal,
+    action: Action,
+    object: &T,
+) -> ApiResult<bool> {
+    match user.scope_for(action) {
+        Some(scope) => object.reached_by(conn, user, &scope),
+        None => Ok(false),
+    }
+}
+
+/// What a list of activities is narrowed to.
+#[derive(Debug, Default)]
+pub struct ActivityQuery {
+    pub status: Option<ActivityStatus>,
+    pub programme: Option<Programme>,
+    /// Only activities starting at or after this instant.
+    pub starts_after: Option<DateTime<Utc>>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// Activities the caller may list: staff their subtree (any status); volunteers the published
+/// ones of their province.
+pub fn list_activities(
+    conn: &mut DbConn,
+    user: &Principal,
+    query: ActivityQuery,
+) -> ApiResult<Vec<ActivityRow>> {
+    let (subtree, status) = if user.role == Role::Volunteer {
+        (
+            Some(province_path(&user.org_path)),
+            Some(ActivityStatus::Published.as_str().to_string()),
+        )
+    } else {
+        let scope = user.require(Action::ReadActivities)?;
+        (
+            scope.org_path_prefix().map(String::from),
+            query.status.map(|s| s.as_str().to_string()),
+        )
+    };
+    let filter = ActivityFilter {
+        subtree,
+        or_ids: Vec::new(),
+        status,
+        programme: query.programme.map(|p| p.as_str().to_string()),
+        starts_after: query.starts_after.map(|t| t.naive_utc()),
+        after_id: query.after_id,
+        limit: query.limit,
+    };
+    Ok(db::activities::list(conn, &filter)?)
+}
+
+/// One activity the caller may read.
+pub fn get_activity(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult<ActivityRow> {
+    load_in_reach::<ActivityRow>(conn, user, id, Access::Read)
+}
