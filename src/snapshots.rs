@@ -10,8 +10,8 @@ use crate::db::activities::{ActivityRow, SiteRow};
 use crate::db::{self, DbConn};
 use crate::domain::activity::VolunteerRequirements;
 use crate::domain::eligibility::{
-    ActivityRequirements, Commitment, DateRange, GeoPoint, InsurancePolicy, Programme,
-    Qualification, RiskLevel, Skill, VolunteerSnapshot, VolunteerStatus, WeeklyWindow,
+    ActivityRequirements, Commitment, DateRange, GeoPoint, InsurancePolicy, Qualification, Skill,
+    VolunteerSnapshot, VolunteerStatus, WeeklyWindow,
 };
 use crate::domain::matching::VolunteerStats;
 use crate::domain::region::RegionCode;
@@ -40,7 +40,7 @@ pub fn activity_requirements(
         serde_json::from_str(&a.requirements).map_err(|_| broken("requirements"))?;
     Ok(ActivityRequirements {
         id: a.id,
-        programme: Programme::parse(&a.programme).ok_or_else(|| broken("programme"))?,
+        programme: a.programme,
         starts_at: utc(a.starts_at),
         ends_at: utc(a.ends_at),
         time_zone: a.time_zone.parse::<Tz>().map_err(|_| broken("time zone"))?,
@@ -65,7 +65,7 @@ pub fn activity_requirements(
         min_age: a.min_age.map(|v| v as u32),
         max_age: a.max_age.map(|v| v as u32),
         physical_demand: a.physical_demand as u8,
-        risk_level: RiskLevel::parse(&a.risk_level).ok_or_else(|| broken("risk level"))?,
+        risk_level: a.risk_level,
         agreement_required: a.agreement_required,
         sending_province: a
             .sending_province

@@ -1,5 +1,7 @@
 //! Sites and activities.
 
+use crate::domain::activity::{ActivityCategory, ActivityStatus, LocationType, SiteKind};
+use crate::domain::eligibility::{Programme, RiskLevel};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,12 +14,12 @@ pub struct SiteRow {
     pub organization_id: i64,
     pub org_path: String,
     pub name: String,
-    pub kind: String,
+    pub kind: SiteKind,
     pub region_code: String,
     pub address: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
-    pub location_type: String,
+    pub location_type: LocationType,
     /// `;`-separated codes.
     pub local_languages: String,
     pub target_groups: String,
@@ -51,9 +53,9 @@ pub struct ActivityRow {
     pub site_id: i64,
     pub title: String,
     pub description: String,
-    pub category: String,
+    pub category: ActivityCategory,
     pub form: String,
-    pub programme: String,
+    pub programme: Programme,
     pub sending_province: Option<String>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
@@ -69,11 +71,11 @@ pub struct ActivityRow {
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
     pub physical_demand: i32,
-    pub risk_level: String,
+    pub risk_level: RiskLevel,
     pub risk_disclosure: String,
     pub agreement_required: bool,
     pub recipient_fee_cents: i32,
-    pub status: String,
+    pub status: ActivityStatus,
     pub cancel_reason: Option<String>,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -87,9 +89,9 @@ pub struct ActivityFields {
     pub site_id: i64,
     pub title: String,
     pub description: String,
-    pub category: String,
+    pub category: ActivityCategory,
     pub form: String,
-    pub programme: String,
+    pub programme: Programme,
     pub sending_province: Option<String>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
@@ -103,7 +105,7 @@ pub struct ActivityFields {
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
     pub physical_demand: i32,
-    pub risk_level: String,
+    pub risk_level: RiskLevel,
     pub risk_disclosure: String,
     pub agreement_required: bool,
 }

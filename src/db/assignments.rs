@@ -1,5 +1,6 @@
 //! Assignments (a volunteer on an activity) and their written agreements.
 
+use crate::domain::assignment::AssignmentState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -16,7 +17,7 @@ pub struct AssignmentRow {
     pub activity_id: i64,
     pub volunteer_id: i64,
     pub org_path: String,
-    pub status: String,
+    pub status: AssignmentState,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub accompanying_guardian: Option<String>,

@@ -48,7 +48,7 @@ impl From<AssignmentRow> for AssignmentResponse {
             id: a.id,
             activity_id: a.activity_id,
             volunteer_id: a.volunteer_id,
-            status: a.status,
+            status: a.status.as_str().to_string(),
             starts_at: a.starts_at.and_utc(),
             ends_at: a.ends_at.and_utc(),
             accompanying_guardian: a.accompanying_guardian,

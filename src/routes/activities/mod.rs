@@ -38,8 +38,8 @@ pub struct SiteResponse {
 impl From<SiteRow> for SiteResponse {
     fn from(s: SiteRow) -> Self {
         Self {
-            kind: SiteKind::parse(&s.kind).unwrap_or(SiteKind::Other),
-            location_type: LocationType::parse(&s.location_type).unwrap_or(LocationType::Community),
+            kind: s.kind,
+            location_type: s.location_type,
             local_languages: codes(&s.local_languages),
             target_groups: codes(&s.target_groups),
             id: s.id,
@@ -108,7 +108,7 @@ impl ActivityResponse {
     /// The warnings follow the policy in force, so they are computed on every read.
     pub fn new(a: ActivityRow, spring_rain: &SpringRainPolicy) -> Self {
         let warnings = advisories(
-            a.programme == Programme::SpringRain.as_str(),
+            a.programme == Programme::SpringRain,
             a.starts_at.and_utc(),
             a.ends_at.and_utc(),
             spring_rain,
@@ -122,13 +122,13 @@ impl ActivityResponse {
         .collect();
         Self {
             warnings,
-            category: ActivityCategory::parse(&a.category).unwrap_or(ActivityCategory::Other),
-            programme: Programme::parse(&a.programme).unwrap_or(Programme::General),
+            category: a.category,
+            programme: a.programme,
             staffed: a.confirmed_count >= a.headcount_min,
             target_groups: codes(&a.target_groups),
             requirements: serde_json::from_str(&a.requirements).unwrap_or_default(),
-            risk_level: RiskLevel::parse(&a.risk_level).unwrap_or(RiskLevel::Low),
-            status: ActivityStatus::parse(&a.status).unwrap_or(ActivityStatus::Draft),
+            risk_level: a.risk_level,
+            status: a.status,
             id: a.id,
             organization_id: a.organization_id,
             site_id: a.site_id,

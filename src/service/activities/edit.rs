@@ -79,9 +79,7 @@ fn merge(
     };
     let starts_at = req.starts_at.or(current.map(|a| a.starts_at.and_utc()));
     let ends_at = req.ends_at.or(current.map(|a| a.ends_at.and_utc()));
-    let category = req
-        .category
-        .or(current.and_then(|a| ActivityCategory::parse(&a.category)));
+    let category = req.category.or(current.map(|a| a.category));
     if starts_at.is_none() {
         need("starts_at", &mut problems);
     }
@@ -104,7 +102,7 @@ fn merge(
     }
     let programme = req
         .programme
-        .or(current.and_then(|a| Programme::parse(&a.programme)))
+        .or(current.map(|a| a.programme))
         .unwrap_or(Programme::General);
     let sending = match req
         .sending_province
@@ -138,12 +136,12 @@ fn merge(
             .description
             .or(current.map(|a| a.description.clone()))
             .unwrap_or_default(),
-        category: category.as_str().to_string(),
+        category,
         form: req
             .form
             .or(current.map(|a| a.form.clone()))
             .unwrap_or_else(|| "other".into()),
-        programme: programme.as_str().to_string(),
+        programme,
         sending_province: sending.as_ref().map(|r| r.as_str().to_string()),
         starts_at: starts_at.naive_utc(),
         ends_at: ends_at.naive_utc(),
@@ -177,9 +175,8 @@ fn merge(
             .unwrap_or(0),
         risk_level: req
             .risk_level
-            .map(|r| r.as_str().to_string())
-            .or(current.map(|a| a.risk_level.clone()))
-            .unwrap_or_else(|| "low".into()),
+            .or(current.map(|a| a.risk_level))
+            .unwrap_or(RiskLevel::Low),
         risk_disclosure: req
             .risk_disclosure
             .or(current.map(|a| a.risk_disclosure.clone()))
@@ -212,7 +209,7 @@ fn draft_of(
         title: f.title.clone(),
         description: f.description.clone(),
         form: f.form.clone(),
-        programme_spring_rain: f.programme == "spring_rain",
+        programme_spring_rain: f.programme == Programme::SpringRain,
         sending_province: f
             .sending_province
             .as_deref()
@@ -239,9 +236,9 @@ fn fields_of(a: &ActivityRow) -> ActivityFields {
         site_id: a.site_id,
         title: a.title.clone(),
         description: a.description.clone(),
-        category: a.category.clone(),
+        category: a.category,
         form: a.form.clone(),
-        programme: a.programme.clone(),
+        programme: a.programme,
         sending_province: a.sending_province.clone(),
         starts_at: a.starts_at,
         ends_at: a.ends_at,
@@ -255,7 +252,7 @@ fn fields_of(a: &ActivityRow) -> ActivityFields {
         min_age: a.min_age,
         max_age: a.max_age,
         physical_demand: a.physical_demand,
-        risk_level: a.risk_level.clone(),
+        risk_level: a.risk_level,
         risk_disclosure: a.risk_disclosure.clone(),
         agreement_required: a.agreement_required,
     }
@@ -327,7 +324,7 @@ pub fn update_activity(
     check_dates(&req)?;
     let current =
         load_in_reach::<ActivityRow>(conn, user, id, Access::Act(Action::ManageActivities))?;
-    let status = ActivityStatus::parse(&current.status).unwrap_or(ActivityStatus::Draft);
+    let status = current.status;
     if matches!(
         status,
         ActivityStatus::Completed | ActivityStatus::Cancelled

@@ -36,7 +36,7 @@ impl InReach for ActivityRow {
                 Some(v) => db::assignments::activity_ids_of_volunteer(conn, v)?.contains(&self.id),
                 None => false,
             };
-            let open = self.status == ActivityStatus::Published.as_str()
+            let open = self.status == ActivityStatus::Published
                 && self.org_path.starts_with(&province_path(&user.org_path));
             return Ok(own || open);
         }

@@ -9,7 +9,8 @@ use crate::auth::policy::{Action, Principal};
 use crate::db::activities::ActivityRow;
 use crate::db::assignments::TransitionStamp;
 use crate::db::{self, DbConn, audit::AuditEntry};
-use crate::domain::activity::{ActivityAction, ActivityStatus};
+use crate::domain::activity::ActivityAction;
+use crate::domain::assignment::AssignmentState;
 use crate::domain::eligibility::{self, CheckPoint, EligibilityPolicy, ViolationCode};
 use crate::domain::policy::Policy;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -39,7 +40,7 @@ pub fn move_activity(
         )]));
     }
     let a = load_in_reach::<ActivityRow>(c, user, id, Access::Act(Action::ManageActivities))?;
-    let from = ActivityStatus::parse(&a.status).unwrap_or(ActivityStatus::Draft);
+    let from = a.status;
     let to = from.after(action).ok_or_else(|| {
         ApiError::conflict(
             "invalid_transition",
@@ -83,7 +84,7 @@ fn check_start(
     let mut uninsured = Vec::new();
     for a in db::assignments::live_on_activity(conn, activity.id)?
         .into_iter()
-        .filter(|a| a.status == "confirmed")
+        .filter(|a| a.status == AssignmentState::Confirmed)
     {
         let violations = violations_for(
             conn,
@@ -131,8 +132,8 @@ fn cancel_all(
             cancel_reason: Some(reason.to_string()),
             ..Default::default()
         };
-        if db::assignments::transition(conn, a.id, &a.status, "cancelled", &stamp)? {
-            if a.status != "offered" {
+        if db::assignments::transition(conn, a.id, a.status.as_str(), "cancelled", &stamp)? {
+            if a.status != AssignmentState::Offered {
                 db::activities::release_place(conn, activity.id)?;
             }
             notify(

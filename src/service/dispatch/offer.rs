@@ -27,7 +27,7 @@ pub struct OfferRequest {
 pub fn check_open(activity: &ActivityRow) -> ApiResult<()> {
     let open = [ActivityStatus::Published, ActivityStatus::InProgress]
         .iter()
-        .any(|s| s.as_str() == activity.status);
+        .any(|s| *s == activity.status);
     if open {
         Ok(())
     } else {

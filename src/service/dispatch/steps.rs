@@ -95,8 +95,7 @@ pub fn take_step(
         _ => Action::Dispatch,
     };
     let (a, who) = load_as_party(c, user, id, permission)?;
-    let from = AssignmentState::parse(&a.status)
-        .ok_or_else(|| ApiError::internal("unknown assignment status"))?;
+    let from = a.status;
     let to = attempt(
         from,
         action,
