@@ -7,8 +7,11 @@ use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
 
 pub mod dispatch;
+pub mod identity_disputes;
+pub mod organizations;
 pub mod reach;
 pub mod records;
+pub mod users;
 
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that
 /// manage their own transactions).

@@ -217,7 +217,7 @@ fn live_activation(
     security(()),
     request_body = ActivateRequest,
     responses(
-        (status = 201, body = crate::routes::users::UserResponse),
+        (status = 201, body = crate::routes::common::user::UserResponse),
         (status = 401, description = "Unknown, used or expired code", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -280,5 +280,5 @@ pub async fn activate(
         Ok(user)
     })
     .await?;
-    Ok(HttpResponse::Created().json(crate::routes::users::UserResponse::from(user)))
+    Ok(HttpResponse::Created().json(crate::routes::common::user::UserResponse::from(user)))
 }
