@@ -8,9 +8,11 @@ use crate::error::ApiResult;
 
 pub mod dispatch;
 pub mod identity_disputes;
+pub mod notifications;
 pub mod organizations;
 pub mod reach;
 pub mod records;
+pub mod sessions;
 pub mod users;
 
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that

@@ -1,8 +1,9 @@
-//! Staff accounts: listed, read, created and disabled within the caller's subtree.
+//! Staff accounts: listed, read, created and disabled within the caller's subtree; and the
+//! audit log of that subtree, which the same admins and auditors read.
 
 use crate::auth::password;
 use crate::auth::policy::{Action, Principal, Scope};
-use crate::db::audit::AuditEntry;
+use crate::db::audit::{AuditEntry, AuditFilter, AuditRow};
 use crate::db::organizations::OrganizationRow;
 use crate::db::users::{NewUser, UserFilter, UserRow};
 use crate::db::{self, DbConn};
@@ -171,4 +172,19 @@ pub fn disable_user(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult<U
         AuditEntry::by(user, "user.disable", "user").entity(row.id, &row.org_path),
     )?;
     Ok(row)
+}
+
+/// A page of the audit events about objects in the caller's subtree matching `filter`
+/// (admins and auditors).
+pub fn audit_events(
+    conn: &mut DbConn,
+    user: &Principal,
+    filter: AuditFilter,
+) -> ApiResult<Vec<AuditRow>> {
+    let scope = user.require(Action::ReadAuditEvents)?;
+    let filter = AuditFilter {
+        subtree: scope.org_path_prefix().map(String::from),
+        ..filter
+    };
+    Ok(db::audit::list(conn, &filter)?)
 }

@@ -5,13 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
 use futures_util::StreamExt;
 
-use super::read::{VolunteerFilters, scoped_filter};
+use super::read::VolunteerFilters;
 use super::status_of;
-use crate::auth::policy::{Action, Principal};
+use crate::auth::policy::Principal;
 use crate::db::volunteers::VolunteerFilter;
-use crate::db::{self, audit::AuditEntry};
-use crate::registry::search::{self, Found};
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
+use crate::registry::search::{self, Found};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::common::csv_out;
 use crate::state::AppState;
@@ -112,17 +111,13 @@ pub async fn export_volunteers(
 ) -> ApiResult<HttpResponse> {
     let query = req.query_string().to_string();
     let filters = VolunteerFilters::from_query(&query)?;
-    let mut filter = scoped_filter(&state, &user, Action::ExportVolunteers, &filters).await?;
-    filter.limit = PAGE;
-    // Recorded before the first byte leaves: a download cut short is on record too.
-    crate::service::run(&state.pool, move |c| {
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "volunteer.export", "volunteer")
-                .entity("export", &user.org_path)
-                .detail(serde_json::json!({ "query": query, "streamed": true })),
-        )?;
-        Ok(())
+    let filter = VolunteerFilter {
+        limit: PAGE,
+        ..filters.to_db_filter()?
+    };
+    let org_id = filters.organization_id;
+    let filter = crate::service::run(&state.pool, move |c| {
+        search::start_export(c, &user, filter, org_id, &query)
     })
     .await?;
     let header = futures_util::stream::once(async { header_chunk() });

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{Reveal, VolunteerResponse, VolunteerSummary, etag, full, summary};
-use crate::auth::policy::{Action, Principal};
+use crate::auth::policy::Principal;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::calendar::check_date;
 use crate::domain::reference;
@@ -155,24 +155,6 @@ impl VolunteerFilters {
     }
 }
 
-/// The caller's reach and filters, ready for the database (shared with the CSV export).
-pub async fn scoped_filter(
-    state: &web::Data<AppState>,
-    user: &Principal,
-    action: Action,
-    filters: &VolunteerFilters,
-) -> Result<VolunteerFilter, ApiError> {
-    let scope = user.require(action)?;
-    let mut filter = filters.to_db_filter()?;
-    crate::registry::reach::within_reach(&mut filter, &scope);
-    if let Some(org_id) = filters.organization_id {
-        let path =
-            crate::service::run(&state.pool, move |c| search::organization_path(c, org_id)).await?;
-        filter.organization_path = Some(path);
-    }
-    Ok(filter)
-}
-
 /// Search volunteers in the caller's reach (masked personal data).
 #[utoipa::path(
     tag = "volunteers",
@@ -187,10 +169,16 @@ pub async fn list_volunteers(
 ) -> ApiResult<HttpResponse> {
     let filters = VolunteerFilters::from_query(req.query_string())?;
     let window = filters.page().window()?;
-    let mut filter = scoped_filter(&state, &user, Action::ReadVolunteers, &filters).await?;
-    filter.after_id = window.after_id;
-    filter.limit = window.limit;
-    let found = crate::service::run(&state.pool, move |c| search::search(c, &filter)).await?;
+    let filter = VolunteerFilter {
+        after_id: window.after_id,
+        limit: window.limit,
+        ..filters.to_db_filter()?
+    };
+    let org_id = filters.organization_id;
+    let found = crate::service::run(&state.pool, move |c| {
+        search::search_volunteers(c, &user, filter, org_id)
+    })
+    .await?;
     let today = state.clock.today();
     Ok(HttpResponse::Ok().json(Page::from_rows(
         found,
