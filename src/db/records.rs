@@ -5,10 +5,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sum;
 use diesel::prelude::*;
 
+use super::DbConn;
 use super::schema::{
     qualifications, record_certificates, record_corrections, service_records, star_awards,
 };
-use super::DbConn;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct ServiceRecordRow {

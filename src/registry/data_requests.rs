@@ -33,7 +33,13 @@ pub fn file_request(
         volunteer_id,
         Access::Act(Action::RequestPersonalDataChange),
     )?;
-    let row = db::volunteers::insert_data_request(conn, volunteer_id, kind, details.trim(), user.user_id)?;
+    let row = db::volunteers::insert_data_request(
+        conn,
+        volunteer_id,
+        kind,
+        details.trim(),
+        user.user_id,
+    )?;
     db::audit::record(
         conn,
         AuditEntry::by(user, "personal_data_request.create", "volunteer")
@@ -94,9 +100,13 @@ pub fn resolve_request(
     }
     db::audit::record(
         conn,
-        AuditEntry::by(user, &format!("personal_data_request.{outcome}"), "volunteer")
-            .entity(volunteer.id, &volunteer.org_path)
-            .detail(serde_json::json!({ "request_id": request_id, "kind": request.kind })),
+        AuditEntry::by(
+            user,
+            &format!("personal_data_request.{outcome}"),
+            "volunteer",
+        )
+        .entity(volunteer.id, &volunteer.org_path)
+        .detail(serde_json::json!({ "request_id": request_id, "kind": request.kind })),
     )?;
     db::volunteers::find_data_request(conn, request_id)?
         .ok_or_else(|| ApiError::not_found("request"))

@@ -9,9 +9,7 @@ use crate::crypto::PersonalDataCipher;
 use crate::db::audit::AuditEntry;
 use crate::db::volunteers::{VolunteerParts, VolunteerRow};
 use crate::db::{self, DbConn};
-use crate::domain::volunteer::{
-    StatusAction, VolunteerStatus, under_14_on,
-};
+use crate::domain::volunteer::{StatusAction, VolunteerStatus, under_14_on};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::registry::reach::{PersonalView, status_of};
 use crate::service::reach::{Access, load_in_reach};
@@ -119,14 +117,17 @@ pub fn change_status(
         VolunteerStatus::Active => {
             super::activate(conn, &row, reason.as_deref())?;
         }
-        _ => db::volunteers::set_status(conn, id, to.as_str(), reason.as_deref(), None)
-            .map(drop)?,
+        _ => {
+            db::volunteers::set_status(conn, id, to.as_str(), reason.as_deref(), None).map(drop)?
+        }
     }
     db::audit::record(
         conn,
         AuditEntry::by(user, &format!("volunteer.{}", action.as_str()), "volunteer")
             .entity(id, &row.org_path)
-            .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason })),
+            .detail(
+                serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason }),
+            ),
     )?;
     view_of(conn, id, user)
 }
@@ -141,7 +142,8 @@ pub fn add_guardian_consent(
     cipher: &PersonalDataCipher,
     now: DateTime<Utc>,
 ) -> ApiResult<VolunteerView> {
-    let row = load_in_reach::<VolunteerRow>(conn, user, id, Access::Act(Action::RecordGuardianConsent))?;
+    let row =
+        load_in_reach::<VolunteerRow>(conn, user, id, Access::Act(Action::RecordGuardianConsent))?;
     let number = row
         .id_number_enc
         .as_deref()
@@ -156,16 +158,22 @@ pub fn add_guardian_consent(
         sex: None,
     };
     let today = crate::clock::local_date(now);
-    let consent = crate::domain::volunteer::parse_guardian_consent(&input, &volunteer_id, today, "")
-        .map_err(|problems| {
-            ApiError::validation(
-                problems
-                    .into_iter()
-                    .map(|p| FieldError::new(p.field.trim_start_matches('.'), p.code, p.message))
-                    .collect(),
-            )
-        })?;
+    let consent =
+        crate::domain::volunteer::parse_guardian_consent(&input, &volunteer_id, today, "")
+            .map_err(|problems| {
+                ApiError::validation(
+                    problems
+                        .into_iter()
+                        .map(|p| {
+                            FieldError::new(p.field.trim_start_matches('.'), p.code, p.message)
+                        })
+                        .collect(),
+                )
+            })?;
     let by = Some(user.user_id);
-    db::volunteers::insert_consent(conn, &super::consent_row(cipher, id, &consent, by, now.naive_utc()))?;
+    db::volunteers::insert_consent(
+        conn,
+        &super::consent_row(cipher, id, &consent, by, now.naive_utc()),
+    )?;
     super::profile::updated(conn, user, &row, "guardian_consents")
 }

@@ -78,7 +78,9 @@ pub fn import_file(
         .as_mut()
         .map(|(second, numbers)| import::Parallel { second, numbers });
     let file = &*file;
-    let outcome = import::run(conn, parallel, cipher, &org, options, |sink| file.parse(sink))?;
+    let outcome = import::run(conn, parallel, cipher, &org, options, |sink| {
+        file.parse(sink)
+    })?;
     let action = match options.dry_run {
         true => DRY_RUN_ACTION,
         false => "volunteer.import",

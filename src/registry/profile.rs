@@ -148,7 +148,8 @@ pub fn update_volunteer(
         .with_code("identity_change_by_request"));
     }
     let mut changes = changes_of(&body, cipher).map_err(ApiError::invalid)?;
-    let row = load_in_reach::<VolunteerRow>(conn, user, id, Access::Act(Action::EditVolunteerProfile))?;
+    let row =
+        load_in_reach::<VolunteerRow>(conn, user, id, Access::Act(Action::EditVolunteerProfile))?;
     // Under-14s keep only a masked name in the clear (PI-01).
     if let Some(name) = &changes.name
         && under_14_on(row.birth_date, today)
@@ -164,7 +165,10 @@ pub fn update_volunteer(
         ("email", changes.email_enc.is_some()),
         ("home_region_code", changes.home_region_code.is_some()),
         ("fitness_level", changes.fitness_level.is_some()),
-        ("weekly_hour_cap_minutes", changes.weekly_cap_minutes.is_some()),
+        (
+            "weekly_hour_cap_minutes",
+            changes.weekly_cap_minutes.is_some(),
+        ),
         ("own_income", changes.own_income.is_some()),
     ]
     .into_iter()

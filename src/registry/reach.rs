@@ -131,7 +131,8 @@ impl<T: VolunteerPart> InReach for OfVolunteer<T> {
         let Some(item) = T::find(conn, id)? else {
             return Ok(None);
         };
-        Ok(db::volunteers::find(conn, item.volunteer_id())?.map(|volunteer| Self { item, volunteer }))
+        Ok(db::volunteers::find(conn, item.volunteer_id())?
+            .map(|volunteer| Self { item, volunteer }))
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {

@@ -74,7 +74,13 @@ pub fn start_export(
     organization_id: Option<i64>,
     query: &str,
 ) -> ApiResult<VolunteerFilter> {
-    let filter = scoped(conn, user, Action::ExportVolunteers, filter, organization_id)?;
+    let filter = scoped(
+        conn,
+        user,
+        Action::ExportVolunteers,
+        filter,
+        organization_id,
+    )?;
     db::audit::record(
         conn,
         AuditEntry::by(user, "volunteer.export", "volunteer")

@@ -82,12 +82,8 @@ pub fn decide_dispute(
 ) -> ApiResult<DisputeRow> {
     // A role that never decides disputes is told so (403), not that this one is missing.
     user.require(Action::ResolveIdentityDisputes)?;
-    let dispute = load_in_reach::<DisputeRow>(
-        conn,
-        user,
-        id,
-        Access::Act(Action::ResolveIdentityDisputes),
-    )?;
+    let dispute =
+        load_in_reach::<DisputeRow>(conn, user, id, Access::Act(Action::ResolveIdentityDisputes))?;
     let DisputeDecisionRequest { outcome, reason } = req;
     let status = match outcome {
         DisputeOutcome::Upheld => "upheld",

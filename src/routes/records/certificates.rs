@@ -101,7 +101,11 @@ pub async fn issue_certificate(
                 "Location",
                 format!("/api/v1/public/certificates/{}", row.number),
             ))
-            .json(RecordCertificateResponse::new(row, view, state.clock.today())),
+            .json(RecordCertificateResponse::new(
+                *row,
+                view,
+                state.clock.today(),
+            )),
     })
 }
 
@@ -148,7 +152,11 @@ pub async fn revoke_certificate(
         certificates::revoke_certificate(c, &user, id, &reason, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(RecordCertificateResponse::new(row, view, state.clock.today())))
+    Ok(HttpResponse::Ok().json(RecordCertificateResponse::new(
+        row,
+        view,
+        state.clock.today(),
+    )))
 }
 
 /// What anyone may learn about a certificate from its number (CRT-04): validity and minimal

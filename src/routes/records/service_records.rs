@@ -12,8 +12,8 @@ use crate::db::records::CorrectionRow;
 use crate::error::ApiResult;
 use crate::routes::common::extract;
 use crate::routes::common::extract::{bounded_dates, day_of};
-use crate::service::records::{self as records, corrections};
 use crate::service::records::corrections::CorrectionRequest;
+use crate::service::records::{self as records, corrections};
 use crate::state::AppState;
 
 /// A volunteer's current service records (the latest version of each).
@@ -39,8 +39,10 @@ pub async fn record_versions(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let key = id.into_inner();
-    let rows =
-        crate::service::run(&state.pool, move |c| records::record_versions(c, &user, key)).await?;
+    let rows = crate::service::run(&state.pool, move |c| {
+        records::record_versions(c, &user, key)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(record_list(rows)))
 }
 

@@ -39,7 +39,13 @@ pub async fn give_matching_consent(
     body: ValidatedJson<MatchingConsentRequest>,
 ) -> ApiResult<HttpResponse> {
     let version = body.0.notice_version.trim().to_string();
-    replace_part(state, user, id.into_inner(), ProfilePart::MatchingConsent(version)).await
+    replace_part(
+        state,
+        user,
+        id.into_inner(),
+        ProfilePart::MatchingConsent(version),
+    )
+    .await
 }
 
 /// Withdraw the consent to province-wide matching: coordinators elsewhere in the province

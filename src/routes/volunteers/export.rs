@@ -10,8 +10,8 @@ use super::status_of;
 use crate::auth::policy::Principal;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
-use crate::registry::search::{self, Found};
 use crate::error::{ApiError, ApiResult};
+use crate::registry::search::{self, Found};
 use crate::routes::common::csv_out;
 use crate::state::AppState;
 

@@ -79,7 +79,7 @@ pub enum CertificateOutcome {
     /// A volunteer asked: the recording organisation's staff were notified.
     Requested,
     /// Staff issued it; the reader's view of the volunteer's identity comes with it.
-    Issued(RecordCertificateRow, PersonalView),
+    Issued(Box<RecordCertificateRow>, PersonalView),
 }
 
 /// Issues a record certificate (staff) or, for a volunteer, asks the recording organisation
@@ -145,7 +145,9 @@ pub fn issue_certificate(
             volunteer_id,
             organization_id: org.id,
             org_path: org.path.clone(),
-            volunteer_name: cipher.decrypt(&v.name_enc).unwrap_or_else(|_| v.name.clone()),
+            volunteer_name: cipher
+                .decrypt(&v.name_enc)
+                .unwrap_or_else(|_| v.name.clone()),
             id_type: v.id_type.clone(),
             id_number_masked: v.id_number_masked.clone(),
             volunteer_number: v.volunteer_number.clone().unwrap_or_default(),
@@ -175,7 +177,7 @@ pub fn issue_certificate(
             .detail(serde_json::json!({ "volunteer_id": volunteer_id, "minutes": total })),
     )?;
     let view = PersonalView::of(user, v.id, &v.org_path);
-    Ok(CertificateOutcome::Issued(row, view))
+    Ok(CertificateOutcome::Issued(Box::new(row), view))
 }
 
 /// A volunteer asks a recording organisation for a certificate: its staff are notified.
@@ -282,8 +284,8 @@ pub fn revoke_certificate(
         AuditEntry::by(user, "record_certificate.revoke", "record_certificate")
             .entity(id, &cert.org_path),
     )?;
-    let row =
-        db::records::find_certificate(conn, id)?.ok_or_else(|| ApiError::not_found("certificate"))?;
+    let row = db::records::find_certificate(conn, id)?
+        .ok_or_else(|| ApiError::not_found("certificate"))?;
     let view = match db::volunteers::find(conn, row.volunteer_id)? {
         Some(v) => PersonalView::of(user, v.id, &v.org_path),
         None => PersonalView::Restricted,

@@ -90,8 +90,12 @@ pub fn request_correction(
     )?;
     db::audit::record(
         conn,
-        AuditEntry::by(user, "service_record.correction_requested", "service_record")
-            .entity(record_key, &record.org_path),
+        AuditEntry::by(
+            user,
+            "service_record.correction_requested",
+            "service_record",
+        )
+        .entity(record_key, &record.org_path),
     )?;
     Ok(row)
 }
@@ -131,7 +135,10 @@ pub fn accept_correction(
     let activity = db::activities::find(conn, record.activity_id)?
         .ok_or_else(|| ApiError::internal("activity missing"))?;
     let claim = ServiceClaim {
-        checked_in_at: row.proposed_started_at.unwrap_or(record.started_at).and_utc(),
+        checked_in_at: row
+            .proposed_started_at
+            .unwrap_or(record.started_at)
+            .and_utc(),
         checked_out_at: row.proposed_ended_at.unwrap_or(record.ended_at).and_utc(),
         break_minutes: row
             .proposed_break_minutes

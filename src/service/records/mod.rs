@@ -70,8 +70,12 @@ pub fn verify_assignment(
                 .with_code("HRS-03"),
         );
     }
-    let a: AssignmentRow =
-        load_in_reach(conn, user, assignment_id, Access::Act(Action::RecordService))?;
+    let a: AssignmentRow = load_in_reach(
+        conn,
+        user,
+        assignment_id,
+        Access::Act(Action::RecordService),
+    )?;
     let (Some(checked_in), Some(checked_out)) = (a.checked_in_at, a.checked_out_at) else {
         return Err(ApiError::conflict(
             "not_completed",
@@ -98,7 +102,9 @@ pub fn verify_assignment(
         conn,
         AuditEntry::by(user, "service_record.create", "service_record")
             .entity(record.record_key, &activity.org_path)
-            .detail(serde_json::json!({ "assignment_id": assignment_id, "minutes": record.minutes })),
+            .detail(
+                serde_json::json!({ "assignment_id": assignment_id, "minutes": record.minutes }),
+            ),
     )?;
     Ok(record)
 }

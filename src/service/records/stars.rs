@@ -40,7 +40,11 @@ pub struct Stars {
     pub awards: Vec<StarAwardRow>,
 }
 
-fn stars_of(conn: &mut DbConn, volunteer: &VolunteerRow, good: GoodRecordPolicy) -> ApiResult<Stars> {
+fn stars_of(
+    conn: &mut DbConn,
+    volunteer: &VolunteerRow,
+    good: GoodRecordPolicy,
+) -> ApiResult<Stars> {
     let minutes = db::records::total_minutes(conn, volunteer.id, None)?;
     let awards = db::records::star_awards_of(conn, volunteer.id)?;
     let awarded = awards
