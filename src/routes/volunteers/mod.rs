@@ -316,16 +316,15 @@ pub fn full(
     }
 }
 
-/// A volunteer after a change, as the caller now sees it (nothing revealed), with its ETag.
+/// A volunteer after a change, as the caller now sees it (nothing revealed).
+pub fn response_of(state: &AppState, v: VolunteerView) -> VolunteerResponse {
+    let today = state.clock.today();
+    full(&state.cipher, v.row, v.parts, Reveal::default(), v.view, today)
+}
+
+/// The same, as the answer to the change, with its ETag.
 pub fn changed(state: &AppState, v: VolunteerView) -> HttpResponse {
-    let response = full(
-        &state.cipher,
-        v.row,
-        v.parts,
-        Reveal::default(),
-        v.view,
-        state.clock.today(),
-    );
+    let response = response_of(state, v);
     HttpResponse::Ok()
         .insert_header(("ETag", etag(response.version)))
         .json(response)

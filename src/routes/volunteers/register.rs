@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{RegisterVolunteerRequest, Reveal, VolunteerResponse, full};
+use super::{RegisterVolunteerRequest, VolunteerResponse, response_of};
 use crate::auth::password::{self, Lane};
 use crate::auth::policy::Principal;
 use crate::db;
@@ -55,14 +55,7 @@ pub async fn register_volunteer(
     })
     .await?;
     let id = v.row.id;
-    let volunteer = full(
-        &state.cipher,
-        v.row,
-        v.parts,
-        Reveal::default(),
-        v.view,
-        state.clock.today(),
-    );
+    let volunteer = response_of(&state, v);
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/volunteers/{id}")))
         .insert_header(("ETag", super::etag(volunteer.version)))
