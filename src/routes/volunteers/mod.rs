@@ -319,7 +319,14 @@ pub fn full(
 /// A volunteer after a change, as the caller now sees it (nothing revealed).
 pub fn response_of(state: &AppState, v: VolunteerView) -> VolunteerResponse {
     let today = state.clock.today();
-    full(&state.cipher, v.row, v.parts, Reveal::default(), v.view, today)
+    full(
+        &state.cipher,
+        v.row,
+        v.parts,
+        Reveal::default(),
+        v.view,
+        today,
+    )
 }
 
 /// The same, as the answer to the change, with its ETag.
