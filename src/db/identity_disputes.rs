@@ -95,6 +95,7 @@ pub fn decide(
     status: &str,
     reason: &str,
     decided_by: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         identity_disputes::table
@@ -105,7 +106,7 @@ pub fn decide(
         identity_disputes::status.eq(status),
         identity_disputes::decision_reason.eq(reason),
         identity_disputes::decided_by.eq(decided_by),
-        identity_disputes::decided_at.eq(now()),
+        identity_disputes::decided_at.eq(at),
     ))
     .execute(conn)?;
     Ok(changed == 1)

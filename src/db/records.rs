@@ -5,10 +5,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sum;
 use diesel::prelude::*;
 
+use super::DbConn;
 use super::schema::{
     qualifications, record_certificates, record_corrections, service_records, star_awards,
 };
-use super::{DbConn, now};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct ServiceRecordRow {
@@ -159,7 +159,11 @@ pub struct NewCorrection {
     pub reason: String,
 }
 
-pub fn insert_correction(conn: &mut DbConn, c: &NewCorrection) -> QueryResult<CorrectionRow> {
+pub fn insert_correction(
+    conn: &mut DbConn,
+    c: &NewCorrection,
+    at: NaiveDateTime,
+) -> QueryResult<CorrectionRow> {
     let id: i64 = diesel::insert_into(record_corrections::table)
         .values((
             record_corrections::record_key.eq(c.record_key),
@@ -170,7 +174,7 @@ pub fn insert_correction(conn: &mut DbConn, c: &NewCorrection) -> QueryResult<Co
             record_corrections::proposed_break_minutes.eq(c.proposed_break_minutes),
             record_corrections::reason.eq(&c.reason),
             record_corrections::status.eq("pending"),
-            record_corrections::created_at.eq(now()),
+            record_corrections::created_at.eq(at),
         ))
         .returning(record_corrections::id)
         .get_result(conn)?;
@@ -187,6 +191,7 @@ pub fn resolve_correction(
     status: &str,
     resolution: &str,
     by: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         record_corrections::table
@@ -197,7 +202,7 @@ pub fn resolve_correction(
         record_corrections::status.eq(status),
         record_corrections::resolution.eq(resolution),
         record_corrections::resolved_by.eq(by),
-        record_corrections::resolved_at.eq(now()),
+        record_corrections::resolved_at.eq(at),
     ))
     .execute(conn)?;
     Ok(changed == 1)
@@ -227,13 +232,14 @@ pub fn insert_star_application(
     conn: &mut DbConn,
     volunteer_id: i64,
     level: i32,
+    at: NaiveDateTime,
 ) -> QueryResult<StarAwardRow> {
     let id: i64 = diesel::insert_into(star_awards::table)
         .values((
             star_awards::volunteer_id.eq(volunteer_id),
             star_awards::level.eq(level),
             star_awards::status.eq("pending"),
-            star_awards::requested_at.eq(now()),
+            star_awards::requested_at.eq(at),
         ))
         .returning(star_awards::id)
         .get_result(conn)?;
@@ -251,6 +257,7 @@ pub fn decide_star_award(
     number: Option<&str>,
     note: Option<&str>,
     by: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         star_awards::table
@@ -261,7 +268,7 @@ pub fn decide_star_award(
         star_awards::status.eq(status),
         star_awards::award_number.eq(number),
         star_awards::decision_note.eq(note),
-        star_awards::decided_at.eq(now()),
+        star_awards::decided_at.eq(at),
         star_awards::decided_by.eq(by),
     ))
     .execute(conn)?;
@@ -355,14 +362,19 @@ pub fn certificates_of(
         .load(conn)
 }
 
-pub fn revoke_certificate(conn: &mut DbConn, id: i64, reason: &str) -> QueryResult<bool> {
+pub fn revoke_certificate(
+    conn: &mut DbConn,
+    id: i64,
+    reason: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
     let changed = diesel::update(
         record_certificates::table
             .filter(record_certificates::id.eq(id))
             .filter(record_certificates::revoked_at.is_null()),
     )
     .set((
-        record_certificates::revoked_at.eq(now()),
+        record_certificates::revoked_at.eq(at),
         record_certificates::revoked_reason.eq(reason),
     ))
     .execute(conn)?;
@@ -397,6 +409,7 @@ pub fn insert_qualification(
     issuer: &str,
     expires_on: Option<NaiveDate>,
     by: i64,
+    at: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::insert_into(qualifications::table)
         .values((
@@ -405,7 +418,7 @@ pub fn insert_qualification(
             qualifications::issuer.eq(issuer),
             qualifications::expires_on.eq(expires_on),
             qualifications::recorded_by.eq(by),
-            qualifications::created_at.eq(now()),
+            qualifications::created_at.eq(at),
         ))
         .execute(conn)
 }

@@ -61,6 +61,7 @@ pub struct ImportOutcome {
     pub activations: Vec<Activation>,
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
     pub dry_run: bool,
     /// All or nothing: any rejected row means nothing is inserted.

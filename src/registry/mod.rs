@@ -1,9 +1,15 @@
 //! Registering volunteers, shared by staff registration, self-registration, bulk import and
 //! recruitment applications: a checked `NewVolunteer` becomes encrypted rows.
 
+pub mod accounts;
 pub mod anonymous;
+pub mod data_requests;
+pub mod edit;
 pub mod import;
+pub mod import_file;
+pub mod profile;
 pub mod reach;
+pub mod search;
 
 use chrono::NaiveDateTime;
 
@@ -23,6 +29,7 @@ pub const ACTIVATION_DAYS: i64 = 30;
 /// A one-time activation secret: the code handed out is `{volunteer_id}.{secret}`, and only
 /// the secret's digest is stored. Looking the record up by id needs no index on the digest,
 /// which keeps bulk imports fast.
+#[derive(Clone)]
 pub struct ActivationSecret {
     pub secret: String,
     pub digest: String,

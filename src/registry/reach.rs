@@ -104,3 +104,54 @@ fn is_open_to_caller(
     within_reach(&mut filter, &scope);
     Ok(!db::volunteers::search(conn, &filter)?.is_empty())
 }
+
+/// An object that belongs to one volunteer (a service record, a star application, a
+/// personal-data request): found by its own id, reached exactly as its volunteer is.
+pub trait VolunteerPart: Sized {
+    /// Its name in a 404, so an id out of reach never reads as "volunteer not found".
+    const NAME: &'static str;
+
+    fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>>;
+
+    fn volunteer_id(&self) -> i64;
+}
+
+/// A volunteer's object together with the volunteer it belongs to, loaded through the guard
+/// (`load_in_reach::<OfVolunteer<T>>`).
+#[derive(Debug, Clone)]
+pub struct OfVolunteer<T> {
+    pub item: T,
+    pub volunteer: VolunteerRow,
+}
+
+impl<T: VolunteerPart> InReach for OfVolunteer<T> {
+    const NAME: &'static str = T::NAME;
+
+    fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>> {
+        let Some(item) = T::find(conn, id)? else {
+            return Ok(None);
+        };
+        Ok(db::volunteers::find(conn, item.volunteer_id())?
+            .map(|volunteer| Self { item, volunteer }))
+    }
+
+    fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
+        self.volunteer.visible_to(conn, user)
+    }
+
+    fn reached_by(&self, conn: &mut DbConn, user: &Principal, scope: &Scope) -> ApiResult<bool> {
+        self.volunteer.reached_by(conn, user, scope)
+    }
+}
+
+impl VolunteerPart for db::volunteers::PersonalDataRequestRow {
+    const NAME: &'static str = "request";
+
+    fn find(conn: &mut DbConn, id: i64) -> ApiResult<Option<Self>> {
+        Ok(db::volunteers::find_data_request(conn, id)?)
+    }
+
+    fn volunteer_id(&self) -> i64 {
+        self.volunteer_id
+    }
+}

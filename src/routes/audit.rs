@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::policy::{Action, Principal};
-use crate::db::{self, audit::AuditFilter, audit::AuditRow};
+use crate::auth::policy::Principal;
+use crate::db::audit::{AuditFilter, AuditRow};
 use crate::error::ApiResult;
 use crate::routes::common::pagination::{Page, PageParams};
+use crate::service::users;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -65,11 +66,10 @@ pub async fn list_audit_events(
     filters: web::Query<AuditFilters>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let scope = user.require(Action::ReadAuditEvents)?;
     let window = page.window()?;
     let f = filters.into_inner();
     let filter = AuditFilter {
-        subtree: scope.org_path_prefix().map(String::from),
+        subtree: None,
         entity_type: f.entity_type,
         entity_id: f.entity_id,
         action: f.action,
@@ -77,7 +77,8 @@ pub async fn list_audit_events(
         after_id: window.after_id,
         limit: window.limit,
     };
-    let rows = crate::service::run(&state.pool, move |c| Ok(db::audit::list(c, &filter)?)).await?;
+    let rows =
+        crate::service::run(&state.pool, move |c| users::audit_events(c, &user, filter)).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         window,

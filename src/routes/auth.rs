@@ -9,11 +9,12 @@ use validator::Validate;
 
 use crate::auth::password::Lane;
 use crate::auth::tokens;
-use crate::db::{self, audit::AuditEntry, auth::RefreshPolicy, auth::Rotation};
+use crate::db::auth::{RefreshPolicy, Rotation};
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::rate_limit::{client_ip, refusal_pause};
 use crate::middleware::request_id::RequestId;
 use crate::routes::common::extract::ValidatedJson;
+use crate::service::sessions;
 use crate::state::AppState;
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -95,10 +96,8 @@ pub async fn login(
     };
 
     let lookup = username.clone();
-    let user = crate::service::run(&state.pool, move |c| {
-        Ok(db::users::find_by_username(c, &lookup)?)
-    })
-    .await?;
+    let user =
+        crate::service::run(&state.pool, move |c| sessions::account_named(c, &lookup)).await?;
     let hash = user
         .as_ref()
         .filter(|u| !u.disabled)
@@ -108,22 +107,7 @@ pub async fn login(
     let Some(user) = user.filter(|_| verified) else {
         attempt.failed();
         let rid = request_id.0.clone();
-        crate::service::run(&state.pool, move |c| {
-            db::audit::record(
-                c,
-                AuditEntry {
-                    actor: None,
-                    request_id: &rid,
-                    action: "auth.login_failed",
-                    entity_type: "user",
-                    entity_id: None,
-                    org_path: None,
-                    detail: None,
-                },
-            )?;
-            Ok(())
-        })
-        .await?;
+        crate::service::run(&state.pool, move |c| sessions::record_failed_login(c, &rid)).await?;
         return Err(invalid_credentials());
     };
     attempt.succeeded();
@@ -131,23 +115,10 @@ pub async fn login(
     let refresh_token = tokens::new_secret();
     let digest = tokens::digest(&refresh_token);
     let ttl = refresh_ttl(&state);
-    let (user_id, org_path) = (user.id, user.org_path.clone());
+    let account = user.clone();
     let rid = request_id.0;
     let session_id = crate::service::write(&state.pool, move |c| {
-        let session_id = db::auth::create_session(c, user_id, &digest, ttl)?;
-        db::audit::record(
-            c,
-            AuditEntry {
-                actor: None,
-                request_id: &rid,
-                action: "auth.login",
-                entity_type: "user",
-                entity_id: Some(user_id.to_string()),
-                org_path: Some(&org_path),
-                detail: None,
-            },
-        )?;
-        Ok(session_id)
+        sessions::open_session(c, &account, &digest, ttl, &rid)
     })
     .await?;
     let access = state
@@ -187,7 +158,7 @@ pub async fn refresh(
     let next_digest = tokens::digest(&next);
     let policy = refresh_policy(&state);
     let outcome = crate::service::write(&state.pool, move |c| {
-        Ok(db::auth::rotate(c, &digest, &next_digest, policy)?)
+        sessions::rotate_refresh_token(c, &digest, &next_digest, policy)
     })
     .await?;
     match outcome {
@@ -226,12 +197,6 @@ pub async fn logout(
     body: ValidatedJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let digest = tokens::digest(&body.0.refresh_token);
-    crate::service::write(&state.pool, move |c| {
-        if let Some(session_id) = db::auth::session_of_refresh(c, &digest)? {
-            db::auth::revoke_session(c, &session_id, "logout")?;
-        }
-        Ok(())
-    })
-    .await?;
+    crate::service::write(&state.pool, move |c| sessions::end_session(c, &digest)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

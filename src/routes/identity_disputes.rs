@@ -6,14 +6,13 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
 
-use crate::auth::policy::{Action, Principal};
-use crate::db::{self, audit::AuditEntry, identity_disputes::DisputeRow};
-use crate::domain::volunteer::VolunteerStatus;
-use crate::error::{ApiError, ApiResult};
+use crate::auth::policy::Principal;
+use crate::db::identity_disputes::DisputeRow;
+use crate::error::ApiResult;
 use crate::routes::common::extract::ValidatedJson;
 use crate::routes::common::pagination::{Page, PageParams};
+use crate::service::identity_disputes::{self, DisputeDecisionRequest};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -80,17 +79,10 @@ pub async fn list_identity_disputes(
     filters: web::Query<DisputeFilters>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let scope = user.require(Action::ResolveIdentityDisputes)?;
     let window = page.window()?;
     let status = filters.status.map(status_str);
     let rows = crate::service::run(&state.pool, move |c| {
-        Ok(db::identity_disputes::list(
-            c,
-            scope.org_path_prefix(),
-            status,
-            window.after_id,
-            window.limit,
-        )?)
+        identity_disputes::list_disputes(c, &user, status, window.after_id, window.limit)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
@@ -107,24 +99,6 @@ fn status_str(s: DisputeStatus) -> &'static str {
         DisputeStatus::Upheld => "upheld",
         DisputeStatus::Rejected => "rejected",
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DisputeOutcome {
-    /// The claimant is the rightful holder: the existing registration is suspended and its ID
-    /// number released, so the bureau can register the claimant.
-    Upheld,
-    /// The existing registration stands.
-    Rejected,
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-pub struct DisputeDecisionRequest {
-    pub outcome: DisputeOutcome,
-    /// Why; kept with the decision and, when upheld, as the suspension reason.
-    #[validate(length(min = 1, max = 1000))]
-    pub reason: String,
 }
 
 /// Decide an open identity dispute (bureau admins of the registration's subtree).
@@ -145,54 +119,12 @@ pub async fn decide_identity_dispute(
     id: web::Path<i64>,
     body: ValidatedJson<DisputeDecisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let scope = user.require(Action::ResolveIdentityDisputes)?;
     let id = id.into_inner();
-    let DisputeDecisionRequest { outcome, reason } = body.0;
+    let req = body.0;
+    let now = state.clock.now();
     let row = crate::service::write(&state.pool, move |c| {
-        let dispute = db::identity_disputes::find(c, id)?
-            .filter(|d| scope.contains(&d.org_path))
-            .ok_or_else(|| ApiError::not_found("identity dispute"))?;
-        let status = match outcome {
-            DisputeOutcome::Upheld => "upheld",
-            DisputeOutcome::Rejected => "rejected",
-        };
-        if !db::identity_disputes::decide(c, id, status, &reason, user.user_id)? {
-            return Err(ApiError::conflict(
-                "already_decided",
-                "this identity dispute has been decided already",
-            ));
-        }
-        if outcome == DisputeOutcome::Upheld {
-            suspend_registration(c, dispute.volunteer_id, &reason)?;
-        }
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "identity_dispute.decide", "identity_dispute")
-                .entity(id, &dispute.org_path)
-                .detail(serde_json::json!({
-                    "outcome": status,
-                    "volunteer_id": dispute.volunteer_id,
-                    "reason": reason,
-                })),
-        )?;
-        db::identity_disputes::find(c, id)?
-            .ok_or_else(|| ApiError::internal("decided dispute vanished"))
+        identity_disputes::decide_dispute(c, &user, id, req, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(IdentityDisputeResponse::from(row)))
-}
-
-/// An upheld dispute: the registration was not its holder's. It is suspended with the
-/// decision's reason (records stay, as for any suspension) and its ID number is released.
-fn suspend_registration(c: &mut db::DbConn, volunteer_id: i64, reason: &str) -> ApiResult<()> {
-    let suspended = VolunteerStatus::Suspended.as_str();
-    db::volunteers::set_status(
-        c,
-        volunteer_id,
-        suspended,
-        Some(&format!("identity dispute upheld: {reason}")),
-        None,
-    )?;
-    db::volunteers::release_id_number(c, volunteer_id)?;
-    Ok(())
 }

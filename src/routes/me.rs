@@ -5,10 +5,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::policy::Principal;
-use crate::db;
 use crate::domain::role::Role;
-use crate::error::{ApiError, ApiResult};
-use crate::routes::organizations::OrganizationResponse;
+use crate::error::ApiResult;
+use crate::routes::common::organization::OrganizationResponse;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -23,12 +22,11 @@ pub struct MeResponse {
 #[utoipa::path(tag = "auth", responses((status = 200, body = MeResponse)))]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, user: Principal) -> ApiResult<HttpResponse> {
-    let org_id = user.org_id;
+    let caller = user.clone();
     let org = crate::service::run(&state.pool, move |c| {
-        Ok(db::organizations::find(c, org_id)?)
+        crate::service::users::own_organization(c, &caller)
     })
-    .await?
-    .ok_or_else(|| ApiError::internal("a user's organisation is missing"))?;
+    .await?;
     Ok(HttpResponse::Ok().json(MeResponse {
         user_id: user.user_id,
         username: user.username,

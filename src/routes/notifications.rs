@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::policy::Principal;
-use crate::db::{self, notifications::NotificationRow};
-use crate::error::{ApiError, ApiResult};
+use crate::db::notifications::NotificationRow;
+use crate::error::ApiResult;
 use crate::routes::common::pagination::{Page, PageParams};
+use crate::service::notifications;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,14 +60,7 @@ pub async fn list_notifications(
     let window = page.window()?;
     let unread = filters.unread;
     let rows = crate::service::run(&state.pool, move |c| {
-        Ok(db::notifications::list_for(
-            c,
-            user.user_id,
-            user.volunteer_id,
-            unread,
-            window.after_id,
-            window.limit,
-        )?)
+        notifications::my_notifications(c, &user, unread, window.after_id, window.limit)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
@@ -86,16 +80,6 @@ pub async fn mark_read(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    crate::service::run(&state.pool, move |c| {
-        let mine = db::notifications::find(c, id)?.filter(|n| {
-            n.recipient_user_id == Some(user.user_id)
-                || (n.recipient_volunteer_id.is_some()
-                    && n.recipient_volunteer_id == user.volunteer_id)
-        });
-        mine.ok_or_else(|| ApiError::not_found("notification"))?;
-        db::notifications::mark_read(c, id)?;
-        Ok(())
-    })
-    .await?;
+    crate::service::run(&state.pool, move |c| notifications::mark_read(c, &user, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

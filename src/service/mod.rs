@@ -8,12 +8,17 @@ use crate::error::ApiResult;
 
 pub mod activities;
 pub mod dispatch;
+pub mod identity_disputes;
 pub mod matching;
+pub mod notifications;
+pub mod organizations;
 pub mod plans;
 pub mod reach;
 pub mod records;
 pub mod recruitment;
+pub mod sessions;
 pub mod training;
+pub mod users;
 
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that
 /// manage their own transactions).

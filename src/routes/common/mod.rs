@@ -1,8 +1,10 @@
-//! What several route modules share: extractors, pagination, CSV output and the
-//! volunteer-registration request. Route modules never import one another, only this; no use
-//! case imports it.
+//! What several route modules share: extractors, pagination, CSV output, the
+//! volunteer-registration request and the organisation and account DTOs. Route modules never
+//! import one another, only this; no use case imports it.
 
 pub mod csv_out;
 pub mod extract;
+pub mod organization;
 pub mod pagination;
 pub mod registration;
+pub mod user;

@@ -9,9 +9,9 @@ use validator::Validate;
 
 use super::VolunteerResponse;
 use super::profile::replace_part;
-use crate::auth::policy::{Action, Principal};
-use crate::db;
+use crate::auth::policy::Principal;
 use crate::error::ApiResult;
+use crate::registry::profile::ProfilePart;
 use crate::routes::common::extract::ValidatedJson;
 use crate::state::AppState;
 
@@ -38,15 +38,12 @@ pub async fn give_matching_consent(
     id: web::Path<i64>,
     body: ValidatedJson<MatchingConsentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (id, by) = (id.into_inner(), user.user_id);
     let version = body.0.notice_version.trim().to_string();
     replace_part(
         state,
         user,
-        id,
-        Action::EditVolunteerProfile,
-        "matching_consent",
-        move |c| Ok(db::consents::give(c, id, &version, by)?),
+        id.into_inner(),
+        ProfilePart::MatchingConsent(version),
     )
     .await
 }
@@ -64,14 +61,6 @@ pub async fn withdraw_matching_consent(
     user: Principal,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (id, by) = (id.into_inner(), user.user_id);
-    replace_part(
-        state,
-        user,
-        id,
-        Action::EditVolunteerProfile,
-        "matching_consent_withdrawn",
-        move |c| Ok(db::consents::withdraw(c, id, by).map(|_| ())?),
-    )
-    .await
+    let part = ProfilePart::MatchingConsentWithdrawn;
+    replace_part(state, user, id.into_inner(), part).await
 }

@@ -7,14 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::policy::{Action, Principal};
+use crate::auth::policy::Principal;
 use crate::db::volunteers::PersonalDataRequestRow;
-use crate::db::volunteers::VolunteerRow;
-use crate::db::{self, audit::AuditEntry};
-use crate::domain::identity::mask_name;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::ApiResult;
+use crate::registry::data_requests;
 use crate::routes::common::extract;
-use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -78,33 +75,12 @@ pub async fn create_data_request(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let req = body.into_inner();
-    if req.details.trim().is_empty() || req.details.chars().count() > 2000 {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "details",
-            "required",
-            "describe the request in 1–2000 characters",
-        )]));
-    }
     let kind = match req.kind {
         DataRequestKind::Correction => "correction",
         DataRequestKind::Deletion => "deletion",
     };
     let row = crate::service::write(&state.pool, move |c| {
-        let volunteer = load_in_reach::<VolunteerRow>(
-            c,
-            &user,
-            id,
-            Access::Act(Action::RequestPersonalDataChange),
-        )?;
-        let row =
-            db::volunteers::insert_data_request(c, id, kind, req.details.trim(), user.user_id)?;
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "personal_data_request.create", "volunteer")
-                .entity(id, &volunteer.org_path)
-                .detail(serde_json::json!({ "request_id": row.id, "kind": kind })),
-        )?;
-        Ok(row)
+        data_requests::file_request(c, &user, id, kind, &req.details)
     })
     .await?;
     Ok(HttpResponse::Created().json(DataRequestResponse::from(row)))
@@ -120,8 +96,7 @@ pub async fn list_data_requests(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let rows = crate::service::run(&state.pool, move |c| {
-        load_in_reach::<VolunteerRow>(c, &user, id, Access::Read)?;
-        Ok(db::volunteers::data_requests_of(c, id)?)
+        data_requests::requests_of(c, &user, id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(
@@ -138,51 +113,9 @@ async fn resolve(
     outcome: &'static str,
     note: String,
 ) -> ApiResult<HttpResponse> {
-    if note.trim().is_empty() {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "note",
-            "required",
-            "say what was done or why it is exempted",
-        )]));
-    }
     let cipher = state.cipher.clone();
     let row = crate::service::write(&state.pool, move |c| {
-        let request = db::volunteers::find_data_request(c, request_id)?
-            .ok_or_else(|| ApiError::not_found("request"))?;
-        // Out of reach reads as "no such request", never as the volunteer's 404.
-        let volunteer = load_in_reach::<VolunteerRow>(
-            c,
-            &user,
-            request.volunteer_id,
-            Access::Act(Action::ResolvePersonalDataRequest),
-        )
-        .map_err(|e| e.hidden_as("request"))?;
-        if !db::volunteers::resolve_data_request(c, request_id, outcome, note.trim(), user.user_id)?
-        {
-            return Err(ApiError::conflict(
-                "already_resolved",
-                "this request is no longer pending",
-            ));
-        }
-        if outcome == "actioned" && request.kind == "deletion" {
-            let real_name = cipher
-                .decrypt(&volunteer.name_enc)
-                .unwrap_or_else(|_| volunteer.name.clone());
-            let masked = mask_name(&real_name);
-            db::volunteers::anonymise(c, volunteer.id, &masked, &cipher.encrypt(&masked))?;
-        }
-        db::audit::record(
-            c,
-            AuditEntry::by(
-                &user,
-                &format!("personal_data_request.{outcome}"),
-                "volunteer",
-            )
-            .entity(volunteer.id, &volunteer.org_path)
-            .detail(serde_json::json!({ "request_id": request_id, "kind": request.kind })),
-        )?;
-        db::volunteers::find_data_request(c, request_id)?
-            .ok_or_else(|| ApiError::not_found("request"))
+        data_requests::resolve_request(c, &user, request_id, outcome, &note, &cipher)
     })
     .await?;
     Ok(HttpResponse::Ok().json(DataRequestResponse::from(row)))

@@ -2,15 +2,16 @@
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::NaiveDate;
 use futures_util::StreamExt;
 
-use super::read::{VolunteerFilters, scoped_filter};
+use super::read::VolunteerFilters;
 use super::status_of;
-use crate::auth::policy::{Action, Principal};
+use crate::auth::policy::Principal;
 use crate::db::volunteers::VolunteerFilter;
-use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
 use crate::error::{ApiError, ApiResult};
+use crate::registry::search::{self, Found};
 use crate::routes::common::csv_out;
 use crate::state::AppState;
 
@@ -41,27 +42,25 @@ fn header_chunk() -> Result<Bytes, ApiError> {
 
 /// One page of rows (keyset by id) and the filter for the next page, `None` after the last.
 fn page_chunk(
-    c: &mut DbConn,
+    found: Vec<Found>,
     mut filter: VolunteerFilter,
+    today: NaiveDate,
 ) -> Result<(Bytes, Option<VolunteerFilter>), ApiError> {
-    let today = crate::clock::today();
     let mut out = csv_out::writer();
-    let mut rows = db::volunteers::search(c, &filter)?;
-    let more = rows.len() as i64 > PAGE;
-    rows.truncate(PAGE as usize);
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let (skills, languages) = db::volunteers::skills_and_languages(c, &ids)?;
-    for r in &rows {
+    let more = found.len() as i64 > PAGE;
+    let mut last = None;
+    for Found {
+        row: r,
+        skills,
+        languages,
+    } in found.into_iter().take(PAGE as usize)
+    {
         let skills: Vec<String> = skills
-            .get(&r.id)
-            .into_iter()
-            .flatten()
+            .iter()
             .map(|(code, level)| format!("{code}:{level}"))
             .collect();
         let languages: Vec<String> = languages
-            .get(&r.id)
-            .into_iter()
-            .flatten()
+            .iter()
             .map(|(code, p)| format!("{code}:{p}"))
             .collect();
         csv_out::write_row(
@@ -78,16 +77,17 @@ fn page_chunk(
                 age_band(age_on(r.birth_date, today)).to_string(),
                 r.home_region_code.clone(),
                 r.organization_id.to_string(),
-                status_of(r).as_str().to_string(),
+                status_of(&r).as_str().to_string(),
                 skills.join(";"),
                 languages.join(";"),
                 r.created_at.and_utc().to_rfc3339(),
             ],
         )?;
+        last = Some(r.id);
     }
-    let next = match (more, rows.last()) {
+    let next = match (more, last) {
         (true, Some(last)) => {
-            filter.after_id = Some(last.id);
+            filter.after_id = Some(last);
             Some(filter)
         }
         _ => None,
@@ -111,26 +111,26 @@ pub async fn export_volunteers(
 ) -> ApiResult<HttpResponse> {
     let query = req.query_string().to_string();
     let filters = VolunteerFilters::from_query(&query)?;
-    let mut filter = scoped_filter(&state, &user, Action::ExportVolunteers, &filters).await?;
-    filter.limit = PAGE;
-    // Recorded before the first byte leaves: a download cut short is on record too.
-    crate::service::run(&state.pool, move |c| {
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "volunteer.export", "volunteer")
-                .entity("export", &user.org_path)
-                .detail(serde_json::json!({ "query": query, "streamed": true })),
-        )?;
-        Ok(())
+    let filter = VolunteerFilter {
+        limit: PAGE,
+        ..filters.to_db_filter()?
+    };
+    let org_id = filters.organization_id;
+    let filter = crate::service::run(&state.pool, move |c| {
+        search::start_export(c, &user, filter, org_id, &query)
     })
     .await?;
     let header = futures_util::stream::once(async { header_chunk() });
     let pool = state.pool.clone();
+    let today = state.clock.today();
     let pages = futures_util::stream::unfold(Some(filter), move |filter| {
         let pool = pool.clone();
         async move {
             let filter = filter?;
-            let page = crate::service::run(&pool, move |c| page_chunk(c, filter)).await;
+            let query = filter.clone();
+            let page = crate::service::run(&pool, move |c| search::search(c, &query))
+                .await
+                .and_then(|found| page_chunk(found, filter, today));
             Some(match page {
                 Ok((chunk, next)) => (Ok(chunk), next),
                 // The status went out with the first chunk: a failure now can only cut the

@@ -2,20 +2,21 @@
 //! `name,id_type,id_number,mobile,home_region_code,skills,languages,email`. Skills and
 //! languages are `;`-separated codes, `code:level` / `code:proficiency` allowed.
 
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::policy::{Action, Principal};
-use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::Invalid;
 use crate::domain::identity::IdType;
 use crate::domain::volunteer::{
     LanguageClaim, Proficiency, RegistrationInput, SkillClaim, parse_registration,
 };
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::registry::import::MAX_BYTES;
-use crate::registry::import::{self, ImportOptions, ImportRow};
+use crate::registry::import::{ImportOptions, ImportRow, MAX_BYTES};
+use crate::registry::import_file::{self, DryRunBudgetExhausted, ImportCommand, ImportFile};
 use crate::routes::common::extract::{declared_length, read_limited};
 use crate::state::AppState;
 
@@ -73,19 +74,6 @@ pub struct ImportResponse {
     pub inserted: usize,
     pub rejected: Vec<RejectedRow>,
     pub activations: Vec<ActivationCode>,
-}
-
-/// An all-or-nothing import holds the write lock for the whole file (SQLite has one writer
-/// for the whole database), so its size is capped; batches have no such limit.
-fn atomic_too_large(max_rows: usize) -> ApiError {
-    ApiError::validation(vec![FieldError::new(
-        "atomic",
-        "atomic_import_too_large",
-        format!(
-            "an atomic import holds at most {max_rows} rows; send a larger file without \
-             atomic=true (valid rows are stored in batches and every rejected row is reported)"
-        ),
-    )])
 }
 
 fn file_error(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -214,9 +202,9 @@ pub fn parse_rows(
     bytes: &[u8],
     columns: &Columns,
     consent_version: &str,
+    today: NaiveDate,
     sink: &mut dyn FnMut(ImportRow),
 ) {
-    let today = crate::clock::today();
     for record in reader(bytes).records().flatten() {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let get = |i: usize| record.get(i).unwrap_or("").to_string();
@@ -273,7 +261,8 @@ pub async fn import_volunteers(
     params: web::Query<ImportParams>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let scope = user.require(Action::RegisterVolunteer)?;
+    // Refused before the upload is read, as any other check of the caller.
+    user.require(Action::RegisterVolunteer)?;
     let content_type = req
         .headers()
         .get("content-type")
@@ -297,115 +286,86 @@ pub async fn import_volunteers(
     }
     let body = read_limited(payload, MAX_BYTES, too_large).await?;
     let params = params.into_inner();
-    let org_id = params.organization_id.unwrap_or(user.org_id);
-    let consent = params
-        .privacy_consent_version
-        .clone()
-        .unwrap_or_else(|| "offline".into());
-    let options = ImportOptions {
-        dry_run: params.dry_run,
-        atomic: params.atomic,
+    let cmd = ImportCommand {
+        organization_id: params.organization_id.unwrap_or(user.org_id),
+        options: ImportOptions {
+            dry_run: params.dry_run,
+            atomic: params.atomic,
+        },
+        dry_run_budget: state.settings.dry_run_rows_per_hour,
+        atomic_max_rows: state.settings.atomic_import_max_rows,
     };
-    let cipher = state.cipher.clone();
-    let pool = state.pool.clone();
-    let dry_run_budget = state.settings.dry_run_rows_per_hour;
-    let atomic_max = state.settings.atomic_import_max_rows;
-    let response = crate::service::run(&state.pool, move |c| {
-        let org = db::organizations::find(c, org_id)?
-            .filter(|o| scope.contains(&o.path))
-            .ok_or_else(|| ApiError::not_found("organization"))?;
-        let columns = check_structure(&body)?;
-        if options.atomic && columns.rows > atomic_max {
-            return Err(atomic_too_large(atomic_max));
-        }
-        if options.dry_run {
-            within_dry_run_budget(c, &user, columns.rows as u64, dry_run_budget)?;
-        }
-        // PostgreSQL stores on two connections at once (see `import::Parallel`); SQLite has
-        // one writer anyway.
-        let parallel = !matches!(c, DbConn::Sqlite(_)) && !options.atomic && !options.dry_run;
-        let mut extra = match parallel {
-            true => Some((pool.get()?, pool.get()?)),
-            false => None,
-        };
-        let parallel = extra
-            .as_mut()
-            .map(|(second, numbers)| import::Parallel { second, numbers });
-        let outcome = import::run(c, parallel, &cipher, &org, &options, |sink| {
-            parse_rows(&body, &columns, &consent, sink)
-        })?;
-        let total = outcome.rows;
-        // A dry run stores nothing but tells which ID numbers exist: it is audited too.
-        let action = match options.dry_run {
-            true => DRY_RUN_ACTION,
-            false => "volunteer.import",
-        };
-        let duplicates = outcome
-            .rejected
-            .iter()
-            .filter(|r| r.code == "duplicate_id_number")
-            .count();
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, action, "organization")
-                .entity(org.id, &org.path)
-                .detail(serde_json::json!({
-                    "rows": total, "inserted": outcome.inserted,
-                    "rejected": outcome.rejected.len(), "duplicates": duplicates,
-                    "atomic": options.atomic,
-                })),
-        )?;
-        Ok(ImportResponse {
-            dry_run: options.dry_run,
-            atomic: options.atomic,
-            rows: total,
-            inserted: outcome.inserted,
-            rejected: outcome
-                .rejected
-                .into_iter()
-                .map(|r| RejectedRow {
-                    line: r.line,
-                    field: r.field,
-                    code: r.code,
-                    message: r.message,
-                })
-                .collect(),
-            activations: outcome
-                .activations
-                .into_iter()
-                .map(|a| ActivationCode {
-                    line: a.line,
-                    volunteer_id: a.volunteer_id,
-                    volunteer_number: a.volunteer_number,
-                    activation_code: Some(a.code),
-                })
-                .collect(),
-        })
+    let mut file = CsvUpload {
+        body,
+        consent: params
+            .privacy_consent_version
+            .unwrap_or_else(|| "offline".into()),
+        today: state.clock.today(),
+        columns: None,
+    };
+    let (cipher, pool, now) = (state.cipher.clone(), state.pool.clone(), state.clock.now());
+    let imported = crate::service::run(&state.pool, move |c| {
+        import_file::import_file(c, &pool, &user, &cmd, &mut file, &cipher, now)
+            .map(|done| done.map(|outcome| (outcome, cmd.options)))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(response))
-}
-
-const DRY_RUN_ACTION: &str = "volunteer.import_dry_run";
-
-/// Refuses a dry run that would take the account past its hourly row budget (429).
-fn within_dry_run_budget(
-    c: &mut DbConn,
-    user: &Principal,
-    rows: u64,
-    budget: u64,
-) -> Result<(), ApiError> {
-    let since = db::now() - chrono::Duration::hours(1);
-    let used = db::audit::rows_since(c, user.user_id, DRY_RUN_ACTION, since)?;
-    if used + rows > budget {
-        return Err(ApiError::new(
+    let (outcome, options) = imported.map_err(|DryRunBudgetExhausted { used, budget }| {
+        ApiError::new(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
             "dry_run_budget_exhausted",
             format!(
                 "dry runs check at most {budget} rows an hour per account ({used} used); import for real or wait"
             ),
         )
-        .with_retry_after(3600));
+        .with_retry_after(3600)
+    })?;
+    Ok(HttpResponse::Ok().json(ImportResponse {
+        dry_run: options.dry_run,
+        atomic: options.atomic,
+        rows: outcome.rows,
+        inserted: outcome.inserted,
+        rejected: outcome
+            .rejected
+            .into_iter()
+            .map(|r| RejectedRow {
+                line: r.line,
+                field: r.field,
+                code: r.code,
+                message: r.message,
+            })
+            .collect(),
+        activations: outcome
+            .activations
+            .into_iter()
+            .map(|a| ActivationCode {
+                line: a.line,
+                volunteer_id: a.volunteer_id,
+                volunteer_number: a.volunteer_number,
+                activation_code: Some(a.code),
+            })
+            .collect(),
+    }))
+}
+
+/// An uploaded CSV file: its structure is checked once, then its rows are parsed.
+struct CsvUpload {
+    body: Bytes,
+    consent: String,
+    today: NaiveDate,
+    columns: Option<Columns>,
+}
+
+impl ImportFile for CsvUpload {
+    fn check(&mut self) -> ApiResult<usize> {
+        let columns = check_structure(&self.body)?;
+        let rows = columns.rows;
+        self.columns = Some(columns);
+        Ok(rows)
     }
-    Ok(())
+
+    fn parse(&self, sink: &mut dyn FnMut(ImportRow)) {
+        if let Some(columns) = &self.columns {
+            parse_rows(&self.body, columns, &self.consent, self.today, sink);
+        }
+    }
 }

@@ -5,15 +5,12 @@ use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{VolunteerResponse, etag, load_full, status_of};
-use crate::auth::policy::{Action, Principal};
-use crate::db::volunteers::VolunteerRow;
-use crate::db::{self, audit::AuditEntry};
-use crate::domain::volunteer::{StatusAction, VolunteerStatus};
-use crate::error::{ApiError, ApiResult, FieldError};
-use crate::registry;
+use super::{VolunteerResponse, changed};
+use crate::auth::policy::Principal;
+use crate::domain::volunteer::StatusAction;
+use crate::error::ApiResult;
+use crate::registry::edit;
 use crate::routes::common::extract;
-use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -29,63 +26,11 @@ async fn change_status(
     action: StatusAction,
     reason: Option<String>,
 ) -> ApiResult<HttpResponse> {
-    let reason = reason
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
-    if action == StatusAction::Suspend && reason.is_none() {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "reason",
-            "required",
-            "a suspension needs a reason",
-        )]));
-    }
-    let permission = match action {
-        StatusAction::Withdraw => Action::WithdrawVolunteer,
-        _ => Action::ChangeVolunteerStatus,
-    };
-    let cipher = state.cipher.clone();
-    let response = crate::service::write(&state.pool, move |c| {
-        let row = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(permission))?;
-        let from = status_of(&row);
-        let to = from.after(action).ok_or_else(|| {
-            let done = match action {
-                StatusAction::Approve => "approved",
-                StatusAction::Suspend => "suspended",
-                StatusAction::Reinstate => "reinstated",
-                StatusAction::Withdraw => "withdrawn",
-            };
-            ApiError::conflict(
-                "invalid_transition",
-                format!("a {} volunteer cannot be {done}", from.as_str()),
-            )
-        })?;
-        match to {
-            // The volunteer number is issued on the first activation.
-            VolunteerStatus::Active => {
-                registry::activate(c, &row, reason.as_deref())?;
-            }
-            _ => {
-                db::volunteers::set_status(c, id, to.as_str(), reason.as_deref(), None)?;
-            }
-        }
-        db::audit::record(
-            c,
-            AuditEntry::by(
-                &user,
-                &format!("volunteer.{}", action.as_str()),
-                "volunteer",
-            )
-            .entity(id, &row.org_path)
-            .detail(
-                serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason }),
-            ),
-        )?;
-        load_full(c, &cipher, id, Some(&user))
+    let v = crate::service::write(&state.pool, move |c| {
+        edit::change_status(c, &user, id, action, reason)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(response.version)))
-        .json(response))
+    Ok(changed(&state, v))
 }
 
 /// Approve a pending (self-registered) volunteer; issues the volunteer number.

@@ -1,5 +1,5 @@
 //! `/api/v1/volunteers`: the registry. One file per group of actions; this file holds the
-//! DTOs they share and the object-level scope check.
+//! DTOs they share. The use cases live in `crate::registry`.
 
 pub mod consents;
 pub mod data_requests;
@@ -11,17 +11,18 @@ pub mod read;
 pub mod register;
 pub mod safeguards;
 
+use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::policy::Principal;
 use crate::crypto::PersonalDataCipher;
 use crate::db::volunteers::{VolunteerParts, VolunteerRow};
-use crate::db::{self, DbConn};
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
 use crate::domain::volunteer::{Proficiency, VolunteerStatus};
-use crate::error::ApiError;
+pub use crate::registry::edit::Reveal;
+use crate::registry::edit::VolunteerView;
+use crate::state::AppState;
 
 pub use crate::routes::common::registration::{
     GuardianConsentRequest, LanguageSkill, RegisterVolunteerRequest, SkillLevel, language_claims,
@@ -182,10 +183,11 @@ pub fn summary(
     row: VolunteerRow,
     skills: Vec<(String, i32)>,
     languages: Vec<(String, String)>,
+    today: NaiveDate,
 ) -> VolunteerSummary {
     VolunteerSummary {
         status: status_of(&row),
-        age_band: age_band(age_on(row.birth_date, crate::clock::today())).to_string(),
+        age_band: age_band(age_on(row.birth_date, today)).to_string(),
         id: row.id,
         volunteer_number: row.volunteer_number,
         name: row.name,
@@ -202,22 +204,16 @@ fn minutes_to_hhmm(minutes: i32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// Which unmasked values to include (already authorised and audited by the caller).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Reveal {
-    pub id_number: bool,
-    pub mobile: bool,
-}
-
 pub fn full(
     cipher: &PersonalDataCipher,
     row: VolunteerRow,
     parts: VolunteerParts,
     reveal: Reveal,
     view: PersonalView,
+    today: NaiveDate,
 ) -> VolunteerResponse {
     let may_reveal = view == PersonalView::MayReveal;
-    let age = age_on(row.birth_date, crate::clock::today());
+    let age = age_on(row.birth_date, today);
     let decrypt = |v: &Option<String>| v.as_deref().and_then(|c| cipher.decrypt(c).ok());
     // The clear `name` column is masked for under-14s; staff in scope see the real name.
     let name = cipher
@@ -320,20 +316,25 @@ pub fn full(
     }
 }
 
-/// The full view of a volunteer as `reader` sees it, returned after any change; `None` is
-/// the data subject themself (self-registration, before any account is signed in).
-pub fn load_full(
-    conn: &mut DbConn,
-    cipher: &PersonalDataCipher,
-    id: i64,
-    reader: Option<&Principal>,
-) -> Result<VolunteerResponse, ApiError> {
-    let row = db::volunteers::find(conn, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
-    let parts = db::volunteers::parts(conn, id)?;
-    let view = reader.map_or(PersonalView::MayReveal, |r| {
-        PersonalView::of(r, row.id, &row.org_path)
-    });
-    Ok(full(cipher, row, parts, Reveal::default(), view))
+/// A volunteer after a change, as the caller now sees it (nothing revealed).
+pub fn response_of(state: &AppState, v: VolunteerView) -> VolunteerResponse {
+    let today = state.clock.today();
+    full(
+        &state.cipher,
+        v.row,
+        v.parts,
+        Reveal::default(),
+        v.view,
+        today,
+    )
+}
+
+/// The same, as the answer to the change, with its ETag.
+pub fn changed(state: &AppState, v: VolunteerView) -> HttpResponse {
+    let response = response_of(state, v);
+    HttpResponse::Ok()
+        .insert_header(("ETag", etag(response.version)))
+        .json(response)
 }
 
 use crate::registry::reach::{PersonalView, status_of};

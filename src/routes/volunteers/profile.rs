@@ -1,61 +1,21 @@
 //! Editing a volunteer: `PATCH` of the plain fields (with `If-Match`), and `PUT` of the
-//! profile parts (skills, languages, availability, preferred target groups). A PATCH never
-//! touches status, organisation, number or derived fields (no mass assignment).
+//! profile parts (skills, languages, availability, preferred target groups).
 
 use actix_web::{HttpRequest, HttpResponse, patch, put, web};
-use serde::Deserialize;
-use utoipa::ToSchema;
 
 use super::{
-    Availability, LanguageSkill, SkillLevel, VolunteerResponse, etag, language_claims, load_full,
+    Availability, LanguageSkill, SkillLevel, VolunteerResponse, changed, language_claims,
     skill_claims,
 };
-use crate::auth::policy::{Action, Principal};
-use crate::db::volunteers::VolunteerChanges;
-use crate::db::volunteers::VolunteerRow;
-use crate::db::{self, DbConn, audit::AuditEntry};
+use crate::auth::policy::Principal;
 use crate::domain::Invalid;
-use crate::domain::identity::{Mobile, mask_name};
 use crate::domain::reference;
-use crate::domain::region::RegionCode;
-use crate::domain::volunteer::{check_languages, check_skills, parse_email, parse_name};
+use crate::domain::volunteer::{check_languages, check_skills};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::registry::profile::{self, ProfilePart, UpdateVolunteerRequest};
 use crate::routes::common::extract;
 use crate::routes::common::extract::{bounded_dates, if_match_version, stale};
-use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
-
-/// Fields a PATCH may change; any other field (status, organisation…) is refused with 422.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateVolunteerRequest {
-    pub name: Option<String>,
-    pub mobile: Option<String>,
-    /// `null` removes the e-mail address.
-    #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub email: Option<Option<String>>,
-    pub home_region_code: Option<String>,
-    /// 1 light … 3 strenuous: the most demanding activities the volunteer can take on.
-    pub fitness_level: Option<i32>,
-    /// Most minutes of service a week; `null` for no cap.
-    #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<i32>)]
-    pub weekly_hour_cap_minutes: Option<Option<i32>>,
-    /// 16–17-year-olds living on their own income count as adults (MIN-01).
-    pub own_income: Option<bool>,
-}
-
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
-    }
-}
 
 /// Update a volunteer's plain fields (bureau admins and coordinators in scope, or the volunteer).
 #[utoipa::path(
@@ -79,151 +39,29 @@ pub async fn update_volunteer(
     let id = id.into_inner();
     let version = if_match_version(&req)?;
     let body = body.into_inner();
-    // The name is printed on sealed certificates and `own_income` decides adulthood for
-    // MIN-01: a volunteer changes them through a personal-data request, which staff check.
-    if user.volunteer_id.is_some() && (body.name.is_some() || body.own_income.is_some()) {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "identity_change_by_request",
-            "your name and own-income status change through a correction request \
-             (POST /api/v1/volunteers/{id}/personal-data-requests); you may edit your contact details",
-        ));
-    }
-    let mut problems: Vec<Invalid> = Vec::new();
-    let mut changes = VolunteerChanges::default();
     let cipher = state.cipher.clone();
-    if let Some(name) = &body.name {
-        match parse_name(name) {
-            Ok(n) => {
-                changes.name_enc = Some(cipher.encrypt(&n));
-                changes.name = Some(n);
-            }
-            Err(e) => problems.push(e),
-        }
-    }
-    if let Some(m) = &body.mobile {
-        match Mobile::parse(m) {
-            Some(m) => {
-                changes.mobile_enc = Some(cipher.encrypt(m.as_str()));
-                changes.mobile_masked = Some(m.masked());
-            }
-            None => problems.push(Invalid::new(
-                "mobile",
-                "invalid_format",
-                "a mainland mobile number has 11 digits starting 13–19 (REG-07)",
-            )),
-        }
-    }
-    if let Some(email) = &body.email {
-        changes.email_enc = Some(match email {
-            Some(e) => match parse_email(e) {
-                Ok(e) => Some(cipher.encrypt(&e)),
-                Err(e) => {
-                    problems.push(e);
-                    None
-                }
-            },
-            None => None,
-        });
-    }
-    if let Some(code) = &body.home_region_code {
-        match RegionCode::parse(code) {
-            Ok(r) => changes.home_region_code = Some(r.as_str().to_string()),
-            Err(e) => problems.push(Invalid::new("home_region_code", e.code(), e.message())),
-        }
-    }
-    if let Some(level) = body.fitness_level {
-        if (1..=3).contains(&level) {
-            changes.fitness_level = Some(level);
-        } else {
-            problems.push(Invalid::new(
-                "fitness_level",
-                "invalid_value",
-                "fitness levels are 1, 2 or 3",
-            ));
-        }
-    }
-    if let Some(cap) = body.weekly_hour_cap_minutes {
-        if cap.is_some_and(|c| !(1..=7 * 24 * 60).contains(&c)) {
-            problems.push(Invalid::new(
-                "weekly_hour_cap_minutes",
-                "invalid_value",
-                "a weekly cap is 1–10080 minutes",
-            ));
-        }
-        changes.weekly_cap_minutes = Some(cap);
-    }
-    changes.own_income = body.own_income;
-    if !problems.is_empty() {
-        return Err(ApiError::invalid(problems));
-    }
-    let response = crate::service::write(&state.pool, move |c| {
-        let row =
-            load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(Action::EditVolunteerProfile))?;
-        // Under-14s keep only a masked name in the clear (PI-01).
-        if let Some(name) = &changes.name
-            && crate::domain::volunteer::under_14_on(row.birth_date, crate::clock::today())
-        {
-            changes.name = Some(mask_name(name));
-        }
-        if !db::volunteers::update_if_version(c, id, version, &changes)? {
-            return Err(stale("volunteer"));
-        }
-        let fields: Vec<&str> = [
-            ("name", changes.name.is_some()),
-            ("mobile", changes.mobile_enc.is_some()),
-            ("email", changes.email_enc.is_some()),
-            ("home_region_code", changes.home_region_code.is_some()),
-            ("fitness_level", changes.fitness_level.is_some()),
-            (
-                "weekly_hour_cap_minutes",
-                changes.weekly_cap_minutes.is_some(),
-            ),
-            ("own_income", changes.own_income.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(f, changed)| changed.then_some(f))
-        .collect();
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "volunteer.update", "volunteer")
-                .entity(id, &row.org_path)
-                .detail(serde_json::json!({ "fields": fields })),
-        )?;
-        load_full(c, &cipher, id, Some(&user))
+    let today = state.clock.today();
+    let updated = crate::service::write(&state.pool, move |c| {
+        profile::update_volunteer(c, &user, id, version, body, &cipher, today)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(response.version)))
-        .json(response))
+    let v = updated.map_err(|_stale| stale("volunteer"))?;
+    Ok(changed(&state, v))
 }
 
-/// Runs a profile-part replacement: scope check, write, version bump, audit, fresh view.
+/// Replaces one profile part (scope check, write, version bump, audit) and answers with the
+/// volunteer as the caller now sees it.
 pub(super) async fn replace_part(
     state: web::Data<AppState>,
     user: Principal,
     id: i64,
-    action: Action,
-    part: &'static str,
-    write: impl FnOnce(&mut DbConn) -> Result<(), ApiError> + Send + 'static,
+    part: ProfilePart,
 ) -> ApiResult<HttpResponse> {
-    let cipher = state.cipher.clone();
-    let response = crate::service::write(&state.pool, move |c| {
-        let row = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(action))?;
-        write(c)?;
-        db::volunteers::touch(c, id)?;
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "volunteer.update", "volunteer")
-                .entity(id, &row.org_path)
-                .detail(serde_json::json!({ "fields": [part] })),
-        )?;
-        load_full(c, &cipher, id, Some(&user))
+    let v = crate::service::write(&state.pool, move |c| {
+        profile::replace_part(c, &user, id, part)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(response.version)))
-        .json(response))
+    Ok(changed(&state, v))
 }
 
 /// Replace the volunteer's skills (codes from the reference list, levels 1–3).
@@ -252,15 +90,7 @@ pub async fn put_skills(
         .into_iter()
         .map(|s| (s.code, i32::from(s.level)))
         .collect();
-    replace_part(
-        state,
-        user,
-        id,
-        Action::EditVolunteerProfile,
-        "skills",
-        move |c| Ok(db::volunteers::replace_skills(c, id, &rows)?),
-    )
-    .await
+    replace_part(state, user, id, ProfilePart::Skills(rows)).await
 }
 
 /// Replace the volunteer's languages.
@@ -282,15 +112,7 @@ pub async fn put_languages(
         .into_iter()
         .map(|l| (l.code, l.proficiency.as_str().to_string()))
         .collect();
-    replace_part(
-        state,
-        user,
-        id,
-        Action::EditVolunteerProfile,
-        "languages",
-        move |c| Ok(db::volunteers::replace_languages(c, id, &rows)?),
-    )
-    .await
+    replace_part(state, user, id, ProfilePart::Languages(rows)).await
 }
 
 fn parse_hhmm(s: &str) -> Option<i32> {
@@ -346,19 +168,11 @@ pub async fn put_availability(
         return Err(ApiError::validation(problems));
     }
     let id = id.into_inner();
-    replace_part(
-        state,
-        user,
-        id,
-        Action::EditVolunteerProfile,
-        "availability",
-        move |c| {
-            Ok(db::volunteers::replace_availability(
-                c, id, &windows, &blackouts,
-            )?)
-        },
-    )
-    .await
+    let part = ProfilePart::Availability {
+        weekly: windows,
+        blackouts,
+    };
+    replace_part(state, user, id, part).await
 }
 
 /// Replace the target groups the volunteer prefers to serve.
@@ -389,13 +203,5 @@ pub async fn put_target_groups(
         return Err(ApiError::validation(problems));
     }
     let id = id.into_inner();
-    replace_part(
-        state,
-        user,
-        id,
-        Action::EditVolunteerProfile,
-        "preferred_target_groups",
-        move |c| Ok(db::volunteers::replace_target_groups(c, id, &groups)?),
-    )
-    .await
+    replace_part(state, user, id, ProfilePart::TargetGroups(groups)).await
 }

@@ -5,18 +5,16 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{PersonalView, Reveal, VolunteerResponse, VolunteerSummary, etag, full, summary};
-use crate::auth::policy::{Action, Principal};
+use super::{Reveal, VolunteerResponse, VolunteerSummary, etag, full, summary};
+use crate::auth::policy::Principal;
 use crate::db::volunteers::VolunteerFilter;
-use crate::db::volunteers::VolunteerRow;
-use crate::db::{self, audit::AuditEntry};
 use crate::domain::calendar::check_date;
 use crate::domain::reference;
 use crate::domain::region::RegionCode;
-use crate::domain::volunteer::{VolunteerStatus, under_14_on};
+use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::registry::{edit, search};
 use crate::routes::common::pagination::{Page, PageParams};
-use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 /// Search filters. `skill` and `language` may repeat; every one given must match.
@@ -157,27 +155,6 @@ impl VolunteerFilters {
     }
 }
 
-/// The caller's reach and filters, ready for the database (shared with the CSV export).
-pub async fn scoped_filter(
-    state: &web::Data<AppState>,
-    user: &Principal,
-    action: Action,
-    filters: &VolunteerFilters,
-) -> Result<VolunteerFilter, ApiError> {
-    let scope = user.require(action)?;
-    let mut filter = filters.to_db_filter()?;
-    crate::registry::reach::within_reach(&mut filter, &scope);
-    if let Some(org_id) = filters.organization_id {
-        let org = crate::service::run(&state.pool, move |c| {
-            Ok(db::organizations::find(c, org_id)?)
-        })
-        .await?;
-        // An unknown organisation simply matches nothing.
-        filter.organization_path = Some(org.map(|o| o.path).unwrap_or_else(|| "/none/".into()));
-    }
-    Ok(filter)
-}
-
 /// Search volunteers in the caller's reach (masked personal data).
 #[utoipa::path(
     tag = "volunteers",
@@ -192,28 +169,23 @@ pub async fn list_volunteers(
 ) -> ApiResult<HttpResponse> {
     let filters = VolunteerFilters::from_query(req.query_string())?;
     let window = filters.page().window()?;
-    let mut filter = scoped_filter(&state, &user, Action::ReadVolunteers, &filters).await?;
-    filter.after_id = window.after_id;
-    filter.limit = window.limit;
-    let page = crate::service::run(&state.pool, move |c| {
-        let rows = db::volunteers::search(c, &filter)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let (mut skills, mut languages) = db::volunteers::skills_and_languages(c, &ids)?;
-        Ok(Page::from_rows(
-            rows,
-            window,
-            |r| r.id,
-            |r| {
-                let (s, l) = (
-                    skills.remove(&r.id).unwrap_or_default(),
-                    languages.remove(&r.id).unwrap_or_default(),
-                );
-                summary(r, s, l)
-            },
-        ))
+    let filter = VolunteerFilter {
+        after_id: window.after_id,
+        limit: window.limit,
+        ..filters.to_db_filter()?
+    };
+    let org_id = filters.organization_id;
+    let found = crate::service::run(&state.pool, move |c| {
+        search::search_volunteers(c, &user, filter, org_id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    let today = state.clock.today();
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        found,
+        window,
+        |f| f.row.id,
+        |f| summary(f.row, f.skills, f.languages, today),
+    )))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -257,39 +229,12 @@ pub async fn get_volunteer(
             }
         }
     }
-    let cipher = state.cipher.clone();
-    let response = crate::service::run(&state.pool, move |c| {
-        let action = if reveal.id_number || reveal.mobile {
-            Action::RevealPersonalData
-        } else {
-            Action::ReadVolunteers
-        };
-        let row = load_in_reach::<VolunteerRow>(c, &user, id, Access::Act(action))?;
-        let own = user.volunteer_id == Some(row.id);
-        let minor = under_14_on(row.birth_date, crate::clock::today());
-        // PI-04: unmasked reads and reads of under-14s' data leave a trace.
-        if action == Action::RevealPersonalData || (minor && !own) {
-            let fields: Vec<&str> = [("id_number", reveal.id_number), ("mobile", reveal.mobile)]
-                .into_iter()
-                .filter_map(|(f, on)| on.then_some(f))
-                .collect();
-            let what = if fields.is_empty() {
-                "volunteer.read_minor"
-            } else {
-                "volunteer.reveal"
-            };
-            db::audit::record(
-                c,
-                AuditEntry::by(&user, what, "volunteer")
-                    .entity(row.id, &row.org_path)
-                    .detail(serde_json::json!({ "fields": fields })),
-            )?;
-        }
-        let parts = db::volunteers::parts(c, id)?;
-        let view = PersonalView::of(&user, row.id, &row.org_path);
-        Ok(full(&cipher, row, parts, reveal, view))
+    let today = state.clock.today();
+    let v = crate::service::run(&state.pool, move |c| {
+        edit::read_volunteer(c, &user, id, reveal, today)
     })
     .await?;
+    let response = full(&state.cipher, v.row, v.parts, reveal, v.view, today);
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(response.version)))
         .json(response))

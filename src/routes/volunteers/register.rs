@@ -5,19 +5,19 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{RegisterVolunteerRequest, VolunteerResponse, load_full};
+use super::{RegisterVolunteerRequest, VolunteerResponse, response_of};
 use crate::auth::password::{self, Lane};
-use crate::auth::policy::{Action, Principal};
-use crate::db::{self, audit::AuditEntry};
+use crate::auth::policy::Principal;
+use crate::db;
 use crate::domain::account::Username;
-use crate::domain::role::Role;
-use crate::domain::volunteer::{VolunteerStatus, parse_registration};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::middleware::request_id::RequestId;
 use crate::registry;
+use crate::registry::accounts;
 use crate::registry::anonymous::{AnonymousRegistration, Channel, parse_anonymous};
 use crate::routes::common::extract;
 use crate::routes::common::registration::RegistrationReceived;
+use crate::routes::common::user::UserResponse;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -45,42 +45,17 @@ pub async fn register_volunteer(
     user: Principal,
     body: extract::Json<RegisterVolunteerRequest>,
 ) -> ApiResult<HttpResponse> {
-    let scope = user.require(Action::RegisterVolunteer)?;
-    let reader = user.clone();
     let req = body.into_inner();
-    let new =
-        parse_registration(&req.to_input(), crate::clock::today()).map_err(ApiError::invalid)?;
-    let org_id = req.organization_id.unwrap_or(user.org_id);
-    let activation = registry::ActivationSecret::new(db::now());
-    let secret = (activation.digest.clone(), activation.expires_at);
-    let state2 = state.clone();
-    let id = crate::service::write(&state.pool, move |c| {
-        let org = db::organizations::find(c, org_id)?
-            .filter(|o| scope.contains(&o.path))
-            .ok_or_else(|| ApiError::not_found("organization"))?;
-        let id = registry::insert_one(
-            c,
-            &state2.cipher,
-            &new,
-            &org,
-            VolunteerStatus::Active,
-            Some(secret),
-            Some(user.user_id),
-        )?;
-        db::audit::record(
-            c,
-            AuditEntry::by(&user, "volunteer.register", "volunteer")
-                .entity(id, &org.path)
-                .detail(serde_json::json!({ "status": "active", "minor": new.age_on(crate::clock::today()) < 18 })),
-        )?;
-        Ok(id)
+    let input = req.to_input();
+    let now = state.clock.now();
+    let activation = registry::ActivationSecret::new(now.naive_utc());
+    let (secret, cipher) = (activation.clone(), state.cipher.clone());
+    let v = crate::service::write(&state.pool, move |c| {
+        accounts::register_by_staff(c, &user, &input, req.organization_id, &secret, &cipher, now)
     })
     .await?;
-    let cipher = state.cipher.clone();
-    let volunteer = crate::service::run(&state.pool, move |c| {
-        load_full(c, &cipher, id, Some(&reader))
-    })
-    .await?;
+    let id = v.row.id;
+    let volunteer = response_of(&state, v);
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/volunteers/{id}")))
         .insert_header(("ETag", super::etag(volunteer.version)))
@@ -192,32 +167,13 @@ pub struct ActivateRequest {
     pub password: String,
 }
 
-/// The volunteer whose unexpired activation code this is, or 401.
-fn live_activation(
-    c: &mut db::DbConn,
-    parsed: Option<&(i64, String)>,
-) -> Result<db::volunteers::VolunteerRow, ApiError> {
-    let invalid = || ApiError::unauthorized("the activation code is unknown, used or expired");
-    let (volunteer_id, digest) = parsed.ok_or_else(invalid)?;
-    let volunteer = db::volunteers::find(c, *volunteer_id)?.ok_or_else(invalid)?;
-    let matches = volunteer.activation_code_hash.as_deref() == Some(digest.as_str());
-    if !matches
-        || volunteer
-            .activation_expires_at
-            .is_none_or(|t| t < db::now())
-    {
-        return Err(invalid());
-    }
-    Ok(volunteer)
-}
-
 /// Create a volunteer's login with a one-time activation code.
 #[utoipa::path(
     tag = "auth",
     security(()),
     request_body = ActivateRequest,
     responses(
-        (status = 201, body = crate::routes::users::UserResponse),
+        (status = 201, body = UserResponse),
         (status = 401, description = "Unknown, used or expired code", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -238,47 +194,16 @@ pub async fn activate(
     let parsed = registry::parse_activation_code(&req.code);
     // The code first (a cheap read): an unknown code costs no argon2 computation.
     let lookup = parsed.clone();
+    let now = state.clock.now();
     crate::service::run(&state.pool, move |c| {
-        live_activation(c, lookup.as_ref()).map(drop)
+        accounts::live_activation(c, lookup.as_ref(), now).map(drop)
     })
     .await?;
     let hash = state.passwords.hash(Lane::Enrolment, req.password).await?;
     let rid = request_id.0;
     let user = crate::service::write(&state.pool, move |c| {
-        // Checked again in the transaction: the code may have been used meanwhile.
-        let volunteer = live_activation(c, parsed.as_ref())?;
-        if db::users::find_by_username(c, username.as_str())?.is_some() {
-            return Err(ApiError::conflict(
-                "username_taken",
-                "this username is already in use",
-            ));
-        }
-        db::volunteers::clear_activation(c, volunteer.id)?;
-        let user = db::users::insert(
-            c,
-            &db::users::NewUser {
-                username: username.as_str(),
-                password_hash: Some(&hash),
-                role: Role::Volunteer.as_str(),
-                organization_id: volunteer.organization_id,
-                org_path: &volunteer.org_path,
-                volunteer_id: Some(volunteer.id),
-            },
-        )?;
-        db::audit::record(
-            c,
-            AuditEntry {
-                actor: None,
-                request_id: &rid,
-                action: "volunteer.activate",
-                entity_type: "volunteer",
-                entity_id: Some(volunteer.id.to_string()),
-                org_path: Some(&volunteer.org_path),
-                detail: None,
-            },
-        )?;
-        Ok(user)
+        accounts::create_volunteer_login(c, parsed.as_ref(), &username, &hash, &rid, now)
     })
     .await?;
-    Ok(HttpResponse::Created().json(crate::routes::users::UserResponse::from(user)))
+    Ok(HttpResponse::Created().json(UserResponse::from(user)))
 }

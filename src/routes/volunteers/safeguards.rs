@@ -7,17 +7,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::profile::replace_part;
-use super::{GuardianConsentRequest, VolunteerResponse};
-use crate::auth::policy::{Action, Principal};
-use crate::db::volunteers::VolunteerRow;
-use crate::db::{self};
-use crate::domain::identity::IdDocument;
-use crate::domain::volunteer::parse_guardian_consent;
+use super::{GuardianConsentRequest, VolunteerResponse, changed};
+use crate::auth::policy::Principal;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::registry;
+use crate::registry::edit;
+use crate::registry::profile::ProfilePart;
 use crate::routes::common::extract;
 use crate::routes::common::extract::bounded_dates;
-use crate::service::reach::{Access, load_in_reach};
 use crate::state::AppState;
 
 /// Record a guardian's consent (staff in scope, or the volunteer for their own guardian).
@@ -32,56 +28,12 @@ pub async fn add_guardian_consent(
     let id = id.into_inner();
     let input = body.into_inner().to_input();
     let cipher = state.cipher.clone();
-    let recorded_by = user.user_id;
-    // The guardian must differ from the volunteer: that needs the stored ID number.
-    let volunteer_id = {
-        let user = user.clone();
-        let cipher = cipher.clone();
-        crate::service::run(&state.pool, move |c| {
-            let row = load_in_reach::<VolunteerRow>(
-                c,
-                &user,
-                id,
-                Access::Act(Action::RecordGuardianConsent),
-            )?;
-            let number = row
-                .id_number_enc
-                .as_deref()
-                .and_then(|e| cipher.decrypt(e).ok())
-                .unwrap_or_default();
-            let id_type = crate::domain::identity::IdType::parse(&row.id_type)
-                .ok_or_else(|| ApiError::internal("unknown ID type in storage"))?;
-            Ok(IdDocument {
-                id_type,
-                number,
-                birth_date: Some(row.birth_date),
-                sex: None,
-            })
-        })
-        .await?
-    };
-    let consent = parse_guardian_consent(&input, &volunteer_id, crate::clock::today(), "")
-        .map_err(|problems| {
-            ApiError::validation(
-                problems
-                    .into_iter()
-                    .map(|p| FieldError::new(p.field.trim_start_matches('.'), p.code, p.message))
-                    .collect(),
-            )
-        })?;
-    replace_part(
-        state,
-        user,
-        id,
-        Action::RecordGuardianConsent,
-        "guardian_consents",
-        move |c| {
-            let row = registry::consent_row(&cipher, id, &consent, Some(recorded_by), db::now());
-            db::volunteers::insert_consent(c, &row)?;
-            Ok(())
-        },
-    )
-    .await
+    let now = state.clock.now();
+    let v = crate::service::write(&state.pool, move |c| {
+        edit::add_guardian_consent(c, &user, id, input, &cipher, now)
+    })
+    .await?;
+    Ok(changed(&state, v))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -135,27 +87,12 @@ pub async fn add_insurance_policy(
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    let id = id.into_inner();
-    let recorded_by = user.user_id;
-    replace_part(
-        state,
-        user,
-        id,
-        Action::RecordSafeguards,
-        "insurance_policies",
-        move |c| {
-            db::volunteers::insert_policy(
-                c,
-                id,
-                p.insurer.trim(),
-                p.policy_number.trim(),
-                (p.valid_from, p.valid_to),
-                recorded_by,
-            )?;
-            Ok(())
-        },
-    )
-    .await
+    let part = ProfilePart::InsurancePolicy {
+        insurer: p.insurer.trim().to_string(),
+        policy_number: p.policy_number.trim().to_string(),
+        valid: (p.valid_from, p.valid_to),
+    };
+    replace_part(state, user, id.into_inner(), part).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -175,24 +112,13 @@ pub async fn put_background_check(
 ) -> ApiResult<HttpResponse> {
     let passed_on = body.into_inner().passed_on;
     bounded_dates([("passed_on", passed_on)])?;
-    if passed_on.is_some_and(|d| d > crate::clock::today()) {
+    if passed_on.is_some_and(|d| d > state.clock.today()) {
         return Err(ApiError::validation(vec![FieldError::new(
             "passed_on",
             "in_future",
             "a background check cannot be in the future",
         )]));
     }
-    let id = id.into_inner();
-    replace_part(
-        state,
-        user,
-        id,
-        Action::RecordSafeguards,
-        "background_check",
-        move |c| {
-            db::volunteers::set_background_check(c, id, passed_on)?;
-            Ok(())
-        },
-    )
-    .await
+    let part = ProfilePart::BackgroundCheck(passed_on);
+    replace_part(state, user, id.into_inner(), part).await
 }

@@ -1,14 +1,113 @@
 //! Service records: the one place where served minutes are measured and a record version is
-//! written, for a first verification and for an accepted correction alike.
+//! written, for a first verification and for an accepted correction alike. Corrections,
+//! stars and record certificates are the use cases built on them, one file each.
 
-use crate::auth::policy::Principal;
+pub mod certificates;
+pub mod corrections;
+pub mod stars;
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::policy::{Action, Principal};
 use crate::db::activities::ActivityRow;
 use crate::db::assignments::AssignmentRow;
+use crate::db::audit::AuditEntry;
 use crate::db::records::{NewServiceRecord, ServiceRecordRow};
+use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn};
 use crate::domain::assignment::Schedule;
 use crate::domain::service_record::{RecordError, RecordedService, ServiceClaim, served_minutes};
 use crate::error::{ApiError, ApiResult};
+use crate::registry::reach::{OfVolunteer, VolunteerPart};
+use crate::service::reach::{Access, load_in_reach};
+
+/// A record is found by its stable key (its current version) and reached as its volunteer is.
+impl VolunteerPart for ServiceRecordRow {
+    const NAME: &'static str = "service record";
+
+    fn find(conn: &mut DbConn, record_key: i64) -> ApiResult<Option<Self>> {
+        Ok(db::records::find_current(conn, record_key)?)
+    }
+
+    fn volunteer_id(&self) -> i64 {
+        self.volunteer_id
+    }
+}
+
+/// A volunteer's current service records (the latest version of each).
+pub fn current_records(
+    conn: &mut DbConn,
+    user: &Principal,
+    volunteer_id: i64,
+) -> ApiResult<Vec<ServiceRecordRow>> {
+    load_in_reach::<VolunteerRow>(conn, user, volunteer_id, Access::Read)?;
+    Ok(db::records::current_of_volunteer(conn, volunteer_id)?)
+}
+
+/// Every version of one record, oldest first (the audit trail of corrections).
+pub fn record_versions(
+    conn: &mut DbConn,
+    user: &Principal,
+    record_key: i64,
+) -> ApiResult<Vec<ServiceRecordRow>> {
+    load_in_reach::<OfVolunteer<ServiceRecordRow>>(conn, user, record_key, Access::Read)?;
+    Ok(db::records::versions_of(conn, record_key)?)
+}
+
+/// Verifies a completed assignment's hours into its first service record (HRS-03: the
+/// organising organisation, never the volunteer themself).
+pub fn verify_assignment(
+    conn: &mut DbConn,
+    user: &Principal,
+    assignment_id: i64,
+    content: String,
+    now: DateTime<Utc>,
+) -> ApiResult<ServiceRecordRow> {
+    let a: AssignmentRow = load_in_reach(conn, user, assignment_id, Access::Read)?;
+    if user.volunteer_id == Some(a.volunteer_id) {
+        return Err(
+            ApiError::forbidden("HRS-03: a volunteer cannot verify their own hours")
+                .with_code("HRS-03"),
+        );
+    }
+    let a: AssignmentRow = load_in_reach(
+        conn,
+        user,
+        assignment_id,
+        Access::Act(Action::RecordService),
+    )?;
+    let (Some(checked_in), Some(checked_out)) = (a.checked_in_at, a.checked_out_at) else {
+        return Err(ApiError::conflict(
+            "not_completed",
+            "only a checked-out assignment can be verified",
+        ));
+    };
+    if !db::assignments::mark_verified(conn, assignment_id, user.user_id)? {
+        return Err(ApiError::conflict(
+            "already_verified",
+            "this assignment's hours are verified already",
+        ));
+    }
+    let activity = db::activities::find(conn, a.activity_id)?
+        .ok_or_else(|| ApiError::internal("activity missing"))?;
+    let claim = ServiceClaim::scheduled_presence(
+        checked_in.and_utc(),
+        checked_out.and_utc(),
+        a.break_minutes as u32,
+        &window_of(&a),
+    );
+    let recording = Recording::First { content };
+    let record = record_service(conn, user, &a, &activity, claim, recording, now)?;
+    db::audit::record(
+        conn,
+        AuditEntry::by(user, "service_record.create", "service_record")
+            .entity(record.record_key, &activity.org_path)
+            .detail(
+                serde_json::json!({ "assignment_id": assignment_id, "minutes": record.minutes }),
+            ),
+    )?;
+    Ok(record)
+}
 
 /// The window every record is measured against (HRS-02): the assignment's scheduled shift,
 /// which lies inside its activity's period. Verification and corrections use the same one, so
@@ -41,6 +140,7 @@ pub fn record_service(
     activity: &ActivityRow,
     claim: ServiceClaim,
     recording: Recording<'_>,
+    now: DateTime<Utc>,
 ) -> ApiResult<ServiceRecordRow> {
     let tz: chrono_tz::Tz = activity.time_zone.parse().map_err(|_| {
         ApiError::internal(format!(
@@ -72,7 +172,7 @@ pub fn record_service(
         minutes: minutes as i32,
         content: String::new(),
         recorder_user_id: Some(recorder.user_id),
-        recorded_at: db::now(),
+        recorded_at: now.naive_utc(),
         change_reason: None,
     };
     let written = match recording {
