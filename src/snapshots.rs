@@ -11,7 +11,7 @@ use crate::db::{self, DbConn};
 use crate::domain::activity::VolunteerRequirements;
 use crate::domain::eligibility::{
     ActivityRequirements, Commitment, DateRange, GeoPoint, InsurancePolicy, Qualification, Skill,
-    VolunteerSnapshot, VolunteerStatus, WeeklyWindow,
+    VolunteerSnapshot, WeeklyWindow,
 };
 use crate::domain::matching::VolunteerStats;
 use crate::domain::region::RegionCode;
@@ -124,7 +124,7 @@ pub fn volunteer_snapshot(
         .collect();
     Ok(VolunteerSnapshot {
         id: v.id,
-        status: VolunteerStatus::parse(&v.status).unwrap_or(VolunteerStatus::Pending),
+        status: v.status,
         birth_date: v.birth_date,
         own_income: v.own_income,
         home_region: RegionCode::parse(&v.home_region_code)

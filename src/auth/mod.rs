@@ -17,7 +17,6 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use crate::db;
-use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::middleware::request_id::RequestId;
 use crate::state::AppState;
@@ -58,7 +57,7 @@ impl FromRequest for Principal {
             .ok_or_else(|| {
                 ApiError::unauthorized("the session has ended or the account is disabled")
             })?;
-            let role = Role::parse(&user.role).ok_or_else(invalid)?;
+            let role = user.role;
             Ok(Principal {
                 user_id: user.id,
                 username: user.username,

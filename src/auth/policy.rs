@@ -249,27 +249,6 @@ impl Principal {
         })
     }
 
-    /// The one object-level check: an object the caller may not `read` is invisible (404);
-    /// one it may read but not `act` on is forbidden (403). `covers` says whether a scope
-    /// reaches the object.
-    pub fn authorize(
-        &self,
-        read: Action,
-        act: Action,
-        covers: impl Fn(&Scope) -> bool,
-    ) -> Result<(), ApiError> {
-        if !self.scope_for(read).is_some_and(|s| covers(&s)) {
-            return Err(ApiError::not_found("resource"));
-        }
-        if !self.scope_for(act).is_some_and(|s| covers(&s)) {
-            return Err(ApiError::forbidden(format!(
-                "the {} role may not do this here",
-                self.role.as_str()
-            )));
-        }
-        Ok(())
-    }
-
     /// How much of the organisation at `path` this caller may read by id: its subtree in
     /// full; the names of its ancestors (bureau admins and coordinators — auditors supervise
     /// their subtree only); a volunteer its own organisation's name. `None`: invisible.

@@ -1,5 +1,6 @@
 //! The organisation tree.
 
+use crate::domain::organization::{OrgKind, OrganType};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -11,8 +12,8 @@ use crate::domain::organization::NewOrg;
 pub struct OrganizationRow {
     pub id: i64,
     pub parent_id: Option<i64>,
-    pub kind: String,
-    pub organ_type: Option<String>,
+    pub kind: OrgKind,
+    pub organ_type: Option<OrganType>,
     pub name: String,
     pub region_code: String,
     pub path: String,

@@ -1,5 +1,6 @@
 //! Accounts (staff and volunteers).
 
+use crate::domain::role::Role;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -11,7 +12,7 @@ pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub organization_id: i64,
     pub org_path: String,
     pub disabled: bool,

@@ -1,5 +1,6 @@
 //! The volunteer registry: records, profile parts, guardian consents, insurance, search.
 
+use crate::domain::volunteer::VolunteerStatus;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -18,7 +19,7 @@ use super::{DbConn, bulk_insert, now, subtree_bounds};
 pub struct VolunteerRow {
     pub id: i64,
     pub volunteer_number: Option<String>,
-    pub status: String,
+    pub status: VolunteerStatus,
     pub status_reason: Option<String>,
     pub organization_id: i64,
     pub org_path: String,

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::service::reach::InReach;
 
 pub fn status_of(row: &VolunteerRow) -> VolunteerStatus {
-    VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Pending)
+    row.status
 }
 
 /// How much of a volunteer's identity a reader sees without an explicit reveal. Readers who
@@ -56,10 +56,7 @@ impl InReach for VolunteerRow {
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        match user.scope_for(Action::ReadVolunteers) {
-            Some(scope) => self.reached_by(conn, user, &scope),
-            None => Ok(false),
-        }
+        self.reached_under(conn, user, Action::ReadVolunteers)
     }
 
     fn reached_by(&self, conn: &mut DbConn, user: &Principal, scope: &Scope) -> ApiResult<bool> {
@@ -72,7 +69,7 @@ impl InReach for VolunteerRow {
 
 /// Narrows a volunteer query to a scope: everything, a subtree, a coordinator's subtree
 /// plus the province's volunteers open to it (HRS-06), or one's own record.
-pub fn within_reach(filter: &mut db::volunteers::VolunteerFilter, scope: &Scope) {
+pub fn narrow_to_scope(filter: &mut db::volunteers::VolunteerFilter, scope: &Scope) {
     match scope {
         Scope::OwnVolunteer(id) => filter.only_id = Some(*id),
         other => {
@@ -101,7 +98,7 @@ fn is_open_to_caller(
         limit: 1,
         ..Default::default()
     };
-    within_reach(&mut filter, &scope);
+    narrow_to_scope(&mut filter, &scope);
     Ok(!db::volunteers::search(conn, &filter)?.is_empty())
 }
 

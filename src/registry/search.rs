@@ -1,6 +1,6 @@
 //! Searching volunteers in the caller's reach, for a page of results or a CSV export.
 
-use super::reach::within_reach;
+use super::reach::narrow_to_scope;
 use crate::auth::policy::{Action, Principal};
 use crate::db::audit::AuditEntry;
 use crate::db::volunteers::{VolunteerFilter, VolunteerRow};
@@ -47,7 +47,7 @@ fn scoped(
     organization_id: Option<i64>,
 ) -> ApiResult<VolunteerFilter> {
     let scope = user.require(action)?;
-    within_reach(&mut filter, &scope);
+    narrow_to_scope(&mut filter, &scope);
     if let Some(org_id) = organization_id {
         filter.organization_path = Some(organization_path(conn, org_id)?);
     }

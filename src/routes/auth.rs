@@ -121,9 +121,12 @@ pub async fn login(
         sessions::open_session(c, &account, &digest, ttl, &rid)
     })
     .await?;
-    let access = state
-        .jwt
-        .issue(user.id, &user.role, user.organization_id, &session_id);
+    let access = state.jwt.issue(
+        user.id,
+        user.role.as_str(),
+        user.organization_id,
+        &session_id,
+    );
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: access.token,
         refresh_token,
@@ -163,9 +166,12 @@ pub async fn refresh(
     .await?;
     match outcome {
         Rotation::Rotated { user, session_id } => {
-            let access = state
-                .jwt
-                .issue(user.id, &user.role, user.organization_id, &session_id);
+            let access = state.jwt.issue(
+                user.id,
+                user.role.as_str(),
+                user.organization_id,
+                &session_id,
+            );
             Ok(HttpResponse::Ok().json(TokenResponse {
                 access_token: access.token,
                 refresh_token: next,

@@ -41,10 +41,7 @@ impl InReach for DisputeRow {
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        match user.scope_for(Action::ResolveIdentityDisputes) {
-            Some(scope) => self.reached_by(conn, user, &scope),
-            None => Ok(false),
-        }
+        self.reached_under(conn, user, Action::ResolveIdentityDisputes)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {

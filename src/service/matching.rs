@@ -17,7 +17,7 @@ use crate::domain::matching::{
     Candidate, RankedCandidate, Ranking, ScoringPolicy, rank_candidates,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::registry::reach::within_reach;
+use crate::registry::reach::narrow_to_scope;
 use crate::service::dispatch::violations_for;
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
@@ -156,7 +156,7 @@ pub fn rank_for(
         limit: CONSIDERED - 1,
         ..Default::default()
     };
-    within_reach(&mut filter, reach);
+    narrow_to_scope(&mut filter, reach);
     let rows = db::volunteers::search(c, &filter)?;
     let names: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.name.clone())).collect();
     let mut loaded = Vec::with_capacity(rows.len());

@@ -80,8 +80,7 @@ pub fn create_organization(
     let parent = organization_for(conn, user, req.parent_id, Action::CreateOrganization)
         .map_err(|e| e.hidden_as("parent organization"))?;
     let parent_org = ParentOrg {
-        kind: OrgKind::parse(&parent.kind)
-            .ok_or_else(|| ApiError::internal("unknown organisation kind in storage"))?,
+        kind: parent.kind,
         region: RegionCode::parse(&parent.region_code).ok(),
     };
     let violations = check_new_child(&parent_org, &new);

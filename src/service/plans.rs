@@ -17,7 +17,6 @@ use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::eligibility::EligibilityPolicy;
 use crate::domain::matching::{CandidatePair, DispatchActivity, DispatchError, PairKey, dispatch};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::service::activities::seen_under;
 use crate::service::dispatch::{check_open, make_offer};
 use crate::service::matching::{RankedPool, ScoredCandidate, rank_for};
 use crate::service::reach::{Access, InReach, load_in_reach};
@@ -36,7 +35,7 @@ impl InReach for PlanRow {
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        seen_under(conn, user, Action::ReadActivities, self)
+        self.reached_under(conn, user, Action::ReadActivities)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {

@@ -30,6 +30,20 @@ pub trait InReach: Sized {
     /// Whether `scope` (the caller's scope for some action) reaches the object. Most objects
     /// belong to one organisation and are reached by scopes that contain it.
     fn reached_by(&self, conn: &mut DbConn, user: &Principal, scope: &Scope) -> ApiResult<bool>;
+
+    /// Whether the caller's scope for `action` reaches the object: the usual visibility rule
+    /// (with the aggregate's read action), and the check for acting on it.
+    fn reached_under(
+        &self,
+        conn: &mut DbConn,
+        user: &Principal,
+        action: Action,
+    ) -> ApiResult<bool> {
+        match user.scope_for(action) {
+            Some(scope) => self.reached_by(conn, user, &scope),
+            None => Ok(false),
+        }
+    }
 }
 
 /// Loads object `id` if the caller sees it (404 otherwise) and, for `Access::Act`, may perform
@@ -46,11 +60,7 @@ pub fn load_in_reach<T: InReach>(
         return Err(hidden());
     }
     if let Access::Act(action) = access {
-        let allowed = match user.scope_for(action) {
-            Some(scope) => object.reached_by(conn, user, &scope)?,
-            None => false,
-        };
-        if !allowed {
+        if !object.reached_under(conn, user, action)? {
             return Err(ApiError::forbidden(format!(
                 "the {} role may not do this to this {}",
                 user.role.as_str(),
@@ -72,10 +82,7 @@ impl InReach for OrganizationRow {
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        match user.scope_for(Action::ReadOrganizations) {
-            Some(scope) => self.reached_by(conn, user, &scope),
-            None => Ok(false),
-        }
+        self.reached_under(conn, user, Action::ReadOrganizations)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {

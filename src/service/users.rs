@@ -26,10 +26,7 @@ impl InReach for UserRow {
         if self.id == user.user_id {
             return Ok(true);
         }
-        match user.scope_for(Action::ReadUsers) {
-            Some(scope) => self.reached_by(conn, user, &scope),
-            None => Ok(false),
-        }
+        self.reached_under(conn, user, Action::ReadUsers)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
@@ -105,7 +102,7 @@ pub fn check_new_account(
         return Err(ApiError::validation(problems));
     }
     let org = organization_for(conn, user, new.organization_id, action)?;
-    if new.role == Role::MinistryAdmin && org.kind != OrgKind::Ministry.as_str() {
+    if new.role == Role::MinistryAdmin && org.kind != OrgKind::Ministry {
         return Err(ApiError::validation(vec![FieldError::new(
             "organization_id",
             "role_not_allowed_here",

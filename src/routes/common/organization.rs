@@ -34,11 +34,11 @@ impl From<OrganizationRow> for OrganizationResponse {
     fn from(r: OrganizationRow) -> Self {
         Self {
             id: r.id,
-            kind: OrgKind::parse(&r.kind).unwrap_or(OrgKind::CulturalOrgan),
+            kind: r.kind,
             name: r.name,
             details: Some(OrganizationDetails {
                 parent_id: r.parent_id,
-                organ_type: r.organ_type.as_deref().and_then(OrganType::parse),
+                organ_type: r.organ_type,
                 region_code: r.region_code,
                 path: r.path,
                 created_at: r.created_at.and_utc(),

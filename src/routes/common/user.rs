@@ -23,7 +23,7 @@ impl From<UserRow> for UserResponse {
         Self {
             id: r.id,
             username: r.username,
-            role: Role::parse(&r.role).unwrap_or(Role::Volunteer),
+            role: r.role,
             organization_id: r.organization_id,
             disabled: r.disabled,
             created_at: r.created_at.and_utc(),

@@ -41,7 +41,7 @@ impl InReach for ActivityRow {
             return Ok(own || open);
         }
         let ancestor = user.role != Role::Auditor && user.ancestor_paths().contains(&self.org_path);
-        Ok(ancestor || seen_under(conn, user, Action::ReadActivities, self)?)
+        Ok(ancestor || self.reached_under(conn, user, Action::ReadActivities)?)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
@@ -59,25 +59,11 @@ impl InReach for SiteRow {
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        seen_under(conn, user, Action::ReadActivities, self)
+        self.reached_under(conn, user, Action::ReadActivities)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
         Ok(scope.contains(&self.org_path))
-    }
-}
-
-/// Whether the caller's scope for `action` reaches `object`: how the objects of the
-/// activities area (activities, sites, assignments, plans) are seen by staff.
-pub fn seen_under<T: InReach>(
-    conn: &mut DbConn,
-    user: &Principal,
-    action: Action,
-    object: &T,
-) -> ApiResult<bool> {
-    match user.scope_for(action) {
-        Some(scope) => object.reached_by(conn, user, &scope),
-        None => Ok(false),
     }
 }
 

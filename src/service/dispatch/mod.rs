@@ -26,7 +26,6 @@ use crate::domain::eligibility::{
     self, AssignmentContext, CheckPoint, EligibilityPolicy, Violation,
 };
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::service::activities::seen_under;
 use crate::service::reach::{Access, InReach, load_in_reach};
 use crate::snapshots;
 
@@ -44,7 +43,7 @@ impl InReach for AssignmentRow {
         if user.volunteer_id == Some(self.volunteer_id) {
             return Ok(true);
         }
-        seen_under(conn, user, Action::ReadActivities, self)
+        self.reached_under(conn, user, Action::ReadActivities)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {

@@ -54,10 +54,7 @@ impl InReach for RecordCertificateRow {
     }
 
     fn visible_to(&self, conn: &mut DbConn, user: &Principal) -> ApiResult<bool> {
-        match user.scope_for(Action::ReadActivities) {
-            Some(scope) => self.reached_by(conn, user, &scope),
-            None => Ok(false),
-        }
+        self.reached_under(conn, user, Action::ReadActivities)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {

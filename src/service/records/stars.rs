@@ -57,7 +57,7 @@ fn stars_of(
         minutes.max(0) as u64,
         StarLevel::new(awarded as u8).unwrap_or(StarLevel::NONE),
     );
-    let active = volunteer.status == VolunteerStatus::Active.as_str();
+    let active = volunteer.status == VolunteerStatus::Active;
     Ok(Stars {
         volunteer_id: volunteer.id,
         verified_minutes: minutes,
