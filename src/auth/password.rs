@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use tokio::sync::Semaphore;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 pub const MIN_LENGTH: usize = 10;
 pub const MAX_LENGTH: usize = 128;
@@ -202,7 +202,7 @@ fn lower_priority() {}
 pub fn busy() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-        "busy",
+        ErrorCode::Busy,
         "the server is busy; retry in a moment",
     )
     .with_retry_after(BUSY_RETRY_AFTER_SECS)

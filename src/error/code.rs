@@ -23,6 +23,7 @@ macro_rules! error_codes {
 
 error_codes! {
     ValidationFailed = "validation_failed": "One or more fields are invalid; `errors[]` names each.";
+    BadRequest = "bad_request": "The request could not be understood.";
     MalformedJson = "malformed_json": "The body is not JSON.";
     MalformedBody = "malformed_body": "The body could not be read.";
     InvalidQuery = "invalid_query": "The query string does not parse.";
@@ -45,6 +46,7 @@ error_codes! {
     UnsupportedMediaType = "unsupported_media_type": "The body's content type is not accepted here.";
     RateLimited = "rate_limited": "Too many requests; see `Retry-After`.";
     Busy = "busy": "The service is saturated (password hashing); retry later.";
+    Error = "error": "Another client error (a status without a more specific code).";
     InternalError = "internal_error": "An internal error; it is logged.";
     Unavailable = "unavailable": "The database is unavailable or busy; retry.";
     Conflict = "conflict": "A resource with the same unique value exists.";
@@ -183,14 +185,6 @@ impl std::fmt::Display for ErrorCode {
 impl From<ViolationCode> for ErrorCode {
     fn from(v: ViolationCode) -> Self {
         ErrorCode::Violation(v)
-    }
-}
-
-/// Codes written as text at a call site are looked up in the enum (transitional: call sites are
-/// being moved to the variants).
-impl From<&'static str> for ErrorCode {
-    fn from(code: &'static str) -> Self {
-        ErrorCode::of(code)
     }
 }
 

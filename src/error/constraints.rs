@@ -58,6 +58,12 @@ const UNIQUE: &[Unique] = &[
     },
 ];
 
+/// Every mapped constraint: its PostgreSQL name and the columns SQLite names (for a test that
+/// the names match the migrations).
+pub fn unique_constraints() -> impl Iterator<Item = (&'static str, &'static str)> {
+    UNIQUE.iter().map(|u| (u.postgres, u.sqlite))
+}
+
 /// The code and detail for a unique violation, from the constraint name (PostgreSQL) or the
 /// message (SQLite); `None` for a constraint the table does not name.
 pub(super) fn unique_violation(

@@ -15,6 +15,7 @@ use crate::i18n::{self, Lang, zh};
 mod code;
 mod constraints;
 pub use code::ErrorCode;
+pub use constraints::unique_constraints;
 
 /// One failing field or rule inside a problem document.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -117,18 +118,18 @@ impl ApiError {
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, detail)
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, detail)
     }
 
     /// 404 for objects that do not exist *or* are outside the caller's scope.
     pub fn not_found(what: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             format!("{what} not found"),
         )
         .with_param("what", what)
@@ -155,7 +156,7 @@ impl ApiError {
         };
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            ErrorCode::ValidationFailed,
             detail,
         )
         .with_errors(errors)
@@ -174,7 +175,7 @@ impl ApiError {
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ErrorCode::RateLimited,
             "too many requests; retry later",
         );
         e.retry_after_secs = Some(retry_after_secs.max(1));
@@ -190,14 +191,18 @@ impl ApiError {
     pub fn method_not_allowed(allow: String) -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             format!("this resource allows {allow}"),
         )
         .with_param("allow", allow)
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail);
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            detail,
+        );
         e.retry_after_secs = Some(1);
         e
     }
@@ -207,7 +212,7 @@ impl ApiError {
         tracing::error!(error = %cause, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            ErrorCode::InternalError,
             "an internal error occurred; it has been logged",
         )
     }
@@ -351,19 +356,21 @@ impl From<DieselError> for ApiError {
                         ),
                     }
                 }
-                DatabaseErrorKind::ForeignKeyViolation => {
-                    ApiError::rule("reference_invalid", "a referenced resource does not exist")
-                }
+                DatabaseErrorKind::ForeignKeyViolation => ApiError::rule(
+                    ErrorCode::ReferenceInvalid,
+                    "a referenced resource does not exist",
+                ),
                 DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => {
                     tracing::warn!(error = %info.message(), "constraint rejected a write");
                     ApiError::rule(
-                        "constraint_violated",
+                        ErrorCode::ConstraintViolated,
                         "the data breaks a storage constraint",
                     )
                 }
-                DatabaseErrorKind::SerializationFailure => {
-                    ApiError::conflict("concurrent_update", "a concurrent update won; retry")
-                }
+                DatabaseErrorKind::SerializationFailure => ApiError::conflict(
+                    ErrorCode::ConcurrentUpdate,
+                    "a concurrent update won; retry",
+                ),
                 _ if info.message().contains("database is locked") => {
                     tracing::warn!("sqlite busy timeout exceeded");
                     ApiError::unavailable("the database is busy; retry")

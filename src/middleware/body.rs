@@ -3,7 +3,7 @@
 
 use actix_web::web;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Default JSON body limit (bulk CSV import has its own, `registry::import::MAX_BYTES`).
 /// The idempotency middleware bounds its read of a POST body by the same number.
@@ -21,11 +21,12 @@ where
     use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(ErrorCode::MalformedBody, e.to_string()))?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 too_large(),
             ));
         }

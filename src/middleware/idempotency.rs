@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::policy::{Action, Principal};
 use crate::auth::tokens::to_hex;
 use crate::db::{self, idempotency::StoredResponse};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::middleware::body::{JSON_BODY_LIMIT, declared_length, read_limited};
 use crate::registry;
 use crate::state::AppState;
@@ -75,7 +75,7 @@ pub async fn replay_or_record(
     if declared_length(req.headers()).is_some_and(|len| len > limit as u64) {
         let e = ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             too_large(limit),
         );
         return Ok(req.into_response(e.into_response()));
@@ -98,7 +98,7 @@ pub async fn replay_or_record(
         Ok(Some((row, hash))) => {
             let response = if row.request_hash != hash {
                 ApiError::rule(
-                    "idempotency_key_reused",
+                    ErrorCode::IdempotencyKeyReused,
                     "this Idempotency-Key was used for a different request",
                 )
                 .into_response()
@@ -108,7 +108,7 @@ pub async fn replay_or_record(
                         replay(&state, status, &row_headers(&row), body_enc).await
                     }
                     _ => ApiError::conflict(
-                        "idempotency_in_progress",
+                        ErrorCode::IdempotencyInProgress,
                         "a request with this Idempotency-Key is still in progress",
                     )
                     .with_retry_after(1)
@@ -181,7 +181,7 @@ fn parse_key(value: &header::HeaderValue) -> Result<String, ApiError> {
     let printable = key.bytes().all(|b| b.is_ascii_graphic());
     if key.is_empty() || key.len() > MAX_KEY_LEN || !printable {
         return Err(ApiError::bad_request(
-            "invalid_idempotency_key",
+            ErrorCode::InvalidIdempotencyKey,
             format!("{HEADER} must be 1 to {MAX_KEY_LEN} printable ASCII characters"),
         ));
     }

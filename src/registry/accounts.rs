@@ -13,7 +13,7 @@ use crate::db::{self, DbConn};
 use crate::domain::account::Username;
 use crate::domain::role::Role;
 use crate::domain::volunteer::{RegistrationInput, VolunteerStatus, parse_registration};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::service::reach::organization_for;
 
 /// Registers a volunteer in an organisation of the caller's reach (default: its own). The
@@ -84,7 +84,7 @@ pub fn create_volunteer_login(
     let volunteer = live_activation(conn, parsed, now)?;
     if db::users::find_by_username(conn, username.as_str())?.is_some() {
         return Err(ApiError::conflict(
-            "username_taken",
+            ErrorCode::UsernameTaken,
             "this username is already in use",
         ));
     }

@@ -15,7 +15,7 @@ use crate::domain::identity::mask_name;
 use crate::domain::role::Role;
 use crate::domain::volunteer::{NewVolunteer, VolunteerStatus};
 use crate::domain::volunteer::{RegistrationInput, parse_registration};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// Where the registration came from; stored on a dispute.
 #[derive(Debug, Clone, Copy)]
@@ -193,11 +193,10 @@ fn audit_anonymous(
 /// A unique-key race (two registrations with one username or ID number at once) ends like
 /// the sequential case, in the uniform answer.
 pub fn is_duplicate_race(e: &ApiError) -> bool {
-    e.status() == actix_web::http::StatusCode::CONFLICT
-        && matches!(
-            e.code(),
-            "conflict" | "duplicate_id_number" | "username_taken"
-        )
+    matches!(
+        e.error_code(),
+        ErrorCode::Conflict | ErrorCode::DuplicateIdNumber | ErrorCode::UsernameTaken
+    )
 }
 
 /// The parts of an anonymous registration every caller must send correctly (422 otherwise).

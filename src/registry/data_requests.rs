@@ -8,7 +8,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::volunteers::{PersonalDataRequestRow, VolunteerRow};
 use crate::db::{self, DbConn};
 use crate::domain::identity::mask_name;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry::reach::OfVolunteer;
 use crate::service::reach::{Access, load_in_reach};
 
@@ -87,7 +87,7 @@ pub fn resolve_request(
     )?;
     if !db::volunteers::resolve_data_request(conn, request_id, outcome, note, user.user_id)? {
         return Err(ApiError::conflict(
-            "already_resolved",
+            ErrorCode::AlreadyResolved,
             "this request is no longer pending",
         ));
     }

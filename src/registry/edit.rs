@@ -10,7 +10,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::volunteers::{VolunteerParts, VolunteerRow};
 use crate::db::{self, DbConn};
 use crate::domain::volunteer::{StatusAction, VolunteerStatus, under_14_on};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry::reach::{PersonalView, status_of};
 use crate::service::reach::{Access, load_in_reach};
 
@@ -108,7 +108,7 @@ pub fn change_status(
             StatusAction::Withdraw => "withdrawn",
         };
         ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             format!("a {} volunteer cannot be {done}", from.as_str()),
         )
     })?;

@@ -19,7 +19,7 @@ use crate::db::volunteers::{LanguageRow, NewVolunteerRow, SkillRow};
 use crate::db::{self, DbConn, write_transaction};
 use crate::domain::Invalid;
 use crate::domain::volunteer::{NewVolunteer, VolunteerStatus, volunteer_number};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// 100,000 rows of realistic data are about 12 MB; leave room for long names and e-mails.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -141,14 +141,14 @@ where
                 match outcome.rejected.is_empty() {
                     true => Ok(()),
                     false => Err(ApiError::conflict(
-                        ROLLBACK,
+                        ErrorCode::AtomicImportRejected,
                         "an atomic import with rejected rows",
                     )),
                 }
             });
             match result {
                 Ok(()) => {}
-                Err(e) if e.code() == ROLLBACK => {
+                Err(e) if e.error_code() == ErrorCode::AtomicImportRejected => {
                     drain(&batches, &mut outcome);
                     outcome.inserted = 0;
                     outcome.activations.clear();
@@ -214,9 +214,6 @@ fn store_all(
     }
     result.map(|()| outcome)
 }
-
-/// Marks the deliberate rollback of an atomic import (never leaves this module).
-const ROLLBACK: &str = "atomic_import_rejected";
 
 /// What storing needs besides the rows.
 struct Store<'a> {
@@ -390,16 +387,7 @@ fn store_batch(
         p.row.volunteer_number = Some(volunteer_number(store.province, first + i as i64));
     }
     let rows: Vec<NewVolunteerRow> = prepared.iter().map(|p| p.row.clone()).collect();
-    let ids = db::volunteers::insert_many(conn, &rows).map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => {
-            // Someone registered one of these ID numbers between the check and now.
-            super::duplicate_id()
-        }
-        other => other.into(),
-    })?;
+    let ids = db::volunteers::insert_many(conn, &rows)?;
     let mut skills = Vec::new();
     let mut languages = Vec::new();
     for p in prepared {

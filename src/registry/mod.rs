@@ -21,7 +21,7 @@ use crate::db::volunteers::{
 use crate::db::{self, DbConn};
 use crate::domain::identity::{IdDocument, mask_name};
 use crate::domain::volunteer::{GuardianConsent, NewVolunteer, VolunteerStatus, volunteer_number};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Activation codes stay valid this long.
 pub const ACTIVATION_DAYS: i64 = 30;
@@ -123,7 +123,7 @@ pub fn activate(
 
 pub fn duplicate_id() -> ApiError {
     ApiError::conflict(
-        "duplicate_id_number",
+        ErrorCode::DuplicateIdNumber,
         "a volunteer with this ID number is already registered (REG-06)",
     )
 }
@@ -238,13 +238,7 @@ pub fn insert_one(
     };
     let at = db::now();
     let row = new_row(cipher, v, org, status, number, activation, at);
-    let id = db::volunteers::insert(conn, &row).map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => duplicate_id(),
-        other => other.into(),
-    })?;
+    let id = db::volunteers::insert(conn, &row)?;
     db::volunteers::insert_skill_rows(conn, &skill_rows(id, v))?;
     db::volunteers::insert_language_rows(conn, &language_rows(id, v))?;
     if let Some(consent) = &v.guardian_consent {

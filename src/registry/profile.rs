@@ -17,7 +17,7 @@ use crate::domain::Invalid;
 use crate::domain::identity::{Mobile, mask_name};
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::{parse_email, parse_name, under_14_on};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::service::reach::{Access, load_in_reach};
 
 /// Fields a PATCH may change; any other field (status, organisation…) is refused with 422.
@@ -145,7 +145,7 @@ pub fn update_volunteer(
             "your name and own-income status change through a correction request \
              (POST /api/v1/volunteers/{id}/personal-data-requests); you may edit your contact details",
         )
-        .with_code("identity_change_by_request"));
+        .with_code(ErrorCode::IdentityChangeByRequest));
     }
     let mut changes = changes_of(&body, cipher).map_err(ApiError::invalid)?;
     let row =

@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::auth::password::Lane;
 use crate::auth::tokens;
 use crate::db::auth::{RefreshPolicy, Rotation};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::middleware::rate_limit::{client_ip, refusal_pause};
 use crate::middleware::request_id::RequestId;
 use crate::routes::common::extract::ValidatedJson;
@@ -59,7 +59,7 @@ fn refresh_policy(state: &AppState) -> RefreshPolicy {
 fn invalid_credentials() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
+        ErrorCode::InvalidCredentials,
         "the username or password is wrong",
     )
 }
@@ -181,7 +181,7 @@ pub async fn refresh(
         }
         Rotation::ReuseDetected => Err(ApiError::new(
             actix_web::http::StatusCode::UNAUTHORIZED,
-            "refresh_token_reused",
+            ErrorCode::RefreshTokenReused,
             "this refresh token was already used; the session has been revoked",
         )),
         Rotation::Invalid => Err(ApiError::unauthorized(

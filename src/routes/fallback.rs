@@ -5,7 +5,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::openapi::OpenApi;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub struct RouteTable(Vec<(ResourceDef, Vec<&'static str>)>);
 
@@ -51,7 +51,7 @@ pub async fn not_routed(
         Some(allow) => ApiError::method_not_allowed(allow),
         None => ApiError::new(
             actix_web::http::StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             format!("no resource at {}", req.path()),
         ),
     })

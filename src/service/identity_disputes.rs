@@ -11,7 +11,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::identity_disputes::DisputeRow;
 use crate::db::{self, DbConn};
 use crate::domain::volunteer::VolunteerStatus;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::service::reach::{Access, InReach, load_in_reach};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -88,7 +88,7 @@ pub fn decide_dispute(
     };
     if !db::identity_disputes::decide(conn, id, status, &reason, user.user_id, now.naive_utc())? {
         return Err(ApiError::conflict(
-            "already_decided",
+            ErrorCode::AlreadyDecided,
             "this identity dispute has been decided already",
         ));
     }

@@ -16,7 +16,7 @@ use crate::db::plans::PlanRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::eligibility::EligibilityPolicy;
 use crate::domain::matching::{CandidatePair, DispatchActivity, DispatchError, PairKey, dispatch};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::dispatch::{check_open, make_offer};
 use crate::service::matching::{RankedPool, ScoredCandidate, rank_for};
 use crate::service::reach::{Access, InReach, load_in_reach};
@@ -160,7 +160,10 @@ fn planning_error(e: DispatchError) -> ApiError {
             format!("activity {activity_id} has more locks than free places")
         }
     };
-    ApiError::rule(e.code(), format!("the batch cannot be planned: {why}"))
+    ApiError::rule(
+        ErrorCode::of(e.code()),
+        format!("the batch cannot be planned: {why}"),
+    )
 }
 
 /// Ranks every activity's candidates and asks the dispatch engine for the optimal plan.
@@ -318,7 +321,7 @@ pub fn commit_plan(
     // Write first: a concurrent commit of the same plan waits here, then finds it taken.
     if !db::plans::mark_committed(c, id)? {
         return Err(ApiError::conflict(
-            "plan_committed",
+            ErrorCode::PlanCommitted,
             "this plan is committed already",
         ));
     }
@@ -368,7 +371,7 @@ pub fn commit_plan(
     }
     if !stale.is_empty() {
         return Err(ApiError::conflict(
-            "plan_stale",
+            ErrorCode::PlanStale,
             format!(
                 "{} planned offer(s) are no longer possible; nothing was offered",
                 stale.len()

@@ -59,14 +59,14 @@ pub fn load_in_reach<T: InReach>(
     if !object.visible_to(conn, user)? {
         return Err(hidden());
     }
-    if let Access::Act(action) = access {
-        if !object.reached_under(conn, user, action)? {
-            return Err(ApiError::forbidden(format!(
-                "the {} role may not do this to this {}",
-                user.role.as_str(),
-                T::NAME
-            )));
-        }
+    if let Access::Act(action) = access
+        && !object.reached_under(conn, user, action)?
+    {
+        return Err(ApiError::forbidden(format!(
+            "the {} role may not do this to this {}",
+            user.role.as_str(),
+            T::NAME
+        )));
     }
     Ok(object)
 }

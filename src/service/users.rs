@@ -10,7 +10,7 @@ use crate::db::{self, DbConn};
 use crate::domain::account::Username;
 use crate::domain::organization::OrgKind;
 use crate::domain::role::Role;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, InReach, load_in_reach, organization_for};
 
 /// Accounts: everyone sees their own; staff those their `ReadUsers` scope contains. An action
@@ -130,7 +130,7 @@ pub fn create_account(
     } = account;
     if db::users::find_by_username(conn, username.as_str())?.is_some() {
         return Err(ApiError::conflict(
-            "username_taken",
+            ErrorCode::UsernameTaken,
             "this username is already in use",
         ));
     }
@@ -159,7 +159,7 @@ pub fn disable_user(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult<U
     let target = load_in_reach::<UserRow>(conn, user, id, Access::Act(Action::DisableUser))?;
     if target.id == user.user_id {
         return Err(ApiError::rule(
-            "cannot_disable_self",
+            ErrorCode::CannotDisableSelf,
             "you cannot disable your own account",
         ));
     }

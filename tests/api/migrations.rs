@@ -30,3 +30,46 @@ fn both_trees_hold_the_same_migrations_each_with_its_own_version() {
         "two migrations share a version: {sqlite:?}"
     );
 }
+
+/// The one constraint table (`error::unique_constraints`) names real constraints: a renamed
+/// index would otherwise turn a clear `username_taken` into a generic `conflict`.
+async fn every_mapped_unique_constraint_exists(app: crate::helpers::TestApp) {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let mut conn = app.state.pool.get().unwrap();
+    for (postgres, sqlite) in springrain::error::unique_constraints() {
+        let (query, name) = match &*conn {
+            springrain::db::DbConn::Sqlite(_) => {
+                // "table.a, table.b" → a unique index on exactly those columns of `table`.
+                let table = sqlite.split('.').next().unwrap();
+                let columns: Vec<&str> = sqlite
+                    .split(", ")
+                    .map(|c| c.split('.').nth(1).unwrap())
+                    .collect();
+                (
+                    "SELECT count(*) AS n FROM pragma_index_list($1) AS l \
+                     WHERE l.\"unique\" = 1 AND (SELECT group_concat(name, ', ') FROM \
+                     (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno)) = $2"
+                        .replace("$1", &format!("'{table}'")),
+                    columns.join(", "),
+                )
+            }
+            #[cfg(feature = "postgres")]
+            springrain::db::DbConn::Pg(_) => (
+                "SELECT count(*) AS n FROM pg_indexes WHERE indexname = $2".to_string(),
+                postgres.to_string(),
+            ),
+        };
+        let found: Count = diesel::sql_query(query.replace("$2", "$1"))
+            .bind::<Text, _>(&name)
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(found.n, 1, "{postgres} / {sqlite}");
+    }
+}
+crate::db_test!(every_mapped_unique_constraint_exists);

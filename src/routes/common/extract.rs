@@ -10,26 +10,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use crate::error::{ApiError, FieldError};
+pub use super::dates::{bounded_dates, day_of};
+pub use super::versions::{etag, if_match_version, stale};
+use crate::error::{ApiError, ErrorCode, FieldError};
 pub use crate::middleware::body::{JSON_BODY_LIMIT, declared_length, read_limited};
-
-/// 422 naming every client date outside the accepted calendar (`domain::calendar`): a date
-/// such as `+262142-01-01` would otherwise reach date arithmetic that panics near chrono's
-/// limits. Instants are checked by their UTC date.
-pub fn bounded_dates<'a>(
-    dates: impl IntoIterator<Item = (&'a str, Option<chrono::NaiveDate>)>,
-) -> Result<(), ApiError> {
-    let problems = crate::domain::calendar::check_dates(dates);
-    match problems.is_empty() {
-        true => Ok(()),
-        false => Err(ApiError::invalid(problems)),
-    }
-}
-
-/// The UTC date of an optional instant, for `bounded_dates`.
-pub fn day_of(at: Option<chrono::DateTime<chrono::Utc>>) -> Option<chrono::NaiveDate> {
-    at.map(|t| t.date_naive())
-}
 
 /// The body limit of `Json` / `ValidatedJson` in a scope (app data; `JSON_BODY_LIMIT` where
 /// none is set), for scopes stricter than the default.
@@ -77,7 +61,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if !is_json {
                 return Err(ApiError::new(
                     actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "send the body as application/json",
                 )
                 .into());
@@ -86,7 +70,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if declared.is_some_and(|len| len > limit as u64) {
                 return Err(ApiError::new(
                     actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
+                    ErrorCode::PayloadTooLarge,
                     too_large(),
                 )
                 .into());
@@ -101,7 +85,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// is checked first (400 `malformed_json`), so every later error is about a value (422).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+        ApiError::bad_request(
+            ErrorCode::MalformedJson,
+            format!("the body is not valid JSON: {e}"),
+        )
     })?;
     let err = match serde_path_to_error::deserialize::<_, T>(&value) {
         Ok(parsed) => return Ok(parsed),
@@ -254,42 +241,6 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     }
 }
 
-/// The `ETag` of a record version.
-pub fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
-/// The version a conditional update expects, from `If-Match` (428 when it is missing).
-pub fn if_match_version(req: &HttpRequest) -> Result<i32, ApiError> {
-    let value = req.headers().get("If-Match").ok_or_else(|| {
-        ApiError::new(
-            actix_web::http::StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
-            "send the ETag you read as If-Match",
-        )
-    })?;
-    value
-        .to_str()
-        .unwrap_or_default()
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map_err(|_| {
-            ApiError::bad_request("invalid_if_match", "If-Match must be an ETag from this API")
-        })
-}
-
-/// 412: someone changed the resource since the caller read it.
-pub fn stale(what: &str) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::PRECONDITION_FAILED,
-        "stale_version",
-        format!("the {what} changed since you read it; read it again"),
-    )
-    .with_param("what", what)
-}
-
 /// serde reports a missing field as "missing field `name` at line …"; keep the name.
 fn missing_field(message: &str) -> Option<String> {
     let rest = message.strip_prefix("missing field `")?;
@@ -301,13 +252,13 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             ApiError::new(
                 actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 "the request body is too large",
             )
         }
         JsonPayloadError::ContentType => ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
@@ -324,20 +275,29 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
                 message,
             }])
         }
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
-        }
-        other => ApiError::bad_request("malformed_body", other.to_string()),
+        JsonPayloadError::Deserialize(e) => ApiError::bad_request(
+            ErrorCode::MalformedJson,
+            format!("the body is not valid JSON: {e}"),
+        ),
+        other => ApiError::bad_request(ErrorCode::MalformedBody, other.to_string()),
     };
     api.into()
 }
 
 pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("invalid_query", format!("invalid query string: {err}")).into()
+    ApiError::bad_request(
+        ErrorCode::InvalidQuery,
+        format!("invalid query string: {err}"),
+    )
+    .into()
 }
 
 pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("invalid_path", format!("invalid path parameter: {err}")).into()
+    ApiError::bad_request(
+        ErrorCode::InvalidPath,
+        format!("invalid path parameter: {err}"),
+    )
+    .into()
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! import one another, only this; no use case imports it.
 
 pub mod csv_out;
+pub mod dates;
 pub mod extract;
 pub mod organization;
 pub mod pagination;
 pub mod registration;
 pub mod user;
+pub mod versions;

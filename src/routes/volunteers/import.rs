@@ -14,7 +14,7 @@ use crate::domain::identity::IdType;
 use crate::domain::volunteer::{
     LanguageClaim, Proficiency, RegistrationInput, SkillClaim, parse_registration,
 };
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry::import::{ImportOptions, ImportRow, MAX_BYTES};
 use crate::registry::import_file::{self, DryRunBudgetExhausted, ImportCommand, ImportFile};
 use crate::routes::common::extract::{declared_length, read_limited};
@@ -178,7 +178,7 @@ pub fn check_structure(bytes: &[u8]) -> Result<Columns, ApiError> {
         if rows > MAX_ROWS {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "too_many_rows",
+                ErrorCode::TooManyRows,
                 format!("at most {MAX_ROWS} rows per import"),
             ));
         }
@@ -271,7 +271,7 @@ pub async fn import_volunteers(
     if !content_type.starts_with("text/csv") {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the file as text/csv",
         ));
     }
@@ -280,7 +280,7 @@ pub async fn import_volunteers(
     if declared_length(req.headers()).is_some_and(|len| len > MAX_BYTES as u64) {
         return Err(ApiError::new(
             actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             too_large(),
         ));
     }
@@ -312,7 +312,7 @@ pub async fn import_volunteers(
     let (outcome, options) = imported.map_err(|DryRunBudgetExhausted { used, budget }| {
         ApiError::new(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            "dry_run_budget_exhausted",
+            ErrorCode::DryRunBudgetExhausted,
             format!(
                 "dry runs check at most {budget} rows an hour per account ({used} used); import for real or wait"
             ),

@@ -12,7 +12,7 @@ use crate::domain::calendar::check_date;
 use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::volunteer::VolunteerStatus;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry::{edit, search};
 use crate::routes::common::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -47,7 +47,10 @@ impl VolunteerFilters {
     /// Parses the raw query string (repeated keys allowed).
     pub fn from_query(query: &str) -> Result<Self, ApiError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| {
-            ApiError::bad_request("invalid_query", format!("invalid query string: {e}"))
+            ApiError::bad_request(
+                ErrorCode::InvalidQuery,
+                format!("invalid query string: {e}"),
+            )
         })?;
         let mut f = VolunteerFilters::default();
         for (key, value) in pairs {

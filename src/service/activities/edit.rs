@@ -18,7 +18,7 @@ use crate::domain::activity::{
 use crate::domain::eligibility::{Programme, RiskLevel};
 use crate::domain::policy::{Policy, SpringRainPolicy};
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots::codes;
 
@@ -330,7 +330,7 @@ pub fn update_activity(
         ActivityStatus::Completed | ActivityStatus::Cancelled
     ) {
         return Err(ApiError::conflict(
-            "activity_closed",
+            ErrorCode::ActivityClosed,
             "a completed or cancelled activity is not edited",
         ));
     }
@@ -340,7 +340,7 @@ pub fn update_activity(
     let (fields, draft) = merge(req, Some(&current), &site, &policy.spring_rain)?;
     if fields.headcount_max < current.confirmed_count {
         return Err(ApiError::conflict(
-            "headcount_below_confirmed",
+            ErrorCode::HeadcountBelowConfirmed,
             "more volunteers have confirmed than that",
         ));
     }
@@ -385,6 +385,6 @@ pub fn check_publishable_row(
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(problems).with_code("not_publishable"))
+        Err(ApiError::invalid(problems).with_code(ErrorCode::NotPublishable))
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::activity::ActivityAction;
 use crate::domain::assignment::AssignmentState;
 use crate::domain::eligibility::{self, CheckPoint, EligibilityPolicy, ViolationCode};
 use crate::domain::policy::Policy;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::activities::check_publishable_row;
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
@@ -43,7 +43,7 @@ pub fn move_activity(
     let from = a.status;
     let to = from.after(action).ok_or_else(|| {
         ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             format!("a {} activity cannot {}", from.as_str(), action.as_str()),
         )
     })?;
@@ -55,7 +55,7 @@ pub fn move_activity(
     }
     if !db::activities::set_status(c, id, from.as_str(), to.as_str(), reason.as_deref())? {
         return Err(ApiError::conflict(
-            "concurrent_update",
+            ErrorCode::ConcurrentUpdate,
             "the activity changed meanwhile; retry",
         ));
     }
@@ -111,7 +111,7 @@ fn check_start(
         Ok(())
     } else {
         Err(ApiError::rule(
-            "insurance_missing",
+            ErrorCode::InsuranceMissing,
             "ACT-08: every confirmed volunteer must be insured for the whole activity",
         )
         .with_errors(uninsured))

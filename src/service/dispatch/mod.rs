@@ -25,7 +25,7 @@ use crate::domain::assignment::{Actor, TransitionError};
 use crate::domain::eligibility::{
     self, AssignmentContext, CheckPoint, EligibilityPolicy, Violation,
 };
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, InReach, load_in_reach};
 use crate::snapshots;
 
@@ -112,8 +112,9 @@ pub fn ineligible(violations: &[Violation]) -> ApiError {
         .collect();
     let first = violations
         .first()
-        .map(|v| v.code.as_str())
-        .unwrap_or("not_eligible");
+        .map_or(ErrorCode::RequirementsNotMet, |v| {
+            ErrorCode::Violation(v.code)
+        });
     ApiError::rule(first, "the volunteer is not eligible for this activity").with_errors(errors)
 }
 
@@ -177,7 +178,9 @@ fn transition_error(e: TransitionError) -> ApiError {
         }
     };
     match e {
-        TransitionError::WrongActor { .. } => ApiError::forbidden(detail).with_code(e.code()),
-        _ => ApiError::conflict(e.code(), detail),
+        TransitionError::WrongActor { .. } => {
+            ApiError::forbidden(detail).with_code(ErrorCode::of(e.code()))
+        }
+        _ => ApiError::conflict(ErrorCode::of(e.code()), detail),
     }
 }

@@ -13,7 +13,7 @@ use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::activity::ActivityStatus;
 use crate::domain::eligibility::{CheckPoint, EligibilityPolicy};
 use crate::domain::role::Role;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::service::reach::{Access, load_in_reach};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -25,14 +25,12 @@ pub struct OfferRequest {
 
 /// Offers (single or planned) are made for published or running activities only.
 pub fn check_open(activity: &ActivityRow) -> ApiResult<()> {
-    let open = [ActivityStatus::Published, ActivityStatus::InProgress]
-        .iter()
-        .any(|s| *s == activity.status);
+    let open = [ActivityStatus::Published, ActivityStatus::InProgress].contains(&activity.status);
     if open {
         Ok(())
     } else {
         Err(ApiError::conflict(
-            "activity_not_open",
+            ErrorCode::ActivityNotOpen,
             "offers are made for published activities",
         ))
     }
@@ -104,17 +102,7 @@ pub fn make_offer(
             accompanying_guardian: guardian,
             offered_by: user.user_id,
         },
-    )
-    .map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => ApiError::conflict(
-            "already_assigned",
-            "the volunteer already has a live assignment on this activity",
-        ),
-        other => other.into(),
-    })?;
+    )?;
     notify(
         c,
         volunteer_id,

@@ -14,7 +14,7 @@ use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::agreement::{AgreementTerms, check_terms};
 use crate::domain::assignment::{ActionWindows, Actor, AssignmentAction, AssignmentState, attempt};
 use crate::domain::eligibility::{CheckPoint, EligibilityPolicy};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, load_in_reach};
 use crate::service::records::window_of;
 
@@ -114,7 +114,7 @@ pub fn take_step(
             // Write first: the place, then the volunteer's lock, then the rules.
             if !db::activities::take_place(c, activity.id)? {
                 return Err(ApiError::conflict(
-                    "headcount_full",
+                    ErrorCode::HeadcountFull,
                     "every place on this activity is taken",
                 ));
             }
@@ -147,7 +147,7 @@ pub fn take_step(
     }
     if !db::assignments::transition(c, id, from.as_str(), to.as_str(), &stamp)? {
         return Err(ApiError::conflict(
-            "concurrent_update",
+            ErrorCode::ConcurrentUpdate,
             "the assignment changed meanwhile; read it again",
         ));
     }
@@ -206,7 +206,7 @@ pub fn sign_agreement(
 ) -> ApiResult<()> {
     let problems = check_terms(&terms);
     if !problems.is_empty() {
-        return Err(ApiError::invalid(problems).with_code("ACT-10"));
+        return Err(ApiError::invalid(problems).with_code(ErrorCode::Act10));
     }
     let (a, who) = load_as_party(c, user, id, Action::Dispatch)?;
     let side = match who {
@@ -217,13 +217,13 @@ pub fn sign_agreement(
     match signing {
         Signing::AlreadySigned => {
             return Err(ApiError::conflict(
-                "agreement_signed",
+                ErrorCode::AgreementSigned,
                 "your side has signed this agreement already",
             ));
         }
         Signing::TermsDiffer => {
             return Err(ApiError::conflict(
-                "agreement_terms_differ",
+                ErrorCode::AgreementTermsDiffer,
                 "the other side signed different terms; sign the same terms",
             ));
         }

@@ -14,7 +14,7 @@ use crate::db::records::{NewRecordCertificate, RecordCertificateRow};
 use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn};
 use crate::domain::role::Role;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry::reach::PersonalView;
 use crate::service::reach::{Access, InReach, load_in_reach, organization_for};
 
@@ -122,7 +122,7 @@ pub fn issue_certificate(
         .collect();
     if records.is_empty() {
         return Err(ApiError::rule(
-            "CRT-02",
+            ErrorCode::Crt02,
             "this organisation recorded no service of this volunteer",
         ));
     }
@@ -202,7 +202,7 @@ fn request_certificate(
         .any(|r| r.organization_id == org_id);
     if !recorded {
         return Err(ApiError::rule(
-            "CRT-02",
+            ErrorCode::Crt02,
             "this organisation recorded none of your service",
         ));
     }
@@ -272,7 +272,7 @@ pub fn revoke_certificate(
         load_in_reach::<RecordCertificateRow>(conn, user, id, Access::Act(Action::RecordService))?;
     if !db::records::revoke_certificate(conn, id, reason, now.naive_utc())? {
         return Err(ApiError::conflict(
-            "already_revoked",
+            ErrorCode::AlreadyRevoked,
             "this certificate is revoked already",
         ));
     }

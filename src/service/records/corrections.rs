@@ -11,7 +11,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::records::{CorrectionRow, NewCorrection, ServiceRecordRow};
 use crate::db::{self, DbConn};
 use crate::domain::service_record::ServiceClaim;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry::reach::OfVolunteer;
 use crate::service::reach::{Access, InReach, load_in_reach};
 
@@ -108,7 +108,7 @@ fn resolve(
 ) -> ApiResult<()> {
     if !db::records::resolve_correction(conn, id, status, note, user.user_id, now.naive_utc())? {
         return Err(ApiError::conflict(
-            "already_resolved",
+            ErrorCode::AlreadyResolved,
             "this correction is no longer pending",
         ));
     }

@@ -17,7 +17,7 @@ use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn};
 use crate::domain::assignment::Schedule;
 use crate::domain::service_record::{RecordError, RecordedService, ServiceClaim, served_minutes};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::registry::reach::{OfVolunteer, VolunteerPart};
 use crate::service::reach::{Access, load_in_reach};
 
@@ -67,7 +67,7 @@ pub fn verify_assignment(
     if user.volunteer_id == Some(a.volunteer_id) {
         return Err(
             ApiError::forbidden("HRS-03: a volunteer cannot verify their own hours")
-                .with_code("HRS-03"),
+                .with_code(ErrorCode::Hrs03),
         );
     }
     let a: AssignmentRow = load_in_reach(
@@ -78,13 +78,13 @@ pub fn verify_assignment(
     )?;
     let (Some(checked_in), Some(checked_out)) = (a.checked_in_at, a.checked_out_at) else {
         return Err(ApiError::conflict(
-            "not_completed",
+            ErrorCode::NotCompleted,
             "only a checked-out assignment can be verified",
         ));
     };
     if !db::assignments::mark_verified(conn, assignment_id, user.user_id)? {
         return Err(ApiError::conflict(
-            "already_verified",
+            ErrorCode::AlreadyVerified,
             "this assignment's hours are verified already",
         ));
     }
@@ -245,5 +245,5 @@ fn refusal(e: RecordError) -> ApiError {
             "HRS-02: the volunteer would have {minutes} minutes of service on {day}; at most 1440 a day"
         ),
     };
-    ApiError::rule(e.code(), detail)
+    ApiError::rule(ErrorCode::of(e.code()), detail)
 }

@@ -12,7 +12,7 @@ use crate::domain::stars::{
     GoodRecordPolicy, StarLevel, StarStanding, award, good_record, standing,
 };
 use crate::domain::volunteer::VolunteerStatus;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::registry::reach::{OfVolunteer, VolunteerPart};
 use crate::service::reach::{Access, load_in_reach};
 
@@ -95,12 +95,12 @@ pub fn apply_for_star(
     )?;
     let current = stars_of(conn, &v, good)?;
     let awarded = current.standing.awarded;
-    let requested = awarded
-        .next()
-        .ok_or_else(|| ApiError::conflict("star_maximum", "5 stars is the highest level"))?;
+    let requested = awarded.next().ok_or_else(|| {
+        ApiError::conflict(ErrorCode::StarMaximum, "5 stars is the highest level")
+    })?;
     award(awarded, requested, current.verified_minutes.max(0) as u64).map_err(|e| {
         ApiError::rule(
-            e.code(),
+            ErrorCode::of(e.code()),
             format!("{}: not eligible for {}★", e.rule(), requested.get()),
         )
     })?;
@@ -109,17 +109,7 @@ pub fn apply_for_star(
         volunteer_id,
         i32::from(requested.get()),
         now.naive_utc(),
-    )
-    .map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => ApiError::conflict(
-            "star_application_pending",
-            "this level is applied for already",
-        ),
-        other => other.into(),
-    })?;
+    )?;
     db::audit::record(
         conn,
         AuditEntry::by(user, "star.apply", "volunteer").entity(volunteer_id, &v.org_path),
@@ -156,7 +146,7 @@ pub fn decide_star(
             requested,
             current.verified_minutes.max(0) as u64,
         )
-        .map_err(|e| ApiError::rule(e.code(), e.rule()))?;
+        .map_err(|e| ApiError::rule(ErrorCode::of(e.code()), e.rule()))?;
     }
     let status = if grant { "granted" } else { "rejected" };
     let decided = db::records::decide_star_award(
@@ -170,7 +160,7 @@ pub fn decide_star(
     )?;
     if !decided {
         return Err(ApiError::conflict(
-            "already_decided",
+            ErrorCode::AlreadyDecided,
             "this application is decided already",
         ));
     }

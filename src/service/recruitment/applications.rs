@@ -16,7 +16,7 @@ use crate::domain::eligibility::{
 };
 use crate::domain::recruitment::{ApplicationStatus, Requirements};
 use crate::domain::volunteer::VolunteerStatus;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry;
 use crate::registry::reach::status_of;
 use crate::service::reach::{Access, load_in_reach};
@@ -44,7 +44,7 @@ pub(super) fn check_applicant(
         .any(|v| v.code == ViolationCode::StatusNotActive)
     {
         return Err(ApiError::rule(
-            "status_not_active",
+            ErrorCode::StatusNotActive,
             "suspended or withdrawn volunteers cannot apply",
         ));
     }
@@ -52,7 +52,7 @@ pub(super) fn check_applicant(
         return Ok(());
     }
     let errors = violations.iter().map(unmet_requirement).collect();
-    Err(ApiError::validation(errors).with_code("requirements_not_met"))
+    Err(ApiError::validation(errors).with_code(ErrorCode::RequirementsNotMet))
 }
 
 fn unmet_requirement(v: &Violation) -> FieldError {
@@ -74,14 +74,17 @@ pub(super) fn take_place(
         PlaceOutcome::Taken => Ok(()),
         PlaceOutcome::Full => Err(quota_full()),
         PlaceOutcome::NotOpen => Err(ApiError::conflict(
-            "recruitment_closed",
+            ErrorCode::RecruitmentClosed,
             "this campaign is not open for applications",
         )),
     }
 }
 
 pub(super) fn quota_full() -> ApiError {
-    ApiError::conflict("quota_full", "every place in this campaign is taken")
+    ApiError::conflict(
+        ErrorCode::QuotaFull,
+        "every place in this campaign is taken",
+    )
 }
 
 pub(super) fn insert_application(
@@ -90,17 +93,12 @@ pub(super) fn insert_application(
     volunteer_id: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<ApplicationRow> {
-    db::recruitment::insert_application(conn, recruitment_id, volunteer_id, now.naive_utc())
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => ApiError::conflict(
-                "already_applied",
-                "this volunteer has applied to this campaign already",
-            ),
-            other => other.into(),
-        })
+    Ok(db::recruitment::insert_application(
+        conn,
+        recruitment_id,
+        volunteer_id,
+        now.naive_utc(),
+    )?)
 }
 
 /// A signed-in caller applies: a volunteer for itself, a coordinator for a volunteer it may
@@ -245,7 +243,7 @@ pub fn accept_application(
         at,
     )? {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "only a submitted application can be accepted",
         ));
     }
@@ -307,7 +305,7 @@ pub fn reject_application(
     )?;
     if !decided {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "only a submitted application can be rejected",
         ));
     }
@@ -346,7 +344,7 @@ pub fn withdraw_application(
         )?;
     if !withdrawn {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "this application can no longer be withdrawn",
         ));
     }

@@ -9,7 +9,7 @@ use crate::db::recruitment::{NewRecruitmentRow, RecruitmentFilter, RecruitmentRo
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::calendar::check_dates;
 use crate::domain::recruitment::{RecruitmentStatus, Requirements};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, load_in_reach, organization_for};
 
 /// Applications per status, per campaign: `(recruitment_id, status, count)`.
@@ -180,7 +180,7 @@ pub fn move_campaign(
     let from = r.status;
     if !from.can_become(to) {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             format!("a {} campaign cannot become {}", from.as_str(), to.as_str()),
         ));
     }

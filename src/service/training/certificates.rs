@@ -10,7 +10,7 @@ use crate::db::training::{CertificateRow, CourseRow};
 use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::training::{CourseCategory, TrainingCertificate};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, load_in_reach};
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub fn revoke_certificate(
         load_in_reach::<Certificate>(conn, user, id, Access::Act(Action::RecordTrainingResults))?;
     if !db::training::revoke_certificate(conn, id, reason, user.user_id, now.naive_utc())? {
         return Err(ApiError::conflict(
-            "already_revoked",
+            ErrorCode::AlreadyRevoked,
             "this certificate is revoked already",
         ));
     }

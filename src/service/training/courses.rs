@@ -13,7 +13,7 @@ use crate::domain::recruitment::RequiredSkill;
 use crate::domain::reference;
 use crate::domain::region::RegionCode;
 use crate::domain::training::CourseCategory;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, load_in_reach, organization_for};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -88,7 +88,7 @@ pub fn create_course(
     let org = organization_for(conn, user, org_id, Action::ManageTraining)?;
     if db::training::find_course_by_code(conn, &code)?.is_some() {
         return Err(ApiError::conflict(
-            "course_code_taken",
+            ErrorCode::CourseCodeTaken,
             "a course with this code exists",
         ));
     }

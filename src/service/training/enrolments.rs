@@ -18,13 +18,13 @@ use crate::domain::eligibility::{
     ViolationCode,
 };
 use crate::domain::training::{expiry_date, local_date};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
 
 fn already_enrolled() -> ApiError {
     ApiError::conflict(
-        "already_enrolled",
+        ErrorCode::AlreadyEnrolled,
         "the volunteer is enrolled in this session already",
     )
 }
@@ -58,11 +58,11 @@ fn check_trainee(
     match violations.first().map(|v| v.code) {
         None => Ok(()),
         Some(ViolationCode::StatusNotActive) => Err(ApiError::rule(
-            "status_not_active",
+            ErrorCode::StatusNotActive,
             "only active volunteers can be enrolled",
         )),
         Some(_) => Err(ApiError::conflict(
-            "overlap",
+            ErrorCode::Violation(crate::domain::eligibility::ViolationCode::Overlap),
             "the volunteer is enrolled in an overlapping session",
         )),
     }
@@ -97,13 +97,13 @@ pub fn enrol(
     let at = now.naive_utc();
     if session.starts_at <= at {
         return Err(ApiError::conflict(
-            "session_started",
+            ErrorCode::SessionStarted,
             "this session has already started",
         ));
     }
     if !db::training::take_seat(conn, session_id)? {
         return Err(ApiError::conflict(
-            "session_full",
+            ErrorCode::SessionFull,
             "every seat in this session is taken",
         ));
     }
@@ -113,15 +113,7 @@ pub fn enrol(
     }
     check_trainee(conn, &session, volunteer_id, policy, now)?;
     let enrollment =
-        db::training::insert_enrollment(conn, session_id, volunteer_id, user.user_id, at).map_err(
-            |e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => already_enrolled(),
-                other => other.into(),
-            },
-        )?;
+        db::training::insert_enrollment(conn, session_id, volunteer_id, user.user_id, at)?;
     db::notifications::push(
         conn,
         Notice {
@@ -201,7 +193,7 @@ pub fn record_result(
     let at = now.naive_utc();
     if e.session.ends_at > at {
         return Err(ApiError::rule(
-            "session_not_ended",
+            ErrorCode::SessionNotEnded,
             "results are recorded after the session ends",
         ));
     }
@@ -212,7 +204,7 @@ pub fn record_result(
     };
     if !db::training::record_result(conn, id, status, req.score, user.user_id, at)? {
         return Err(ApiError::conflict(
-            "result_recorded",
+            ErrorCode::ResultRecorded,
             "this enrolment already has a result",
         ));
     }
