@@ -476,3 +476,39 @@ async fn unparsable_json_stays_400_in_chinese_too(app: TestApp) {
     assert_eq!(zh["title"], "请求无法解析");
 }
 db_test!(unparsable_json_stays_400_in_chinese_too);
+
+/// Issue 16: a stored value the domain does not know (a hand edit, a newer release's status)
+/// fails the request with a 500 and a log line naming the table, the column and the value;
+/// it is never read as some default status.
+async fn an_unknown_stored_status_is_a_500_naming_table_column_and_value(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let w = crate::dispatch::world(&app).await;
+    let id = crate::dispatch::activity(&app, &w.t.hz_coordinator, w.site, json!({})).await;
+    let mut conn = app.state.pool.get().unwrap();
+    // The CHECK constraint is the schema's backstop; step around it as a hand edit would.
+    let bypass = match &*conn {
+        springrain::db::DbConn::Sqlite(_) => "PRAGMA ignore_check_constraints = ON",
+        #[cfg(feature = "postgres")]
+        springrain::db::DbConn::Pg(_) => {
+            "ALTER TABLE activities DROP CONSTRAINT activities_status_check"
+        }
+    };
+    diesel::sql_query(bypass).execute(&mut *conn).unwrap();
+    diesel::sql_query(format!(
+        "UPDATE activities SET status = 'archived_by_hand_{id}' WHERE id = {id}"
+    ))
+    .execute(&mut *conn)
+    .unwrap();
+    drop(conn);
+    let res = app
+        .get(&format!("/api/v1/activities/{id}"), &w.t.hz_coordinator)
+        .await;
+    assert_problem(res, StatusCode::INTERNAL_SERVER_ERROR, "internal_error").await;
+    let log = crate::helpers::error_log();
+    let line = log
+        .lines()
+        .find(|l| l.contains(&format!("archived_by_hand_{id}")))
+        .unwrap_or_else(|| panic!("no log line names the value: {log}"));
+    assert!(line.contains("activities.status"), "{line}");
+}
+db_test!(an_unknown_stored_status_is_a_500_naming_table_column_and_value);

@@ -127,7 +127,41 @@ fn create_pg_database() -> Option<(String, PgDatabase)> {
     None
 }
 
+/// Everything the service logged at ERROR level in this test process (every test's server
+/// shares it; search it for a value only your test produced).
+pub fn error_log() -> String {
+    String::from_utf8_lossy(&ERROR_LOG.lock().unwrap()).into_owned()
+}
+
+static ERROR_LOG: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct ErrorLogWriter;
+
+impl std::io::Write for ErrorLogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        ERROR_LOG.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs the process-wide subscriber that fills `error_log` (once; the app itself installs
+/// none under test).
+fn capture_errors() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::ERROR)
+            .with_ansi(false)
+            .with_writer(|| ErrorLogWriter)
+            .try_init();
+    });
+}
+
 pub async fn spawn_app(backend: Backend, overrides: &[(&str, &str)]) -> Option<(TestApp, Backing)> {
+    capture_errors();
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_database) = match backend {
         Backend::Sqlite => (
