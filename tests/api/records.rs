@@ -88,14 +88,21 @@ async fn check_in_and_out_follow_the_clock(app: TestApp) {
         )
         .await;
     assert_problem(early, StatusCode::CONFLICT, "too_early").await;
-    // Starting in 30 minutes: the check-in window (an hour before) is open.
-    let now = Utc::now().naive_utc();
-    reschedule(
-        &app,
-        s.activity,
-        now + Duration::minutes(30),
-        now + Duration::hours(3),
-    );
+    // The service's clock moves, not the schedule: 30 minutes before the start, the check-in
+    // window (an hour before) is open.
+    let activity: Value = app
+        .get(
+            &format!("/api/v1/activities/{}", s.activity),
+            &s.w.t.hz_coordinator,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let starts = chrono::DateTime::parse_from_rfc3339(activity["starts_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    app.state.clock.set(starts - Duration::minutes(30));
     let checked_in: Value = app
         .post(
             &format!("/api/v1/assignments/{}/check-in", s.assignment),
@@ -107,13 +114,17 @@ async fn check_in_and_out_follow_the_clock(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(checked_in["status"], "checked_in");
-    // Check-out opens at the start.
-    reschedule(
-        &app,
-        s.activity,
-        now - Duration::hours(2),
-        now + Duration::hours(1),
+    assert_eq!(
+        checked_in["checked_in_at"].as_str().map(|t| t.starts_with(
+            &(starts - Duration::minutes(30))
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        )),
+        Some(true),
+        "the check-in is stamped with the service's clock: {checked_in}"
     );
+    // Check-out opens at the start.
+    app.state.clock.advance(Duration::hours(2));
     let out: Value = app
         .post(
             &format!("/api/v1/assignments/{}/check-out", s.assignment),
