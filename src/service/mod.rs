@@ -38,3 +38,14 @@ where
 {
     db::write(pool, f).await
 }
+
+/// A certificate (training or service record) is revoked only with a stated reason.
+pub fn revocation_reason(reason: &str) -> ApiResult<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(crate::error::ApiError::validation(vec![
+            crate::error::FieldError::new("reason", "required", "why is it revoked?"),
+        ]));
+    }
+    Ok(reason)
+}

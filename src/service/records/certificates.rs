@@ -260,14 +260,7 @@ pub fn revoke_certificate(
     reason: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<(RecordCertificateRow, PersonalView)> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "reason",
-            "required",
-            "why is it revoked?",
-        )]));
-    }
+    let reason = crate::service::revocation_reason(reason)?;
     let cert =
         load_in_reach::<RecordCertificateRow>(conn, user, id, Access::Act(Action::RecordService))?;
     if !db::records::revoke_certificate(conn, id, reason, now.naive_utc())? {

@@ -10,7 +10,7 @@ use crate::db::training::{CertificateRow, CourseRow};
 use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::training::{CourseCategory, TrainingCertificate};
-use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::service::reach::{Access, load_in_reach};
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
@@ -78,14 +78,7 @@ pub fn revoke_certificate(
     reason: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "reason",
-            "required",
-            "why is it revoked?",
-        )]));
-    }
+    let reason = crate::service::revocation_reason(reason)?;
     let cert =
         load_in_reach::<Certificate>(conn, user, id, Access::Act(Action::RecordTrainingResults))?;
     if !db::training::revoke_certificate(conn, id, reason, user.user_id, now.naive_utc())? {
