@@ -1,5 +1,6 @@
 //! The volunteer registry: records, profile parts, guardian consents, insurance, search.
 
+use crate::domain::volunteer::Proficiency;
 use crate::domain::volunteer::VolunteerStatus;
 use std::collections::{HashMap, HashSet};
 
@@ -166,7 +167,7 @@ pub struct InsurancePolicyRow {
 #[derive(Debug, Clone, Default)]
 pub struct VolunteerParts {
     pub skills: Vec<(String, i32)>,
-    pub languages: Vec<(String, String)>,
+    pub languages: Vec<(String, Proficiency)>,
     pub availability: Vec<AvailabilityRow>,
     pub blackouts: Vec<BlackoutRow>,
     pub target_groups: Vec<String>,
@@ -423,7 +424,7 @@ pub fn insert_policy(
 /// `(skill code, level)` per volunteer id.
 pub type SkillsById = HashMap<i64, Vec<(String, i32)>>;
 /// `(language code, proficiency)` per volunteer id.
-pub type LanguagesById = HashMap<i64, Vec<(String, String)>>;
+pub type LanguagesById = HashMap<i64, Vec<(String, Proficiency)>>;
 
 /// Skills and languages of many volunteers at once (for list pages).
 pub fn skills_and_languages(
@@ -447,10 +448,17 @@ pub fn skills_and_languages(
         ))
         .load(conn)?;
     for r in rows {
+        // Parsed here, where the row is read: an unknown level fails the read, naming it.
+        let proficiency = Proficiency::parse(&r.proficiency).ok_or_else(|| {
+            diesel::result::Error::DeserializationError(Box::new(crate::db::stored::UnknownValue {
+                column: "volunteer_languages.proficiency",
+                value: r.proficiency.clone(),
+            }))
+        })?;
         languages
             .entry(r.volunteer_id)
             .or_default()
-            .push((r.language_code, r.proficiency));
+            .push((r.language_code, proficiency));
     }
     Ok((skills, languages))
 }

@@ -11,7 +11,7 @@ use crate::error::ApiResult;
 pub struct Found {
     pub row: VolunteerRow,
     pub skills: Vec<(String, i32)>,
-    pub languages: Vec<(String, String)>,
+    pub languages: Vec<(String, crate::domain::volunteer::Proficiency)>,
 }
 
 /// One keyset page of volunteers matching `filter` (already narrowed to a reach).

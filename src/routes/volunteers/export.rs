@@ -61,7 +61,7 @@ fn page_chunk(
             .collect();
         let languages: Vec<String> = languages
             .iter()
-            .map(|(code, p)| format!("{code}:{p}"))
+            .map(|(code, p)| format!("{code}:{}", p.as_str()))
             .collect();
         csv_out::write_row(
             &mut out,

@@ -170,19 +170,17 @@ fn skills_dto(skills: Vec<(String, i32)>) -> Vec<SkillLevel> {
         .collect()
 }
 
-fn languages_dto(languages: Vec<(String, String)>) -> Vec<LanguageSkill> {
+fn languages_dto(languages: Vec<(String, Proficiency)>) -> Vec<LanguageSkill> {
     languages
         .into_iter()
-        .filter_map(|(code, p)| {
-            Proficiency::parse(&p).map(|proficiency| LanguageSkill { code, proficiency })
-        })
+        .map(|(code, proficiency)| LanguageSkill { code, proficiency })
         .collect()
 }
 
 pub fn summary(
     row: VolunteerRow,
     skills: Vec<(String, i32)>,
-    languages: Vec<(String, String)>,
+    languages: Vec<(String, Proficiency)>,
     today: NaiveDate,
 ) -> VolunteerSummary {
     VolunteerSummary {
