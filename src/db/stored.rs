@@ -120,15 +120,6 @@ text_column!(
     crate::domain::volunteer::Proficiency,
     "volunteer_languages.proficiency"
 );
-text_column!(
-    crate::domain::volunteer::ConsentMethod,
-    "guardian_consents.method"
-);
-text_column!(
-    crate::domain::identity::IdType,
-    "volunteers.id_type, guardian_consents.guardian_id_type or record_certificates.id_type"
-);
-text_column!(crate::domain::identity::Sex, "volunteers.sex");
 text_column!(crate::domain::organization::OrgKind, "organizations.kind");
 text_column!(
     crate::domain::organization::OrganType,

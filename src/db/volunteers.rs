@@ -440,25 +440,21 @@ pub fn skills_and_languages(
         skills.entry(id).or_default().push((code, level));
     }
     let mut languages = LanguagesById::new();
-    let rows: Vec<LanguageRow> = volunteer_languages::table
+    // The proficiency is read as the domain type: an unknown level fails the read, naming it.
+    let rows: Vec<(i64, String, Proficiency)> = volunteer_languages::table
         .filter(volunteer_languages::volunteer_id.eq_any(ids))
         .order((
             volunteer_languages::volunteer_id,
             volunteer_languages::language_code,
         ))
+        .select((
+            volunteer_languages::volunteer_id,
+            volunteer_languages::language_code,
+            volunteer_languages::proficiency,
+        ))
         .load(conn)?;
-    for r in rows {
-        // Parsed here, where the row is read: an unknown level fails the read, naming it.
-        let proficiency = Proficiency::parse(&r.proficiency).ok_or_else(|| {
-            diesel::result::Error::DeserializationError(Box::new(crate::db::stored::UnknownValue {
-                column: "volunteer_languages.proficiency",
-                value: r.proficiency.clone(),
-            }))
-        })?;
-        languages
-            .entry(r.volunteer_id)
-            .or_default()
-            .push((r.language_code, proficiency));
+    for (id, code, proficiency) in rows {
+        languages.entry(id).or_default().push((code, proficiency));
     }
     Ok((skills, languages))
 }

@@ -15,8 +15,21 @@ macro_rules! error_codes {
         }
 
         impl ErrorCode {
-            const FIXED: &'static [(ErrorCode, &'static str, &'static str)] =
-                &[$((ErrorCode::$variant, $code, $meaning),)*];
+            const FIXED: &'static [(&'static str, &'static str)] = &[$(($code, $meaning),)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::Violation(v) => v.as_str(),
+                }
+            }
+
+            fn fixed(code: &str) -> Option<ErrorCode> {
+                match code {
+                    $($code => Some(ErrorCode::$variant),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -127,24 +140,12 @@ error_codes! {
 }
 
 impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Violation(v) => v.as_str(),
-            fixed => Self::FIXED
-                .iter()
-                .find(|(c, _, _)| *c == fixed)
-                .map_or("internal_error", |(_, code, _)| code),
-        }
-    }
-
     /// Every code with its meaning, for the OpenAPI document.
     pub fn catalogue() -> Vec<(&'static str, &'static str)> {
-        let fixed = Self::FIXED
-            .iter()
-            .map(|(_, code, meaning)| (*code, *meaning));
+        let fixed = Self::FIXED.iter().copied();
         let violations = ViolationCode::ALL
             .iter()
-            .filter(|v| !Self::FIXED.iter().any(|(_, code, _)| *code == v.as_str()))
+            .filter(|v| Self::fixed(v.as_str()).is_none())
             .map(|v| {
                 (
                     v.as_str(),
@@ -157,10 +158,7 @@ impl ErrorCode {
     /// The code a domain refusal names (`RecordError::code()` and the like). Every domain code
     /// is listed here; an unknown one is a bug, reported as an internal error and logged.
     pub fn of(code: &str) -> ErrorCode {
-        Self::FIXED
-            .iter()
-            .find(|(_, c, _)| *c == code)
-            .map(|(variant, _, _)| *variant)
+        Self::fixed(code)
             .or_else(|| {
                 ViolationCode::ALL
                     .iter()

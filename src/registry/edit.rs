@@ -11,7 +11,7 @@ use crate::db::volunteers::{VolunteerParts, VolunteerRow};
 use crate::db::{self, DbConn};
 use crate::domain::volunteer::{StatusAction, VolunteerStatus, under_14_on};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
-use crate::registry::reach::{PersonalView, status_of};
+use crate::registry::reach::PersonalView;
 use crate::service::reach::{Access, load_in_reach};
 
 /// A volunteer with its profile parts and how much of its identity the reader sees.
@@ -99,7 +99,7 @@ pub fn change_status(
         _ => Action::ChangeVolunteerStatus,
     };
     let row = load_in_reach::<VolunteerRow>(conn, user, id, Access::Act(permission))?;
-    let from = status_of(&row);
+    let from = row.status;
     let to = from.after(action).ok_or_else(|| {
         let done = match action {
             StatusAction::Approve => "approved",

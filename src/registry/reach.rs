@@ -1,18 +1,12 @@
-//! Which volunteers a caller reaches, and how much of their identity it sees: the one
-//! volunteer loader every handler uses, the search narrowing of HRS-06, and the reader views
-//! of PI-01. Shared by every route that touches a volunteer, so it lives outside `routes/`.
+//! Which volunteers a caller reaches, and how much of their identity it sees: volunteers in
+//! the one guard (`InReach`), the search narrowing of HRS-06, and the reader views of PI-01. Shared by every route that touches a volunteer, so it lives outside `routes/`.
 
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn};
 use crate::domain::identity::restrict_id_mask;
-use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::service::reach::InReach;
-
-pub fn status_of(row: &VolunteerRow) -> VolunteerStatus {
-    row.status
-}
 
 /// How much of a volunteer's identity a reader sees without an explicit reveal. Readers who
 /// may reveal the ID number (audited) see the documented mask and the birth date; everyone

@@ -36,6 +36,32 @@ fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
 }
 
+/// The volunteer asks to correct record `record` with `body`; the organiser accepts. Returns
+/// the answer to the acceptance.
+async fn correct_and_accept(
+    app: &TestApp,
+    s: &Served,
+    record: i64,
+    body: Value,
+) -> reqwest::Response {
+    let correction: Value = app
+        .post(
+            &format!("/api/v1/service-records/{record}/corrections"),
+            &s.me,
+            &body,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post(
+        &format!("/api/v1/record-corrections/{}/accept", correction["id"]),
+        &s.w.t.hz_coordinator,
+        &json!({}),
+    )
+    .await
+}
+
 pub struct Served {
     pub w: World,
     pub activity: i64,
@@ -353,23 +379,13 @@ async fn corrections_add_a_version_and_keep_the_old_one(app: TestApp) {
         .unwrap();
     assert_eq!(current.as_array().unwrap().len(), 1);
     // A correction that would break the minute rules is refused and changes nothing.
-    let bad: Value = app
-        .post(
-            &format!("/api/v1/service-records/{id}/corrections"),
-            &s.me,
-            &json!({"ended_at": "2026-05-01T09:00:00Z", "reason": "x"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .post(
-            &format!("/api/v1/record-corrections/{}/accept", bad["id"]),
-            &s.w.t.hz_coordinator,
-            &json!({}),
-        )
-        .await;
+    let res = correct_and_accept(
+        &app,
+        &s,
+        id,
+        json!({"ended_at": "2026-05-01T09:00:00Z", "reason": "x"}),
+    )
+    .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "outside_schedule").await;
     let events: Value = app
         .get(
@@ -428,23 +444,7 @@ async fn a_correction_of_the_same_presence_records_the_same_minutes(app: TestApp
         json!({"break_minutes": 0, "reason": "午休未扣"}),
         json!({"started_at": "2026-05-01T01:10:00Z", "ended_at": "2026-05-01T02:40:00Z", "break_minutes": 20, "reason": "恢复原记录"}),
     ] {
-        let correction: Value = app
-            .post(
-                &format!("/api/v1/service-records/{id}/corrections"),
-                &s.me,
-                &body,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let res = app
-            .post(
-                &format!("/api/v1/record-corrections/{}/accept", correction["id"]),
-                &s.w.t.hz_coordinator,
-                &json!({}),
-            )
-            .await;
+        let res = correct_and_accept(&app, &s, id, body).await;
         assert_eq!(res.status(), StatusCode::OK);
         let v: Value = res.json().await.unwrap();
         minutes.push(v["minutes"].as_i64().unwrap());
@@ -455,23 +455,13 @@ async fn a_correction_of_the_same_presence_records_the_same_minutes(app: TestApp
         "the restated presence measures as verification did"
     );
     // The window is the assignment's shift, not the activity's period, for corrections too.
-    let outside: Value = app
-        .post(
-            &format!("/api/v1/service-records/{id}/corrections"),
-            &s.me,
-            &json!({"ended_at": "2026-05-01T04:00:00Z", "reason": "x"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .post(
-            &format!("/api/v1/record-corrections/{}/accept", outside["id"]),
-            &s.w.t.hz_coordinator,
-            &json!({}),
-        )
-        .await;
+    let res = correct_and_accept(
+        &app,
+        &s,
+        id,
+        json!({"ended_at": "2026-05-01T04:00:00Z", "reason": "x"}),
+    )
+    .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "outside_schedule").await;
 }
 db_test!(a_correction_of_the_same_presence_records_the_same_minutes);

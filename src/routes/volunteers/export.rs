@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use futures_util::StreamExt;
 
 use super::read::VolunteerFilters;
-use super::status_of;
 use crate::auth::policy::Principal;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
@@ -77,7 +76,7 @@ fn page_chunk(
                 age_band(age_on(r.birth_date, today)).to_string(),
                 r.home_region_code.clone(),
                 r.organization_id.to_string(),
-                status_of(&r).as_str().to_string(),
+                r.status.as_str().to_string(),
                 skills.join(";"),
                 languages.join(";"),
                 r.created_at.and_utc().to_rfc3339(),

@@ -184,7 +184,7 @@ pub fn summary(
     today: NaiveDate,
 ) -> VolunteerSummary {
     VolunteerSummary {
-        status: status_of(&row),
+        status: row.status,
         age_band: age_band(age_on(row.birth_date, today)).to_string(),
         id: row.id,
         volunteer_number: row.volunteer_number,
@@ -218,7 +218,7 @@ pub fn full(
         .decrypt(&row.name_enc)
         .unwrap_or_else(|_| row.name.clone());
     VolunteerResponse {
-        status: status_of(&row),
+        status: row.status,
         age: may_reveal.then_some(age),
         age_band: age_band(age).to_string(),
         id_number: if reveal.id_number {
@@ -335,5 +335,5 @@ pub fn changed(state: &AppState, v: VolunteerView) -> HttpResponse {
         .json(response)
 }
 
-use crate::registry::reach::{PersonalView, status_of};
+use crate::registry::reach::PersonalView;
 pub use crate::routes::common::extract::etag;

@@ -57,7 +57,7 @@ impl InReach for AssignmentRow {
 /// Loads assignment `id` for a step taken under `action`, with the caller's part in it. A
 /// volunteer account sees only its own assignments and its part is the volunteer's, whose
 /// steps the state machine judges (ACT-03); staff are the organiser and need `action`'s scope.
-fn load_as_party(
+pub fn load_as_party(
     conn: &mut DbConn,
     user: &Principal,
     id: i64,

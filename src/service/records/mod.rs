@@ -15,10 +15,11 @@ use crate::db::audit::AuditEntry;
 use crate::db::records::{NewServiceRecord, ServiceRecordRow};
 use crate::db::volunteers::VolunteerRow;
 use crate::db::{self, DbConn};
-use crate::domain::assignment::Schedule;
+use crate::domain::assignment::{Actor, Schedule};
 use crate::domain::service_record::{RecordError, RecordedService, ServiceClaim, served_minutes};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::registry::reach::{OfVolunteer, VolunteerPart};
+use crate::service::dispatch::load_as_party;
 use crate::service::reach::{Access, load_in_reach};
 
 /// A record is found by its stable key (its current version) and reached as its volunteer is.
@@ -63,19 +64,15 @@ pub fn verify_assignment(
     content: String,
     now: DateTime<Utc>,
 ) -> ApiResult<ServiceRecordRow> {
-    let a: AssignmentRow = load_in_reach(conn, user, assignment_id, Access::Read)?;
-    if user.volunteer_id == Some(a.volunteer_id) {
+    // A volunteer sees its own assignment but may not verify it; staff must reach it for
+    // `RecordService`.
+    let (a, who) = load_as_party(conn, user, assignment_id, Action::RecordService)?;
+    if who == Actor::Volunteer {
         return Err(
             ApiError::forbidden("HRS-03: a volunteer cannot verify their own hours")
                 .with_code(ErrorCode::Hrs03),
         );
     }
-    let a: AssignmentRow = load_in_reach(
-        conn,
-        user,
-        assignment_id,
-        Access::Act(Action::RecordService),
-    )?;
     let (Some(checked_in), Some(checked_out)) = (a.checked_in_at, a.checked_out_at) else {
         return Err(ApiError::conflict(
             ErrorCode::NotCompleted,

@@ -18,7 +18,6 @@ use crate::domain::recruitment::{ApplicationStatus, Requirements};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry;
-use crate::registry::reach::status_of;
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
 
@@ -249,7 +248,7 @@ pub fn accept_application(
     }
     let volunteer = db::volunteers::find(conn, a.row.volunteer_id)?
         .ok_or_else(|| ApiError::not_found("volunteer"))?;
-    if status_of(&volunteer) == VolunteerStatus::Pending {
+    if volunteer.status == VolunteerStatus::Pending {
         // Activation is the registering bureau's decision: a campaign elsewhere accepts the
         // application but only asks that bureau to approve the volunteer.
         let may_activate = user
