@@ -145,6 +145,11 @@ pub enum Action {
     AwardStars,
     /// the configurable rule values in force (`GET /policy`); the same for every organisation
     ReadPolicy,
+    /// Spring Rain editions and pairings, and edition reports (rows narrowed to the caller's
+    /// province unless national)
+    ReadSpringRain,
+    /// create editions and pairings, open and close editions, enrol pairings (the ministry)
+    ManageSpringRain,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -226,6 +231,10 @@ impl Principal {
             (AwardStars, BureauAdmin) => subtree(),
             // The policy is deployment-wide, so there is no subtree to narrow it to.
             (ReadPolicy, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
+            // Editions and pairings are national programme data every staff member reads; the
+            // edition report narrows its rows to the caller's province itself.
+            (ReadSpringRain, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
+            (ManageSpringRain, MinistryAdmin) => all(),
             _ => None,
         }
     }

@@ -5,7 +5,7 @@ use crate::domain::eligibility::{Programme, RiskLevel};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{activities, sites};
+use super::schema::{activities, activity_people_reached, sites};
 use super::{DbConn, now, subtree_bounds};
 
 #[derive(Debug, Clone, Queryable)]
@@ -267,4 +267,42 @@ pub fn list(conn: &mut DbConn, f: &ActivityFilter) -> QueryResult<Vec<ActivityRo
         q = q.filter(activities::id.gt(after));
     }
     q.order(activities::id).limit(f.limit + 1).load(conn)
+}
+
+/// ACT-11: replaces the people an activity reached, per target group.
+pub fn replace_people_reached(
+    conn: &mut DbConn,
+    activity_id: i64,
+    counts: &[(String, i32)],
+    by: i64,
+) -> QueryResult<()> {
+    diesel::delete(
+        activity_people_reached::table.filter(activity_people_reached::activity_id.eq(activity_id)),
+    )
+    .execute(conn)?;
+    let at = now();
+    for (group, people) in counts {
+        diesel::insert_into(activity_people_reached::table)
+            .values((
+                activity_people_reached::activity_id.eq(activity_id),
+                activity_people_reached::target_group_code.eq(group),
+                activity_people_reached::people.eq(people),
+                activity_people_reached::recorded_by.eq(Some(by)),
+                activity_people_reached::recorded_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The people an activity reached, by target group code.
+pub fn people_reached(conn: &mut DbConn, activity_id: i64) -> QueryResult<Vec<(String, i32)>> {
+    activity_people_reached::table
+        .filter(activity_people_reached::activity_id.eq(activity_id))
+        .select((
+            activity_people_reached::target_group_code,
+            activity_people_reached::people,
+        ))
+        .order(activity_people_reached::target_group_code)
+        .load(conn)
 }

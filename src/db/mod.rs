@@ -17,6 +17,7 @@ pub mod records;
 pub mod recruitment;
 pub mod reference;
 pub mod schema;
+pub mod spring_rain;
 pub mod stored;
 pub mod training;
 pub mod users;

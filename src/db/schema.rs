@@ -610,7 +610,73 @@ diesel::table! {
 
 diesel::joinable!(identity_disputes -> volunteers (volunteer_id));
 
+diesel::table! {
+    spring_rain_editions (id) {
+        id -> BigInt,
+        year -> Integer,
+        title -> Text,
+        theme -> Text,
+        plans_due_on -> Date,
+        status -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    spring_rain_pairings (id) {
+        id -> BigInt,
+        sending_province -> Text,
+        receiving_region -> Text,
+        start_year -> Integer,
+        counterpart_aid -> Bool,
+        intra_border_override -> Bool,
+        override_reason -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    spring_rain_edition_pairings (edition_id, pairing_id) {
+        edition_id -> BigInt,
+        pairing_id -> BigInt,
+        added_by -> Nullable<BigInt>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    spring_rain_deployments (activity_id) {
+        activity_id -> BigInt,
+        edition_id -> Nullable<BigInt>,
+        pairing_id -> Nullable<BigInt>,
+        action_type -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    activity_people_reached (activity_id, target_group_code) {
+        activity_id -> BigInt,
+        target_group_code -> Text,
+        people -> Integer,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(spring_rain_edition_pairings -> spring_rain_pairings (pairing_id));
+diesel::joinable!(spring_rain_edition_pairings -> spring_rain_editions (edition_id));
+diesel::joinable!(activity_people_reached -> activities (activity_id));
+diesel::joinable!(spring_rain_deployments -> activities (activity_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    spring_rain_editions,
+    spring_rain_pairings,
+    spring_rain_edition_pairings,
+    spring_rain_deployments,
+    activity_people_reached,
     identity_disputes,
     regions,
     skills,

@@ -122,6 +122,14 @@ text_column!(
 );
 text_column!(crate::domain::organization::OrgKind, "organizations.kind");
 text_column!(
+    crate::domain::spring_rain::EditionStatus,
+    "spring_rain_editions.status"
+);
+text_column!(
+    crate::domain::spring_rain::ActionType,
+    "activities.action_type"
+);
+text_column!(
     crate::domain::organization::OrganType,
     "organizations.organ_type"
 );

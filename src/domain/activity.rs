@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 use super::Invalid;
 use super::policy::SpringRainPolicy;
 use super::reference;
-use super::region::{LAND_BORDER_PREFIXES, RegionCode};
+use super::region::RegionCode;
+use super::spring_rain::{ActionType, PairingRoute, check_pairing_agrees, check_route};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -183,6 +184,12 @@ pub struct ActivityDraft {
     pub physical_demand: i32,
     pub risk_disclosure: String,
     pub recipient_fee_cents: i64,
+    /// SR-02: what the deployment is for (Spring Rain only).
+    pub action_type: Option<ActionType>,
+    /// SR-03: the pairing the deployment names, if any (Spring Rain only).
+    pub pairing: Option<PairingRoute>,
+    /// The deployment belongs to an edition (which then requires a pairing).
+    pub in_edition: bool,
 }
 
 fn invalid(field: &str, code: &str, message: &str) -> Invalid {
@@ -267,48 +274,54 @@ pub fn check_draft(d: &ActivityDraft, spring_rain: &SpringRainPolicy) -> Vec<Inv
             ));
         }
     }
-    if d.programme_spring_rain {
-        problems.extend(check_spring_rain(d, spring_rain));
-    }
+    problems.extend(check_spring_rain(d, spring_rain));
     problems
 }
 
-/// SR-01 and SR-02: a deployment goes from a sending province to a border or ethnic region,
-/// in one of the three Spring Rain forms.
+/// SR-01, SR-02 and SR-03: a deployment goes from a sending province to a border or ethnic
+/// region, in one of the three Spring Rain forms; one in an edition names its pairing and
+/// agrees with it. Other activities carry none of this.
 fn check_spring_rain(d: &ActivityDraft, policy: &SpringRainPolicy) -> Vec<Invalid> {
     let mut problems = Vec::new();
-    let receiving = d.site_region.province_prefix();
-    // SR-01: the receiving set is configurable (`spring_rain.receiving_provinces`).
-    if !policy.receives(receiving) {
-        problems.push(invalid(
-            "site_id",
-            "SR-01",
-            "Spring Rain deployments serve the border and ethnic regions",
-        ));
+    if !d.programme_spring_rain {
+        for (set, field) in [
+            (d.action_type.is_some(), "action_type"),
+            (d.pairing.is_some(), "pairing_id"),
+            (d.in_edition, "edition_id"),
+        ] {
+            if set {
+                problems.push(invalid(
+                    field,
+                    "spring_rain_only",
+                    "only Spring Rain deployments (programme spring_rain) carry this",
+                ));
+            }
+        }
+        return problems;
     }
+    // A pairing was accepted with its border exception (and reason) on record (SR-01).
+    let border_sender_allowed =
+        d.intra_border_override || d.pairing.as_ref().is_some_and(|p| p.intra_border_override);
     match &d.sending_province {
         None => problems.push(invalid(
             "sending_province",
             "SR-01",
             "a Spring Rain deployment names its sending province",
         )),
-        Some(sending) => {
-            if sending.province_prefix() == receiving {
-                problems.push(invalid(
-                    "sending_province",
-                    "SR-01",
-                    "the sending province differs from the receiving one",
-                ));
-            }
-            if LAND_BORDER_PREFIXES.contains(&sending.province_prefix()) && !d.intra_border_override
-            {
-                problems.push(invalid(
-                    "sending_province",
-                    "SR-01",
-                    "border provinces do not send teams unless intra_border_override is set",
-                ));
-            }
-        }
+        Some(sending) => problems.extend(check_route(
+            sending,
+            &d.site_region,
+            border_sender_allowed,
+            policy,
+            "site_id",
+        )),
+    }
+    if d.sending_province.is_none() && !policy.receives(d.site_region.province_prefix()) {
+        problems.push(invalid(
+            "site_id",
+            "SR-01",
+            "Spring Rain deployments serve the border and ethnic regions",
+        ));
     }
     if !SPRING_RAIN_FORMS.contains(&d.form.as_str()) {
         problems.push(invalid(
@@ -316,6 +329,19 @@ fn check_spring_rain(d: &ActivityDraft, policy: &SpringRainPolicy) -> Vec<Invali
             "SR-02",
             "Spring Rain forms are performance (大舞台), lecture (大讲堂) or exhibition (大展台)",
         ));
+    }
+    match &d.pairing {
+        Some(pairing) => problems.extend(check_pairing_agrees(
+            pairing,
+            d.sending_province.as_ref(),
+            &d.site_region,
+        )),
+        None if d.in_edition => problems.push(invalid(
+            "pairing_id",
+            "SR-03",
+            "a deployment in an edition names its pairing",
+        )),
+        None => {}
     }
     problems
 }
@@ -408,6 +434,9 @@ mod tests {
             physical_demand: 1,
             risk_disclosure: "户外演出，注意防暑".into(),
             recipient_fee_cents: 0,
+            action_type: None,
+            pairing: None,
+            in_edition: false,
         }
     }
 

@@ -32,6 +32,7 @@ pub mod reference;
 pub mod region;
 pub mod role;
 pub mod service_record;
+pub mod spring_rain;
 pub mod stars;
 pub mod training;
 pub mod volunteer;

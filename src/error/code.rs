@@ -94,6 +94,11 @@ error_codes! {
     NotPublishable = "not_publishable": "The activity cannot be published as it stands.";
     ActivityNotOpen = "activity_not_open": "The activity is not open for this.";
     ActivityClosed = "activity_closed": "The activity is over or cancelled.";
+    EditionYearTaken = "edition_year_taken": "A Spring Rain edition for this year exists already.";
+    EditionNotOpen = "edition_not_open": "The Spring Rain edition is not open.";
+    EditionClosed = "edition_closed": "The Spring Rain edition is closed.";
+    PairingExists = "pairing_exists": "This sending province and receiving region are paired already (SR-03).";
+    NoOpenDeployments = "no_open_deployments": "The edition has no open deployments in the caller's scope to plan.";
     NotCompleted = "not_completed": "Only a checked-out assignment can be verified.";
     HeadcountFull = "headcount_full": "The activity has no places left.";
     HeadcountBelowConfirmed = "headcount_below_confirmed": "The headcount cannot drop below the confirmed volunteers.";

@@ -51,6 +51,18 @@ const UNIQUE: &[Unique] = &[
         detail: "this level is applied for already",
     },
     Unique {
+        postgres: "spring_rain_editions_year_key",
+        sqlite: "spring_rain_editions.year",
+        code: ErrorCode::EditionYearTaken,
+        detail: "an edition for this year exists already",
+    },
+    Unique {
+        postgres: "spring_rain_pairings_route_key",
+        sqlite: "spring_rain_pairings.sending_province, spring_rain_pairings.receiving_region",
+        code: ErrorCode::PairingExists,
+        detail: "this sending province and receiving region are paired already",
+    },
+    Unique {
         postgres: "courses_code_key",
         sqlite: "courses.code",
         code: ErrorCode::CourseCodeTaken,

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod records;
 pub mod recruitment;
 pub mod reference;
+pub mod spring_rain;
 pub mod training;
 pub mod users;
 pub mod volunteers;
@@ -165,6 +166,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(records::certificates::add_qualification)
                 .service(plans::create_plan)
                 .service(plans::get_plan)
-                .service(plans::commit_plan),
+                .service(plans::commit_plan)
+                .service(activities::reached::put_people_reached)
+                .service(activities::reached::get_people_reached)
+                .service(spring_rain::editions::create_edition)
+                .service(spring_rain::editions::list_editions)
+                .service(spring_rain::editions::get_edition)
+                .service(spring_rain::editions::open_edition)
+                .service(spring_rain::editions::close_edition)
+                .service(spring_rain::editions::enrol_pairing)
+                .service(spring_rain::editions::plan_season)
+                .service(spring_rain::report::edition_report)
+                .service(spring_rain::pairings::create_pairing)
+                .service(spring_rain::pairings::list_pairings)
+                .service(spring_rain::pairings::get_pairing),
         );
 }

@@ -1,44 +1,14 @@
 //! Batch dispatch plans over HTTP: propose, read, commit (`service::plans`).
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::auth::policy::Principal;
-use crate::db::plans::PlanRow;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::routes::common::extract;
+use crate::routes::common::plan::PlanResponse;
 use crate::service;
-use crate::service::plans::{CreatePlanRequest, PlanBody};
+use crate::service::plans::CreatePlanRequest;
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlanResponse {
-    pub id: i64,
-    /// `proposed` or `committed`.
-    pub status: String,
-    pub created_by: i64,
-    pub created_at: DateTime<Utc>,
-    pub committed_at: Option<DateTime<Utc>>,
-    #[serde(flatten)]
-    pub plan: PlanBody,
-}
-
-impl TryFrom<PlanRow> for PlanResponse {
-    type Error = ApiError;
-
-    fn try_from(row: PlanRow) -> Result<Self, ApiError> {
-        Ok(Self {
-            plan: service::plans::body_of(&row)?,
-            id: row.id,
-            status: row.status,
-            created_by: row.created_by,
-            created_at: row.created_at.and_utc(),
-            committed_at: row.committed_at.map(|t| t.and_utc()),
-        })
-    }
-}
 
 /// Propose a batch dispatch plan: for each activity the volunteers to offer it to, chosen
 /// optimally across the batch — minimum headcounts filled first, then the highest total

@@ -17,6 +17,7 @@ pub mod reach;
 pub mod records;
 pub mod recruitment;
 pub mod sessions;
+pub mod spring_rain;
 pub mod training;
 pub mod users;
 

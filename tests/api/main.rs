@@ -24,6 +24,7 @@ mod privacy;
 mod records;
 mod recruitment;
 mod reference;
+mod spring_rain;
 mod training;
 mod users;
 mod volunteers;

@@ -3,6 +3,7 @@
 //! live in `service::activities` and, for the lifecycle, `service::dispatch`.
 
 pub mod lifecycle;
+pub mod reached;
 pub mod read;
 pub mod sites;
 pub mod write;
@@ -12,11 +13,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::activities::{ActivityRow, SiteRow};
+use crate::db::spring_rain::DeploymentRow;
 use crate::domain::activity::{
     ActivityCategory, ActivityStatus, LocationType, SiteKind, VolunteerRequirements, advisories,
 };
 use crate::domain::eligibility::{Programme, RiskLevel};
 use crate::domain::policy::SpringRainPolicy;
+use crate::domain::spring_rain::ActionType;
 use crate::snapshots::codes;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,6 +69,13 @@ pub struct ActivityResponse {
     pub programme: Programme,
     /// Spring Rain: the province staffing the deployment.
     pub sending_province: Option<String>,
+    /// Spring Rain: the edition the deployment belongs to (given on create, read, edit and
+    /// lists; lifecycle answers leave the Spring Rain details out).
+    pub edition_id: Option<i64>,
+    /// Spring Rain (SR-03): the pairing the deployment is sent under.
+    pub pairing_id: Option<i64>,
+    /// Spring Rain (SR-02, from 2023): what the deployment is for.
+    pub action_type: Option<ActionType>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub time_zone: String,
@@ -94,6 +104,19 @@ pub struct ActivityResponse {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ActivityResponse {
+    /// The response with the deployment's Spring Rain details.
+    pub fn with_details(a: ActivityRow, d: Option<DeploymentRow>, sr: &SpringRainPolicy) -> Self {
+        let mut r = Self::new(a, sr);
+        if let Some(d) = d {
+            r.edition_id = d.edition_id;
+            r.pairing_id = d.pairing_id;
+            r.action_type = d.action_type;
+        }
+        r
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,6 +159,9 @@ impl ActivityResponse {
             description: a.description,
             form: a.form,
             sending_province: a.sending_province,
+            edition_id: None,
+            pairing_id: None,
+            action_type: None,
             starts_at: a.starts_at.and_utc(),
             ends_at: a.ends_at.and_utc(),
             time_zone: a.time_zone,

@@ -51,8 +51,8 @@ pub async fn list_activities(
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         window,
-        |r| r.id,
-        |r| ActivityResponse::new(r, &state.policy.spring_rain),
+        |(a, _)| a.id,
+        |(a, d)| ActivityResponse::with_details(a, d, &state.policy.spring_rain),
     )))
 }
 
@@ -65,11 +65,15 @@ pub async fn get_activity(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = service::run(&state.pool, move |c| {
+    let (row, details) = service::run(&state.pool, move |c| {
         service::activities::get_activity(c, &user, id)
     })
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(row.version)))
-        .json(ActivityResponse::new(row, &state.policy.spring_rain)))
+        .json(ActivityResponse::with_details(
+            row,
+            details,
+            &state.policy.spring_rain,
+        )))
 }

@@ -21,14 +21,18 @@ pub async fn create_activity(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     let policy = state.policy.clone();
-    let row = service::write(&state.pool, move |c| {
+    let (row, details) = service::write(&state.pool, move |c| {
         service::activities::create_activity(c, &user, req, &policy)
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/activities/{}", row.id)))
         .insert_header(("ETag", etag(row.version)))
-        .json(ActivityResponse::new(row, &state.policy.spring_rain)))
+        .json(ActivityResponse::with_details(
+            row,
+            details,
+            &state.policy.spring_rain,
+        )))
 }
 
 /// Edit an activity (`If-Match` required). Published activities stay publishable.
@@ -50,12 +54,16 @@ pub async fn update_activity(
     let version = if_match_version(&req)?;
     let body = body.into_inner();
     let policy = state.policy.clone();
-    let row = service::write(&state.pool, move |c| {
+    let (row, details) = service::write(&state.pool, move |c| {
         service::activities::update_activity(c, &user, id, version, body, &policy)
     })
     .await?
     .ok_or_else(|| stale("activity"))?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(row.version)))
-        .json(ActivityResponse::new(row, &state.policy.spring_rain)))
+        .json(ActivityResponse::with_details(
+            row,
+            details,
+            &state.policy.spring_rain,
+        )))
 }

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod extract;
 pub mod organization;
 pub mod pagination;
+pub mod plan;
 pub mod registration;
 pub mod user;
 pub mod versions;

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::auth::policy::{Action, Principal};
 use crate::db::activities::{ActivityFields, ActivityRow, SiteRow};
+use crate::db::spring_rain::{DeploymentRow, EditionRow, PairingRow};
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::Invalid;
 use crate::domain::activity::{
@@ -16,8 +17,10 @@ use crate::domain::activity::{
     check_publishable,
 };
 use crate::domain::eligibility::{Programme, RiskLevel};
+use crate::domain::organization::OrgKind;
 use crate::domain::policy::{Policy, SpringRainPolicy};
 use crate::domain::region::RegionCode;
+use crate::domain::spring_rain::{ActionType, PairingRoute, check_joins_edition};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots::codes;
@@ -56,6 +59,111 @@ pub struct ActivityRequest {
     pub agreement_required: Option<bool>,
     /// Must be 0 (ACT-02); present so that a charging client is refused explicitly.
     pub recipient_fee_cents: Option<i64>,
+    /// Spring Rain: the edition the deployment belongs to; it must be open when the deployment
+    /// joins it, and a deployment in an edition names a pairing taking part in it.
+    pub edition_id: Option<i64>,
+    /// Spring Rain (SR-03): the pairing; its sending province and receiving region must be the
+    /// deployment's. A pairing accepted with the border override carries it to its deployments.
+    pub pairing_id: Option<i64>,
+    /// Spring Rain (SR-02, from 2023): what the deployment is for.
+    pub action_type: Option<ActionType>,
+}
+
+/// The Spring Rain objects a request names, loaded before merging.
+struct Links {
+    edition_id: Option<i64>,
+    pairing: Option<PairingRow>,
+    action_type: Option<ActionType>,
+}
+
+impl Links {
+    /// The details to store for the activity; `None` for one that has none.
+    fn row(&self, activity_id: i64) -> Option<DeploymentRow> {
+        let row = DeploymentRow {
+            activity_id,
+            edition_id: self.edition_id,
+            pairing_id: self.pairing.as_ref().map(|p| p.id),
+            action_type: self.action_type,
+        };
+        let empty =
+            row.edition_id.is_none() && row.pairing_id.is_none() && row.action_type.is_none();
+        (!empty).then_some(row)
+    }
+
+    fn route(&self) -> Option<PairingRoute> {
+        let p = self.pairing.as_ref()?;
+        Some(PairingRoute {
+            sending_province: RegionCode::parse(&p.sending_province).ok()?,
+            receiving_region: RegionCode::parse(&p.receiving_region).ok()?,
+            intra_border_override: p.intra_border_override,
+        })
+    }
+}
+
+/// Loads the edition and pairing the activity will name (the request's, else the current
+/// ones); when either changes, an edition must take the deployment (open, pairing enrolled).
+fn links(
+    conn: &mut DbConn,
+    user: &Principal,
+    req: &ActivityRequest,
+    current: Option<&DeploymentRow>,
+) -> ApiResult<Links> {
+    let edition_id = req.edition_id.or(current.and_then(|d| d.edition_id));
+    let pairing_id = req.pairing_id.or(current.and_then(|d| d.pairing_id));
+    let pairing = match pairing_id {
+        Some(id) => Some(load_in_reach::<PairingRow>(conn, user, id, Access::Read)?),
+        None => None,
+    };
+    if let Some(id) = edition_id {
+        let edition = load_in_reach::<EditionRow>(conn, user, id, Access::Read)?;
+        let changed =
+            current.is_none_or(|d| d.edition_id != edition_id || d.pairing_id != pairing_id);
+        if changed {
+            let takes_part = match pairing_id {
+                Some(p) => db::spring_rain::takes_part(conn, id, p)?,
+                // A missing pairing is SR-03's to name (check_draft).
+                None => true,
+            };
+            let problems = check_joins_edition(edition.status, takes_part);
+            if !problems.is_empty() {
+                return Err(ApiError::invalid(problems));
+            }
+        }
+    }
+    Ok(Links {
+        edition_id,
+        pairing,
+        action_type: req.action_type.or(current.and_then(|d| d.action_type)),
+    })
+}
+
+/// Deployments are organised by the sending side: an organiser inside a province sends from
+/// that province (national organisations may organise for any).
+fn check_sending_side(conn: &mut DbConn, site: &SiteRow, fields: &ActivityFields) -> ApiResult<()> {
+    let Some(sending) = &fields.sending_province else {
+        return Ok(());
+    };
+    let organiser = db::organizations::find(conn, site.organization_id)?
+        .ok_or_else(|| ApiError::internal("site organisation missing"))?;
+    if matches!(organiser.kind, OrgKind::Ministry | OrgKind::NationalUnit) {
+        return Ok(());
+    }
+    let same = match (
+        RegionCode::parse(&organiser.region_code),
+        RegionCode::parse(sending),
+    ) {
+        (Ok(o), Ok(s)) => o.province_prefix() == s.province_prefix(),
+        _ => false,
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(vec![Invalid::new(
+            "sending_province",
+            "not_sending_side",
+            "a deployment is organised by its sending province",
+        )]))
+    }
 }
 
 /// Merges a request over the current fields (or defaults for a new activity) and checks the
@@ -65,6 +173,7 @@ fn merge(
     current: Option<&ActivityRow>,
     site: &SiteRow,
     spring_rain: &SpringRainPolicy,
+    links: &Links,
 ) -> Result<(ActivityFields, ActivityDraft), ApiError> {
     let cur_req: VolunteerRequirements = current
         .map(|a| serde_json::from_str(&a.requirements).unwrap_or_default())
@@ -191,6 +300,7 @@ fn merge(
         site_region,
         req.intra_border_override.unwrap_or(false),
         req.recipient_fee_cents.unwrap_or(0),
+        links,
     );
     let problems = check_draft(&draft, spring_rain);
     if !problems.is_empty() {
@@ -204,6 +314,7 @@ fn draft_of(
     site_region: RegionCode,
     intra_border_override: bool,
     fee: i64,
+    links: &Links,
 ) -> ActivityDraft {
     ActivityDraft {
         title: f.title.clone(),
@@ -228,6 +339,9 @@ fn draft_of(
         physical_demand: f.physical_demand,
         risk_disclosure: f.risk_disclosure.clone(),
         recipient_fee_cents: fee,
+        action_type: links.action_type,
+        pairing: links.route(),
+        in_edition: links.edition_id.is_some(),
     }
 }
 
@@ -292,7 +406,7 @@ pub fn create_activity(
     user: &Principal,
     req: ActivityRequest,
     policy: &Policy,
-) -> ApiResult<ActivityRow> {
+) -> ApiResult<(ActivityRow, Option<DeploymentRow>)> {
     user.require(Action::ManageActivities)?;
     check_dates(&req)?;
     let site_id = req.site_id.ok_or_else(|| {
@@ -300,14 +414,20 @@ pub fn create_activity(
     })?;
     let site =
         load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
-    let (fields, _) = merge(req, None, &site, &policy.spring_rain)?;
+    let links = links(conn, user, &req, None)?;
+    let (fields, _) = merge(req, None, &site, &policy.spring_rain, &links)?;
+    check_sending_side(conn, &site, &fields)?;
     check_courses(conn, &fields)?;
     let row = db::activities::insert(conn, site.organization_id, &site.org_path, &fields)?;
+    let deployment = links.row(row.id);
+    if let Some(d) = &deployment {
+        db::spring_rain::save_deployment(conn, d)?;
+    }
     db::audit::record(
         conn,
         AuditEntry::by(user, "activity.create", "activity").entity(row.id, &row.org_path),
     )?;
-    Ok(row)
+    Ok((row, deployment))
 }
 
 /// Edits activity `id` if it is still at `version`; `None` when someone changed it since
@@ -320,7 +440,7 @@ pub fn update_activity(
     version: i32,
     req: ActivityRequest,
     policy: &Policy,
-) -> ApiResult<Option<ActivityRow>> {
+) -> ApiResult<Option<(ActivityRow, Option<DeploymentRow>)>> {
     check_dates(&req)?;
     let current =
         load_in_reach::<ActivityRow>(conn, user, id, Access::Act(Action::ManageActivities))?;
@@ -337,7 +457,10 @@ pub fn update_activity(
     let site_id = req.site_id.unwrap_or(current.site_id);
     let site =
         load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
-    let (fields, draft) = merge(req, Some(&current), &site, &policy.spring_rain)?;
+    let stored = db::spring_rain::find_deployment(conn, id)?;
+    let links = links(conn, user, &req, stored.as_ref())?;
+    let (fields, draft) = merge(req, Some(&current), &site, &policy.spring_rain, &links)?;
+    check_sending_side(conn, &site, &fields)?;
     if fields.headcount_max < current.confirmed_count {
         return Err(ApiError::conflict(
             ErrorCode::HeadcountBelowConfirmed,
@@ -354,13 +477,18 @@ pub fn update_activity(
     if !db::activities::update_if_version(conn, id, version, &fields)? {
         return Ok(None);
     }
+    let deployment = links.row(id);
+    if deployment != stored
+        && let Some(d) = &deployment
+    {
+        db::spring_rain::save_deployment(conn, d)?;
+    }
     db::audit::record(
         conn,
         AuditEntry::by(user, "activity.update", "activity").entity(id, &current.org_path),
     )?;
-    Ok(Some(
-        db::activities::find(conn, id)?.ok_or_else(|| ApiError::not_found("activity"))?,
-    ))
+    let row = db::activities::find(conn, id)?.ok_or_else(|| ApiError::not_found("activity"))?;
+    Ok(Some((row, deployment)))
 }
 
 /// ACT-01/02/05 at publication, judged on the stored activity.
@@ -375,11 +503,22 @@ pub fn check_publishable_row(
         RegionCode::parse(&site.region_code).map_err(|_| ApiError::internal("site region"))?;
     // The border-province exception (SR-01) was judged, and accepted, when the deployment was
     // stored; it is not stored itself, so it is not re-judged here.
+    let stored = db::spring_rain::find_deployment(conn, activity.id)?;
+    let pairing = match stored.as_ref().and_then(|d| d.pairing_id) {
+        Some(id) => db::spring_rain::find_pairing(conn, id)?,
+        None => None,
+    };
+    let links = Links {
+        edition_id: stored.as_ref().and_then(|d| d.edition_id),
+        pairing,
+        action_type: stored.as_ref().and_then(|d| d.action_type),
+    };
     let draft = draft_of(
         &fields_of(activity),
         region,
         true,
         i64::from(activity.recipient_fee_cents),
+        &links,
     );
     let problems = check_publishable(&draft, policy);
     if problems.is_empty() {

@@ -3,15 +3,18 @@
 //! belongs to dispatch, which moves the assignments along with it.
 
 mod edit;
+mod reached;
 mod sites;
 
 pub use edit::{ActivityRequest, check_publishable_row, create_activity, update_activity};
+pub use reached::{PeopleReached, people_reached, record_people_reached};
 pub use sites::{CreateSiteRequest, create_site, list_sites};
 
 use chrono::{DateTime, Utc};
 
 use crate::auth::policy::{Action, Principal, Scope, province_path};
 use crate::db::activities::{ActivityFilter, ActivityRow, SiteRow};
+use crate::db::spring_rain::DeploymentRow;
 use crate::db::{self, DbConn};
 use crate::domain::activity::ActivityStatus;
 use crate::domain::eligibility::Programme;
@@ -78,13 +81,16 @@ pub struct ActivityQuery {
     pub limit: i64,
 }
 
+/// An activity with its Spring Rain details (edition, pairing, action type), if it has any.
+pub type ActivityView = (ActivityRow, Option<DeploymentRow>);
+
 /// Activities the caller may list: staff their subtree (any status); volunteers the published
 /// ones of their province.
 pub fn list_activities(
     conn: &mut DbConn,
     user: &Principal,
     query: ActivityQuery,
-) -> ApiResult<Vec<ActivityRow>> {
+) -> ApiResult<Vec<ActivityView>> {
     let (subtree, status) = if user.role == Role::Volunteer {
         (
             Some(province_path(&user.org_path)),
@@ -106,10 +112,24 @@ pub fn list_activities(
         after_id: query.after_id,
         limit: query.limit,
     };
-    Ok(db::activities::list(conn, &filter)?)
+    let rows = db::activities::list(conn, &filter)?;
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let mut details = db::spring_rain::deployments_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let d = details
+                .iter()
+                .position(|d| d.activity_id == a.id)
+                .map(|i| details.swap_remove(i));
+            (a, d)
+        })
+        .collect())
 }
 
 /// One activity the caller may read.
-pub fn get_activity(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult<ActivityRow> {
-    load_in_reach::<ActivityRow>(conn, user, id, Access::Read)
+pub fn get_activity(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult<ActivityView> {
+    let activity = load_in_reach::<ActivityRow>(conn, user, id, Access::Read)?;
+    let details = db::spring_rain::find_deployment(conn, id)?;
+    Ok((activity, details))
 }
