@@ -95,6 +95,9 @@ error_codes! {
     ActivityNotOpen = "activity_not_open": "The activity is not open for this.";
     ActivityClosed = "activity_closed": "The activity is over or cancelled.";
     NotCompleted = "not_completed": "Only a checked-out assignment can be verified.";
+    NotMultiDay = "not_multi_day": "The activity lies on one local day: it has one check-in and check-out, not daily attendance.";
+    NotTeamMember = "not_team_member": "The assignment is not a confirmed member of the activity's team.";
+    NoAttendance = "no_attendance": "No day of attendance is recorded for the assignment.";
     HeadcountFull = "headcount_full": "The activity has no places left.";
     HeadcountBelowConfirmed = "headcount_below_confirmed": "The headcount cannot drop below the confirmed volunteers.";
     AlreadyAssigned = "already_assigned": "The volunteer has a live assignment on this activity.";
