@@ -164,3 +164,27 @@ pub fn deployments_received_in(conn: &mut DbConn, province_prefix: &str) -> Quer
         .select(activities::id)
         .load(conn)
 }
+
+/// Marks a team member's assignment completed and verified at `at` once its days are
+/// verified; `false` if it was verified already (or is no longer a member).
+pub fn mark_days_verified(
+    conn: &mut DbConn,
+    id: i64,
+    by: i64,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        assignments::table
+            .filter(assignments::id.eq(id))
+            .filter(assignments::status.eq_any(MEMBER))
+            .filter(assignments::verified_at.is_null()),
+    )
+    .set((
+        assignments::status.eq("completed"),
+        assignments::verified_at.eq(at),
+        assignments::verified_by.eq(by),
+        assignments::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

@@ -18,7 +18,8 @@ use crate::service::dispatch::attendance::{days_of, single_day};
 use crate::service::dispatch::load_as_party;
 
 /// Verifies every recorded day of a multi-day assignment into its own service record, once
-/// the activity is completed and each day is checked out. A rest day has no record.
+/// the activity is completed and each day is checked out. A rest day has no record. The
+/// assignment is then completed: its days stand in for the one check-in and check-out.
 pub fn verify_days(
     conn: &mut DbConn,
     user: &Principal,
@@ -58,7 +59,7 @@ pub fn verify_days(
             format!("{} has a check-in without a check-out", open.service_date),
         ));
     }
-    if !db::assignments::mark_verified(conn, a.id, user.user_id)? {
+    if !db::attendance::mark_days_verified(conn, a.id, user.user_id, now.naive_utc())? {
         return Err(ApiError::conflict(
             ErrorCode::AlreadyVerified,
             "this assignment's hours are verified already",
