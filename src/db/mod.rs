@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod assignments;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod consents;

@@ -716,6 +716,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     star_awards,
     record_certificates,
     matching_consents,
+    attendance_days,
+    team_leaders,
+    team_evaluations,
 );
 
 diesel::table! {
@@ -756,3 +759,42 @@ diesel::table! {
         withdrawn_by -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    attendance_days (id) {
+        id -> BigInt,
+        assignment_id -> BigInt,
+        service_date -> Date,
+        checked_in_at -> Timestamp,
+        checked_out_at -> Nullable<Timestamp>,
+        break_minutes -> Integer,
+        travel_minutes -> Integer,
+        recorded_by -> BigInt,
+        recorded_by_org -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_leaders (activity_id) {
+        activity_id -> BigInt,
+        assignment_id -> BigInt,
+        appointed_by -> BigInt,
+        appointed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_evaluations (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        author_user_id -> BigInt,
+        organization_id -> BigInt,
+        body -> Text,
+        rating -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(attendance_days -> assignments (assignment_id));
+diesel::joinable!(team_evaluations -> activities (activity_id));

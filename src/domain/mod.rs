@@ -21,6 +21,7 @@ pub mod account;
 pub mod activity;
 pub mod agreement;
 pub mod assignment;
+pub mod attendance;
 pub mod calendar;
 pub mod eligibility;
 pub mod identity;

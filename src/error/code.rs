@@ -100,6 +100,9 @@ error_codes! {
     PairingExists = "pairing_exists": "This sending province and receiving region are paired already (SR-03).";
     NoOpenDeployments = "no_open_deployments": "The edition has no open deployments in the caller's scope to plan.";
     NotCompleted = "not_completed": "Only a checked-out assignment can be verified.";
+    NotMultiDay = "not_multi_day": "The activity lies on one local day: it has one check-in and check-out, not daily attendance.";
+    NotTeamMember = "not_team_member": "The assignment is not a confirmed member of the activity's team.";
+    NoAttendance = "no_attendance": "No day of attendance is recorded for the assignment.";
     HeadcountFull = "headcount_full": "The activity has no places left.";
     HeadcountBelowConfirmed = "headcount_below_confirmed": "The headcount cannot drop below the confirmed volunteers.";
     AlreadyAssigned = "already_assigned": "The volunteer has a live assignment on this activity.";

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod assignments;
+pub mod deployments;
 pub mod audit;
 pub mod auth;
 pub mod common;
@@ -149,6 +150,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::no_show)
                 .service(assignments::sign_agreement)
                 .service(records::service_records::verify)
+                .service(records::service_records::verify_attendance)
+                .service(deployments::record_attendance)
+                .service(deployments::activity_attendance)
+                .service(deployments::roster)
+                .service(deployments::set_team_leader)
+                .service(deployments::evaluate_team)
+                .service(deployments::team_evaluations)
                 .service(matching::eligibility)
                 .service(matching::candidates)
                 .service(records::service_records::list_service_records)

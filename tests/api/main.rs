@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod authz;
 mod dispatch;
+mod deployments;
 mod dispatch_plans;
 mod errors;
 mod hygiene;

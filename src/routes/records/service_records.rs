@@ -171,3 +171,34 @@ pub async fn verify(
     .await?;
     Ok(HttpResponse::Created().json(ServiceRecordResponse::from(row)))
 }
+
+/// Verify a multi-day assignment once its activity is completed: one service record per day
+/// of attendance (a rest day has none), each that day's presence inside the schedule minus
+/// breaks, travel never counted (HRS-01), at most 1,440 minutes (HRS-02). The organising
+/// organisation only (HRS-03): the receiving side does not reach the assignment (404).
+#[utoipa::path(
+    tag = "records",
+    params(("id" = i64, Path)),
+    request_body = VerifyRequest,
+    responses(
+        (status = 201, body = Vec<ServiceRecordResponse>),
+        (status = 409, description = "`not_multi_day`, `not_completed`, `no_attendance` or `already_verified`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A minute rule is broken (`HRS-02` codes)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/assignments/{id}/verify-attendance")]
+pub async fn verify_attendance(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+    body: Option<extract::Json<VerifyRequest>>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let content = body.map(|b| b.into_inner().content).unwrap_or_default();
+    let now = state.clock.now();
+    let rows = crate::service::write(&state.pool, move |c| {
+        records::daily::verify_days(c, &user, id, content, now)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(record_list(rows)))
+}

@@ -4,6 +4,7 @@
 
 mod edit;
 mod reached;
+pub mod receiving;
 mod sites;
 
 pub use edit::{ActivityRequest, check_publishable_row, create_activity, update_activity};
@@ -25,7 +26,8 @@ use crate::service::reach::{Access, InReach, load_in_reach};
 /// Activities: volunteers see the published ones of their province and those they are
 /// assigned to; staff their `ReadActivities` subtree, and also the activities of the
 /// organisations above them, which recruit into their area (auditors supervise their subtree
-/// only). An action reaches the activities its scope contains.
+/// only); and the receiving side sees the Spring Rain deployments sent to its province. An
+/// action reaches the activities its scope contains (the receiving side acts on none).
 impl InReach for ActivityRow {
     const NAME: &'static str = "activity";
 
@@ -44,7 +46,9 @@ impl InReach for ActivityRow {
             return Ok(own || open);
         }
         let ancestor = user.role != Role::Auditor && user.ancestor_paths().contains(&self.org_path);
-        Ok(ancestor || self.reached_under(conn, user, Action::ReadActivities)?)
+        Ok(ancestor
+            || self.reached_under(conn, user, Action::ReadActivities)?
+            || receiving::receives(conn, user, self)?)
     }
 
     fn reached_by(&self, _: &mut DbConn, _: &Principal, scope: &Scope) -> ApiResult<bool> {
@@ -84,8 +88,8 @@ pub struct ActivityQuery {
 /// An activity with its Spring Rain details (edition, pairing, action type), if it has any.
 pub type ActivityView = (ActivityRow, Option<DeploymentRow>);
 
-/// Activities the caller may list: staff their subtree (any status); volunteers the published
-/// ones of their province.
+/// Activities the caller may list: staff their subtree (any status) and the deployments sent
+/// to their province; volunteers the published ones of their province.
 pub fn list_activities(
     conn: &mut DbConn,
     user: &Principal,
@@ -103,9 +107,10 @@ pub fn list_activities(
             query.status.map(|s| s.as_str().to_string()),
         )
     };
+    let or_ids = receiving::received_ids(conn, user)?;
     let filter = ActivityFilter {
         subtree,
-        or_ids: Vec::new(),
+        or_ids,
         status,
         programme: query.programme.map(|p| p.as_str().to_string()),
         starts_after: query.starts_after.map(|t| t.naive_utc()),

@@ -5,8 +5,10 @@
 //! counter; a volunteer row lock serialises overlap checks. Verification lives with records.
 
 mod activity;
+pub mod attendance;
 mod offer;
 mod steps;
+pub mod team;
 
 pub use activity::move_activity;
 pub use offer::{

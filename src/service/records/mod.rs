@@ -4,6 +4,7 @@
 
 pub mod certificates;
 pub mod corrections;
+pub mod daily;
 pub mod stars;
 
 use chrono::{DateTime, Utc};
