@@ -19,6 +19,7 @@ pub mod reference;
 pub mod schema;
 pub mod stored;
 pub mod training;
+pub mod training_base;
 pub mod users;
 pub mod volunteers;
 

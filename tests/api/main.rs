@@ -25,5 +25,6 @@ mod records;
 mod recruitment;
 mod reference;
 mod training;
+mod training_base;
 mod users;
 mod volunteers;
