@@ -24,6 +24,7 @@ mod privacy;
 mod records;
 mod recruitment;
 mod reference;
+mod season_plan;
 mod training;
 mod training_base;
 mod users;
