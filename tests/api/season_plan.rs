@@ -45,6 +45,36 @@ async fn a_language_match_decides_the_season_plan(app: TestApp) {
         .as_i64()
         .unwrap();
 
+    // SR-06: a Spring Rain deployment needs insurance (ACT-08) covering its days.
+    let today = chrono::Utc::now().date_naive();
+    for (id, number) in [(mandarin, "P-SR-001"), (uyghur, "P-SR-002")] {
+        let res = app
+            .post(
+                &format!("/api/v1/volunteers/{id}/insurance-policies"),
+                coordinator,
+                &json!({"insurer": "中国人寿", "policy_number": number,
+                        "valid_from": today - chrono::Days::new(1),
+                        "valid_to": today + chrono::Days::new(30)}),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+    }
+    let why: Value = app
+        .get(
+            &format!("/api/v1/activities/{deployment}/candidates?include_ineligible=true"),
+            coordinator,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(why["eligible"].as_array().map(Vec::len), Some(2), "{why}");
+
     let res = app
         .post(
             "/api/v1/dispatch/plans",
@@ -70,7 +100,9 @@ async fn a_language_match_decides_the_season_plan(app: TestApp) {
         .json()
         .await
         .unwrap();
-    let items = list["eligible"].as_array().unwrap_or_else(|| panic!("{list}"));
+    let items = list["eligible"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}"));
     let parts = |id: i64| {
         items
             .iter()

@@ -169,18 +169,19 @@ async fn the_reverse_flow_runs_from_nomination_to_certificate(app: TestApp) {
         "already_nominated",
     )
     .await;
-    // The host's own bureau is not invited: it sees the event but may not nominate.
-    assert_problem(
+    // The host's own bureau is not invited: it may not nominate its staff (SR-05).
+    let problem = assert_problem(
         app.post(
             &trainees_url,
             &t.zj_admin,
             &nominee("王某", "13900003333", "330106"),
         )
         .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
     )
     .await;
+    assert_eq!(problem["errors"][0]["code"], "SR-05");
     let tibetan = body(
         app.post(
             &trainees_url,
