@@ -124,6 +124,9 @@ pub enum Action {
     ManageTraining,
     /// results of enrolments, certificate revocation (the organiser)
     RecordTrainingResults,
+    /// SR-05: nominate a border region's grassroots cultural staff to a training-base event
+    /// (the bureau of an invited province)
+    NominateTrainees,
     /// apply to campaigns and enrol in sessions on a volunteer's behalf (or one's own)
     EnrolVolunteers,
     /// sites and activities: create, edit, publish, start, complete, cancel
@@ -220,6 +223,7 @@ impl Principal {
                 ManageRecruitments | ManageTraining | RecordTrainingResults,
                 BureauAdmin | Coordinator,
             ) => subtree(),
+            (NominateTrainees, BureauAdmin) => subtree(),
             (EnrolVolunteers, Coordinator) => subtree(),
             (EnrolVolunteers, Volunteer) => self.own(),
             (ManageActivities | ReadActivities | Match, MinistryAdmin) => all(),

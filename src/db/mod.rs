@@ -21,6 +21,7 @@ pub mod schema;
 pub mod spring_rain;
 pub mod stored;
 pub mod training;
+pub mod training_base;
 pub mod users;
 pub mod volunteers;
 

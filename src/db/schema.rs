@@ -564,6 +564,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    training_base_events (id) {
+        id -> BigInt,
+        title -> Text,
+        description -> Text,
+        place -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        capacity -> Integer,
+        host_organization_id -> BigInt,
+        host_org_path -> Text,
+        host_province -> Text,
+        invited_provinces -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_base_trainees (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        nominating_organization_id -> BigInt,
+        nominating_org_path -> Text,
+        name_enc -> Text,
+        mobile_enc -> Text,
+        mobile_masked -> Text,
+        mobile_index -> Text,
+        work_unit -> Text,
+        post -> Text,
+        region_code -> Text,
+        trainee_province -> Text,
+        attended -> Nullable<Bool>,
+        attendance_recorded_at -> Nullable<Timestamp>,
+        certificate_no -> Nullable<Text>,
+        certificate_issued_on -> Nullable<Date>,
+        nominated_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(activities -> sites (site_id));
 diesel::joinable!(assignments -> activities (activity_id));
@@ -575,6 +616,7 @@ diesel::joinable!(training_sessions -> courses (course_id));
 diesel::joinable!(enrollments -> training_sessions (session_id));
 diesel::joinable!(enrollments -> volunteers (volunteer_id));
 diesel::joinable!(training_certificates -> courses (course_id));
+diesel::joinable!(training_base_trainees -> training_base_events (event_id));
 diesel::joinable!(training_certificates -> volunteers (volunteer_id));
 diesel::joinable!(volunteers -> organizations (organization_id));
 diesel::joinable!(volunteer_skills -> volunteers (volunteer_id));
@@ -705,6 +747,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_sessions,
     enrollments,
     training_certificates,
+    training_base_events,
+    training_base_trainees,
     notifications,
     sites,
     activities,

@@ -8,7 +8,7 @@
 //! | component | 1.0 means | default weight |
 //! |---|---|---|
 //! | skill_fit | meets every required skill two levels above the requirement (just meeting it: 0.7); no requirement: 1.0 | 0.30 |
-//! | language_match | speaks every required and local language of the site; none listed: 1.0 | 0.10, **0.35** in border/ethnic regions or at minority-language sites |
+//! | language_match | speaks every required and local language of the site; none listed: 1.0. A Spring Rain deployment to a region with minority languages in the policy's table (`spring_rain.region_languages`) counts "speaks one of the region's languages" as one more wanted language | 0.10, **0.35** in border/ethnic regions or at minority-language sites |
 //! | distance | lives at the site (1 / (1 + km / 10)); without coordinates: same county 0.5, prefecture 0.25, province 0.1; not used for Spring Rain, where distance is the point | 0.20 |
 //! | fairness | no verified minutes recently (1 / (1 + minutes / 600)) | 0.15 |
 //! | reliability | no no-shows: (completed + 2) / (completed + no-shows + 2), so newcomers start at 1.0 | 0.15 |
@@ -26,6 +26,8 @@ use super::eligibility::{
     Violation, VolunteerSnapshot, check,
 };
 use super::region::{RegionCode, SPRING_RAIN_RECEIVING_PREFIXES};
+
+use std::collections::BTreeMap;
 
 /// ISO 639 codes of the minority languages in the reference list (DOMAIN.md).
 pub const MINORITY_LANGUAGES: [&str; 9] = ["ug", "bo", "mn", "kk", "ko", "za", "ii", "tdd", "ky"];
@@ -67,7 +69,7 @@ pub struct Weights {
     pub preference: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScoringPolicy {
     pub weights: Weights,
     /// Replaces `weights.language_match` in border/ethnic regions and at minority-language sites.
@@ -76,6 +78,10 @@ pub struct ScoringPolicy {
     pub distance_half_km: f64,
     /// Recent verified minutes at which the fairness component halves.
     pub fairness_half_minutes: f64,
+    /// Province prefix → minority languages spoken there: on a Spring Rain deployment to that
+    /// province, speaking one of them is one more wanted language (data from the policy
+    /// file, `spring_rain.region_languages`).
+    pub region_languages: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for ScoringPolicy {
@@ -92,8 +98,24 @@ impl Default for ScoringPolicy {
             ethnic_region_language_weight: 0.35,
             distance_half_km: 10.0,
             fairness_half_minutes: 600.0,
+            region_languages: default_region_languages(),
         }
     }
+}
+
+/// The documented default of `spring_rain.region_languages`.
+pub fn default_region_languages() -> BTreeMap<String, Vec<String>> {
+    [
+        ("15", &["mn"][..]),
+        ("22", &["ko"]),
+        ("45", &["za"]),
+        ("53", &["ii", "tdd"]),
+        ("54", &["bo"]),
+        ("65", &["ug", "kk"]),
+    ]
+    .into_iter()
+    .map(|(p, ls)| (p.to_string(), ls.iter().map(|l| l.to_string()).collect()))
+    .collect()
 }
 
 /// How well `volunteer` fits `activity`. Meant for eligible pairs; an ineligible one still gets a
@@ -106,7 +128,7 @@ pub fn score(
 ) -> Score {
     let c = ScoreComponents {
         skill_fit: skill_fit(activity, volunteer),
-        language_match: language_match(activity, volunteer),
+        language_match: language_match(activity, volunteer, policy),
         distance: distance(activity, volunteer, policy),
         fairness: 1.0
             / (1.0 + f64::from(stats.recent_verified_minutes) / policy.fairness_half_minutes),
@@ -168,7 +190,11 @@ fn skill_fit(activity: &ActivityRequirements, volunteer: &VolunteerSnapshot) -> 
     per_skill.sum::<f64>() / activity.required_skills.len() as f64
 }
 
-fn language_match(activity: &ActivityRequirements, volunteer: &VolunteerSnapshot) -> f64 {
+fn language_match(
+    activity: &ActivityRequirements,
+    volunteer: &VolunteerSnapshot,
+    policy: &ScoringPolicy,
+) -> f64 {
     let mut wanted: Vec<&String> = activity
         .required_languages
         .iter()
@@ -176,14 +202,35 @@ fn language_match(activity: &ActivityRequirements, volunteer: &VolunteerSnapshot
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
-    if wanted.is_empty() {
+    let speaks = |l: &String| volunteer.languages.contains(l);
+    let mut spoken = wanted.iter().filter(|l| speaks(l)).count();
+    let mut count = wanted.len();
+    // Spring Rain goes to the people of the region: any of its languages counts, whether or
+    // not the site lists it, so two otherwise equal volunteers are told apart by it.
+    if let Some(regional) = spring_rain_region_languages(activity, policy) {
+        count += 1;
+        spoken += usize::from(regional.iter().any(speaks));
+    }
+    if count == 0 {
         return 1.0;
     }
-    let spoken = wanted
-        .iter()
-        .filter(|l| volunteer.languages.contains(l))
-        .count();
-    spoken as f64 / wanted.len() as f64
+    spoken as f64 / count as f64
+}
+
+/// The minority languages of a Spring Rain deployment's receiving province, when the policy
+/// lists any.
+pub fn spring_rain_region_languages<'p>(
+    activity: &ActivityRequirements,
+    policy: &'p ScoringPolicy,
+) -> Option<&'p [String]> {
+    if activity.programme != Programme::SpringRain {
+        return None;
+    }
+    policy
+        .region_languages
+        .get(activity.region.province_prefix())
+        .filter(|ls| !ls.is_empty())
+        .map(Vec::as_slice)
 }
 
 fn distance(
@@ -312,3 +359,6 @@ pub fn rank_candidates(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod season_tests;

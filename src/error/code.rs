@@ -145,6 +145,11 @@ error_codes! {
     Crt02 = "CRT-02": "CRT-02 refused the request.";
     Star01 = "STAR-01": "STAR-01: the hours do not qualify.";
     Star02 = "STAR-02": "STAR-02: one level at a time.";
+    Sr05 = "SR-05": "SR-05 refused the request: a training-base event is hosted inland and takes border-region staff.";
+    AlreadyNominated = "already_nominated": "This person is nominated to the event already.";
+    EventFull = "event_full": "The training-base event has no places left.";
+    CertificateIssued = "certificate_issued": "The trainee's certificate is issued already.";
+    NotAttended = "not_attended": "The trainee is not recorded as present.";
 }
 
 impl ErrorCode {

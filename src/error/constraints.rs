@@ -68,6 +68,12 @@ const UNIQUE: &[Unique] = &[
         code: ErrorCode::CourseCodeTaken,
         detail: "a course with this code exists already",
     },
+    Unique {
+        postgres: "training_base_trainees_person_key",
+        sqlite: "training_base_trainees.event_id, training_base_trainees.mobile_index",
+        code: ErrorCode::AlreadyNominated,
+        detail: "this person (by mobile) is nominated to the event already",
+    },
 ];
 
 /// Every mapped constraint: its PostgreSQL name and the columns SQLite names (for a test that

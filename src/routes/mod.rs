@@ -20,6 +20,7 @@ pub mod recruitment;
 pub mod reference;
 pub mod spring_rain;
 pub mod training;
+pub mod training_base;
 pub mod users;
 pub mod volunteers;
 
@@ -58,7 +59,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(
                     scope::scope("/public")
                         .wrap(from_fn(limit_auth))
-                        .service(records::certificates::verify_certificate),
+                        .service(records::certificates::verify_certificate)
+                        .service(training_base::verify_certificate),
                 )
                 .service(
                     scope::scope("/reference")
@@ -126,6 +128,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::enrolments::enroll)
                 .service(training::enrolments::list_enrollments)
                 .service(training::enrolments::record_result)
+                .service(training_base::create_event)
+                .service(training_base::get_event)
+                .service(training_base::nominate)
+                .service(training_base::list_trainees)
+                .service(training_base::record_attendance)
+                .service(training_base::issue_certificate)
                 .service(notifications::list_notifications)
                 .service(notifications::mark_read)
                 .service(activities::sites::create_site)

@@ -19,6 +19,7 @@ pub mod recruitment;
 pub mod sessions;
 pub mod spring_rain;
 pub mod training;
+pub mod training_base;
 pub mod users;
 
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that

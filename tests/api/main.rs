@@ -26,6 +26,8 @@ mod records;
 mod recruitment;
 mod reference;
 mod spring_rain;
+mod season_plan;
 mod training;
+mod training_base;
 mod users;
 mod volunteers;

@@ -126,6 +126,54 @@ fn language_weighs_heavily_in_border_and_ethnic_regions() {
 }
 
 #[test]
+fn spring_rain_weighs_the_receiving_regions_languages_from_the_policy() {
+    // Two volunteers equal in everything but languages, sent to Kashgar; the site lists none.
+    let mut plain = base();
+    plain.activity.programme = Programme::SpringRain;
+    plain.activity.region = region("653101");
+    plain.activity.local_languages.clear();
+    plain.activity.required_languages.clear();
+    plain.volunteer.languages = vec!["zh".into()];
+    let mut kazakh = base();
+    kazakh.activity = plain.activity.clone();
+    kazakh.volunteer.languages = vec!["zh".into(), "kk".into()];
+    assert!(close(
+        components(&plain, VolunteerStats::default()).language_match,
+        0.0
+    ));
+    assert!(close(
+        components(&kazakh, VolunteerStats::default()).language_match,
+        1.0
+    ));
+    // The language weight (0.35 of 1.05 in all, distance unused) separates them.
+    assert!(close(total(&kazakh) - total(&plain), 0.35 / 1.05));
+    // A site language still counts beside the region's: Uyghur listed, Kazakh spoken.
+    kazakh.activity.local_languages = vec!["ug".into()];
+    assert!(close(
+        components(&kazakh, VolunteerStats::default()).language_match,
+        0.5
+    ));
+
+    // The table is data: without an entry for Xinjiang, the two tie.
+    let mut policy = ScoringPolicy::default();
+    policy.region_languages.remove("65");
+    let with = |f: &Fixture| {
+        score(
+            &f.activity,
+            &f.volunteer,
+            &VolunteerStats::default(),
+            &policy,
+        )
+    };
+    kazakh.activity.local_languages.clear();
+    assert!(close(with(&kazakh).total, with(&plain).total));
+    // Nor does the bonus apply outside Spring Rain.
+    kazakh.activity.programme = Programme::General;
+    plain.activity.programme = Programme::General;
+    assert!(close(total(&kazakh), total(&plain)));
+}
+
+#[test]
 fn distance_uses_coordinates_or_falls_back_on_region_codes() {
     let beijing = GeoPoint {
         lat: 39.9042,

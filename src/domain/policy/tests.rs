@@ -112,6 +112,35 @@ fn the_receiving_set_is_non_empty_known_provinces_without_repeats() {
 }
 
 #[test]
+fn region_languages_name_known_provinces_and_languages() {
+    let p = Policy::default();
+    assert_eq!(p.spring_rain.region_languages["65"], ["ug", "kk"]);
+    assert_eq!(p.scoring().region_languages, p.spring_rain.region_languages);
+    let bad = [
+        ("65", vec!["ug", "uyghur"]),
+        ("99", vec!["bo"]),
+        ("54", vec![]),
+        ("53", vec!["ii", "ii"]),
+    ];
+    for (province, languages) in bad {
+        let mut p = Policy::default();
+        p.spring_rain.region_languages.insert(
+            province.into(),
+            languages.iter().map(|l| l.to_string()).collect(),
+        );
+        assert_eq!(
+            keys(&p),
+            ["spring_rain.region_languages"],
+            "{province} {languages:?}"
+        );
+    }
+    let mut p = Policy::default();
+    p.spring_rain.region_languages = BTreeMap::from([("63".into(), vec!["bo".into()])]);
+    assert_eq!(p.validate(), Ok(()));
+    assert_eq!(p.scoring().region_languages.len(), 1);
+}
+
+#[test]
 fn safeguarding_names_known_target_groups() {
     let mut p = Policy::default();
     p.safeguarding.background_check_target_groups = vec!["left_behind_kids".into()];

@@ -1,0 +1,2 @@
+DROP TABLE training_base_trainees;
+DROP TABLE training_base_events;
