@@ -300,6 +300,8 @@ pub struct RecordCertificateRow {
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_reason: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The full name (PI-01); `volunteer_name` is the masked form public verification shows.
+    pub volunteer_name_enc: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -325,6 +327,7 @@ pub struct NewRecordCertificate {
     pub publicity_ends_on: NaiveDate,
     pub issued_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub volunteer_name_enc: Option<String>,
 }
 
 pub fn insert_certificate(
