@@ -132,7 +132,11 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         metrics::spawn_upkeep();
-        crate::jobs::spawn(state.pool.clone(), state.settings.clone());
+        crate::jobs::spawn(
+            state.pool.clone(),
+            state.settings.clone(),
+            state.clock.clone(),
+        );
 
         let app_state = state.clone();
         let server = HttpServer::new(move || {

@@ -330,6 +330,20 @@ pub struct NewRecordCertificate {
     pub volunteer_name_enc: Option<String>,
 }
 
+/// PI-06: a deregistered volunteer's certificates keep only the masked name (already the
+/// plain column); the full one is replaced by the masked one, encrypted.
+pub fn minimise_certificate_names(
+    conn: &mut DbConn,
+    volunteer_id: i64,
+    masked_enc: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        record_certificates::table.filter(record_certificates::volunteer_id.eq(volunteer_id)),
+    )
+    .set(record_certificates::volunteer_name_enc.eq(masked_enc))
+    .execute(conn)
+}
+
 pub fn insert_certificate(
     conn: &mut DbConn,
     row: &NewRecordCertificate,

@@ -798,6 +798,8 @@ pub fn anonymise(
             guardian_consents::guardian_name_enc.eq(None::<String>),
             guardian_consents::guardian_id_enc.eq(None::<String>),
             guardian_consents::guardian_mobile_enc.eq(None::<String>),
+            guardian_consents::relationship_enc.eq(None::<String>),
+            guardian_consents::relationship.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())

@@ -8,8 +8,10 @@ pub mod data_requests;
 pub mod edit;
 pub mod import;
 pub mod import_file;
+pub mod minor_reads;
 pub mod profile;
 pub mod reach;
+pub mod retention;
 pub mod search;
 
 use chrono::NaiveDateTime;

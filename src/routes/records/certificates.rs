@@ -130,11 +130,11 @@ pub async fn list_certificates(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let today = state.clock.today();
     let (rows, view) = crate::service::run(&state.pool, move |c| {
-        certificates::certificates_of(c, &user, id)
+        certificates::certificates_of(c, &user, id, today)
     })
     .await?;
-    let today = state.clock.today();
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|row| RecordCertificateResponse::new(row, view, today, &state.cipher))

@@ -250,8 +250,10 @@ pub fn certificates_of(
     conn: &mut DbConn,
     user: &Principal,
     volunteer_id: i64,
+    today: NaiveDate,
 ) -> ApiResult<(Vec<RecordCertificateRow>, PersonalView)> {
     let v = load_in_reach::<VolunteerRow>(conn, user, volunteer_id, Access::Read)?;
+    crate::registry::minor_reads::audit(conn, user, [&v], "record_certificates", today)?;
     let view = PersonalView::of(user, v.id, &v.org_path);
     Ok((db::records::certificates_of(conn, volunteer_id)?, view))
 }
