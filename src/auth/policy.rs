@@ -145,6 +145,8 @@ pub enum Action {
     AwardStars,
     /// the configurable rule values in force (`GET /policy`); the same for every organisation
     ReadPolicy,
+    /// PI-02: draft and publish privacy notices (the ministry)
+    ManagePrivacyNotices,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -226,6 +228,7 @@ impl Principal {
             (AwardStars, BureauAdmin) => subtree(),
             // The policy is deployment-wide, so there is no subtree to narrow it to.
             (ReadPolicy, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
+            (ManagePrivacyNotices, MinistryAdmin) => all(),
             _ => None,
         }
     }
