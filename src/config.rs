@@ -73,6 +73,54 @@ pub struct Settings {
     pub session_retention: Duration,
     /// The configurable rules (RULES.md SHOULD/[M] defaults), from `SPRINGRAIN_POLICY_FILE`.
     pub policy: Arc<Policy>,
+    /// PI-05: where the personal data is stored, and whether a state organ runs the service.
+    pub residency: DataResidency,
+}
+
+/// PI-05 (PIPL Art 36): a state organ stores personal data in mainland China. The deployment
+/// declares where its database lives (`SPRINGRAIN_DATA_LOCATION`, default `mainland_china`)
+/// and whether a culture department or other state organ runs it (`SPRINGRAIN_STATE_ORGAN`,
+/// default `true`: the service is the ministry's). A state organ's deployment with data
+/// declared elsewhere does not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataResidency {
+    pub location: String,
+    pub state_organ: bool,
+}
+
+/// The declarations that mean mainland China (Hong Kong, Macao and Taiwan are outside it for
+/// PIPL's cross-border rules).
+const MAINLAND: [&str; 3] = ["mainland_china", "cn", "中国大陆"];
+
+impl DataResidency {
+    pub fn in_mainland(&self) -> bool {
+        MAINLAND.contains(&self.location.trim().to_lowercase().as_str())
+    }
+
+    fn load(lookup: Lookup) -> Result<DataResidency, String> {
+        let location = lookup("SPRINGRAIN_DATA_LOCATION")
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| MAINLAND[0].to_string());
+        let state_organ = match lookup("SPRINGRAIN_STATE_ORGAN").as_deref().map(str::trim) {
+            None | Some("") | Some("true") | Some("1") | Some("yes") => true,
+            Some("false") | Some("0") | Some("no") => false,
+            Some(other) => return Err(format!("SPRINGRAIN_STATE_ORGAN={other:?}: use true or false")),
+        };
+        let residency = DataResidency {
+            location,
+            state_organ,
+        };
+        if residency.state_organ && !residency.in_mainland() {
+            return Err(format!(
+                "PI-05: a state organ's system stores personal data in mainland China, but \
+                 SPRINGRAIN_DATA_LOCATION={:?}; set it to mainland_china or, if no state organ \
+                 runs this deployment, SPRINGRAIN_STATE_ORGAN=false",
+                residency.location
+            ));
+        }
+        Ok(residency)
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -240,6 +288,7 @@ impl Settings {
                     None => Policy::default(),
                 },
             ),
+            residency: DataResidency::load(lookup)?,
         })
     }
 }

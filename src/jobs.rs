@@ -1,5 +1,6 @@
 //! Periodic work: reminders that must go out whether or not anyone calls the API, and
-//! clean-up of expired idempotency keys and ended sessions. Each job is idempotent (dedupe keys), so running it
+//! clean-up of expired idempotency keys and ended sessions, and the erasure of deregistered
+//! volunteers' contact data (PI-06). Each job is idempotent (dedupe keys), so running it
 //! twice, or on two instances, sends nothing twice.
 
 use std::sync::Arc;
@@ -7,7 +8,9 @@ use std::time::Duration;
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
+use crate::clock::Clock;
 use crate::config::Settings;
+use crate::crypto::PersonalDataCipher;
 
 use crate::db::notifications::{Notice, Recipient};
 use crate::db::{self, DbConn, DbPool};
@@ -58,14 +61,33 @@ pub fn purge_sessions(
     db::auth::purge_ended_sessions(conn, cutoff, days(session_max_age))
 }
 
+/// PI-06: erases the contact and guardian data of volunteers deregistered `retention_days`
+/// or more before `now`, each in its own transaction (audited); returns how many.
+pub fn erase_deregistered(
+    conn: &mut DbConn,
+    cipher: &PersonalDataCipher,
+    retention_days: u32,
+    now: NaiveDateTime,
+) -> Result<usize, crate::error::ApiError> {
+    use diesel::Connection;
+    let cutoff = now - chrono::Duration::days(i64::from(retention_days));
+    let due = db::privacy::due_for_erasure(conn, cutoff)?;
+    for &id in &due {
+        conn.transaction(|c| crate::registry::retention::erase_deregistered(c, cipher, id, now))?;
+    }
+    Ok(due.len())
+}
+
 /// Runs the jobs every hour on the server's runtime (off the async workers).
-pub fn spawn(pool: DbPool, settings: Arc<Settings>) {
+pub fn spawn(pool: DbPool, settings: Arc<Settings>, clock: Clock) {
+    let cipher = PersonalDataCipher::new(&settings.data_key);
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
             let pool = pool.clone();
             let settings = settings.clone();
+            let (cipher, clock) = (cipher.clone(), clock.clone());
             let result = actix_web::web::block(move || {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
                 let purged = db::idempotency::purge_older_than(
@@ -84,6 +106,16 @@ pub fn spawn(pool: DbPool, settings: Arc<Settings>) {
                 .map_err(|e| e.to_string())?;
                 if sessions > 0 {
                     tracing::info!(sessions, "ended sessions deleted");
+                }
+                let erased = erase_deregistered(
+                    &mut conn,
+                    &cipher,
+                    settings.policy.personal_data.deregistered_retention_days,
+                    clock.now().naive_utc(),
+                )
+                .map_err(|e| e.to_string())?;
+                if erased > 0 {
+                    tracing::info!(erased, "deregistered volunteers' contact data erased");
                 }
                 notify_expiring_certificates(&mut conn, crate::clock::today())
                     .map_err(|e| e.to_string())

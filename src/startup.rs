@@ -65,6 +65,21 @@ pub fn ensure_admin(pool: &DbPool, configured: Option<&str>) -> Result<AdminBoot
     Ok(outcome)
 }
 
+/// PI-01: rows stored in clear before field encryption covered them are encrypted now.
+fn encrypt_backlog(pool: &db::DbPool, cipher: &PersonalDataCipher) -> Result<(), String> {
+    use diesel::Connection;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let changed = conn
+        .transaction(|c| {
+            crate::registry::at_rest::encrypt_backlog(c, cipher, crate::clock::today())
+        })
+        .map_err(|e| format!("encrypting personal data stored in clear: {e}"))?;
+    if changed > 0 {
+        tracing::info!(changed, "personal data stored in clear encrypted");
+    }
+    Ok(())
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, String> {
         if settings.database_url.starts_with("sqlite://") || !settings.database_url.contains("://")
@@ -82,13 +97,15 @@ impl Application {
             .unwrap_or(if postgres { 16 } else { 8 });
         let pool = db::build_pool(&settings.database_url, pool_size, settings.db_timeout)?;
         let admin = ensure_admin(&pool, settings.admin_password.as_deref())?;
+        let cipher = PersonalDataCipher::new(&settings.data_key);
+        encrypt_backlog(&pool, &cipher)?;
 
         let state = web::Data::new(AppState {
             pool,
             clock: crate::clock::Clock::default(),
             policy: settings.policy.clone(),
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl_secs),
-            cipher: PersonalDataCipher::new(&settings.data_key),
+            cipher,
             passwords: PasswordHashing::new(
                 LaneLimits {
                     permits: settings.password_hash_permits,
@@ -115,7 +132,11 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", state.settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         metrics::spawn_upkeep();
-        crate::jobs::spawn(state.pool.clone(), state.settings.clone());
+        crate::jobs::spawn(
+            state.pool.clone(),
+            state.settings.clone(),
+            state.clock.clone(),
+        );
 
         let app_state = state.clone();
         let server = HttpServer::new(move || {

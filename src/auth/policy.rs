@@ -153,6 +153,8 @@ pub enum Action {
     ReadSpringRain,
     /// create editions and pairings, open and close editions, enrol pairings (the ministry)
     ManageSpringRain,
+    /// PI-02: draft and publish privacy notices (the ministry)
+    ManagePrivacyNotices,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -239,6 +241,7 @@ impl Principal {
             // edition report narrows its rows to the caller's province itself.
             (ReadSpringRain, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
             (ManageSpringRain, MinistryAdmin) => all(),
+            (ManagePrivacyNotices, MinistryAdmin) => all(),
             _ => None,
         }
     }

@@ -14,6 +14,7 @@ pub mod identity_disputes;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;
+pub mod privacy;
 pub mod records;
 pub mod recruitment;
 pub mod reference;

@@ -300,6 +300,8 @@ pub struct RecordCertificateRow {
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_reason: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The full name (PI-01); `volunteer_name` is the masked form public verification shows.
+    pub volunteer_name_enc: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -325,6 +327,21 @@ pub struct NewRecordCertificate {
     pub publicity_ends_on: NaiveDate,
     pub issued_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub volunteer_name_enc: Option<String>,
+}
+
+/// PI-06: a deregistered volunteer's certificates keep only the masked name (already the
+/// plain column); the full one is replaced by the masked one, encrypted.
+pub fn minimise_certificate_names(
+    conn: &mut DbConn,
+    volunteer_id: i64,
+    masked_enc: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        record_certificates::table.filter(record_certificates::volunteer_id.eq(volunteer_id)),
+    )
+    .set(record_certificates::volunteer_name_enc.eq(masked_enc))
+    .execute(conn)
 }
 
 pub fn insert_certificate(

@@ -136,7 +136,7 @@ diesel::table! {
         id_number_masked -> Text,
         id_hash -> Nullable<Text>,
         birth_date -> Date,
-        sex -> Text,
+        sex -> Nullable<Text>,
         mobile_enc -> Nullable<Text>,
         mobile_masked -> Text,
         email_enc -> Nullable<Text>,
@@ -204,7 +204,7 @@ diesel::table! {
         id -> BigInt,
         volunteer_id -> BigInt,
         guardian_name_enc -> Nullable<Text>,
-        relationship -> Text,
+        relationship -> Nullable<Text>,
         guardian_id_type -> Text,
         guardian_id_enc -> Nullable<Text>,
         guardian_id_masked -> Text,
@@ -216,6 +216,7 @@ diesel::table! {
         consented_at -> Timestamp,
         recorded_by -> Nullable<BigInt>,
         withdrawn_at -> Nullable<Timestamp>,
+        relationship_enc -> Nullable<Text>,
     }
 }
 
@@ -561,6 +562,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
         created_at -> Timestamp,
+        volunteer_name_enc -> Nullable<Text>,
     }
 }
 
@@ -763,7 +765,70 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_days,
     team_leaders,
     team_evaluations,
+    volunteer_protected_fields,
+    privacy_notices,
+    privacy_consents,
+    privacy_withdrawals,
+    deregistrations,
 );
+
+// Issue 14, personal information: under-14s' encrypted fields (PI-01), privacy notices and
+// consent history (PI-02), deregistrations awaiting erasure (PI-06).
+diesel::table! {
+    volunteer_protected_fields (volunteer_id) {
+        volunteer_id -> BigInt,
+        birth_date_enc -> Text,
+        sex_enc -> Text,
+        home_region_enc -> Text,
+    }
+}
+
+diesel::table! {
+    privacy_notices (id) {
+        id -> BigInt,
+        version -> Text,
+        purpose -> Text,
+        fresh_consent_required -> Bool,
+        summary -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        published_by -> Nullable<BigInt>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    privacy_consents (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        event -> Text,
+        notice_id -> Nullable<BigInt>,
+        given_by -> Text,
+        recorded_by -> BigInt,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    privacy_withdrawals (volunteer_id) {
+        volunteer_id -> BigInt,
+        withdrawn_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deregistrations (volunteer_id) {
+        volunteer_id -> BigInt,
+        deregistered_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(volunteer_protected_fields -> volunteers (volunteer_id));
+diesel::joinable!(privacy_consents -> volunteers (volunteer_id));
+diesel::joinable!(privacy_consents -> privacy_notices (notice_id));
+diesel::joinable!(privacy_withdrawals -> volunteers (volunteer_id));
+diesel::joinable!(deregistrations -> volunteers (volunteer_id));
 
 diesel::table! {
     dispatch_plans (id) {

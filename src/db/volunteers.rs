@@ -10,7 +10,7 @@ use diesel::prelude::*;
 
 use super::schema::{
     applications, assignments, enrollments, guardian_consents, insurance_policies,
-    matching_consents, personal_data_requests, recruitments, training_sessions,
+    matching_consents, personal_data_requests, privacy_consents, privacy_withdrawals, recruitments, training_sessions,
     volunteer_availability, volunteer_blackouts, volunteer_languages, volunteer_number_counters,
     volunteer_skills, volunteer_target_groups, volunteers,
 };
@@ -31,7 +31,8 @@ pub struct VolunteerRow {
     pub id_number_masked: String,
     pub id_hash: Option<String>,
     pub birth_date: NaiveDate,
-    pub sex: String,
+    /// `None` for an under-14 (PI-01: only in `volunteer_protected_fields`).
+    pub sex: Option<String>,
     pub mobile_enc: Option<String>,
     pub mobile_masked: String,
     pub email_enc: Option<String>,
@@ -67,7 +68,8 @@ pub struct NewVolunteerRow {
     pub id_number_masked: String,
     pub id_hash: Option<String>,
     pub birth_date: NaiveDate,
-    pub sex: String,
+    /// `None` for an under-14 (PI-01: only in `volunteer_protected_fields`).
+    pub sex: Option<String>,
     pub mobile_enc: Option<String>,
     pub mobile_masked: String,
     pub email_enc: Option<String>,
@@ -119,7 +121,8 @@ pub struct GuardianConsentRow {
     pub id: i64,
     pub volunteer_id: i64,
     pub guardian_name_enc: Option<String>,
-    pub relationship: String,
+    /// Only in rows stored before guardian data was encrypted and not yet re-encrypted.
+    pub relationship: Option<String>,
     pub guardian_id_type: String,
     pub guardian_id_enc: Option<String>,
     pub guardian_id_masked: String,
@@ -131,6 +134,7 @@ pub struct GuardianConsentRow {
     pub consented_at: NaiveDateTime,
     pub recorded_by: Option<i64>,
     pub withdrawn_at: Option<NaiveDateTime>,
+    pub relationship_enc: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -138,7 +142,8 @@ pub struct GuardianConsentRow {
 pub struct NewGuardianConsentRow {
     pub volunteer_id: i64,
     pub guardian_name_enc: Option<String>,
-    pub relationship: String,
+    /// Only in rows stored before guardian data was encrypted and not yet re-encrypted.
+    pub relationship: Option<String>,
     pub guardian_id_type: String,
     pub guardian_id_enc: Option<String>,
     pub guardian_id_masked: String,
@@ -149,6 +154,7 @@ pub struct NewGuardianConsentRow {
     pub method: String,
     pub consented_at: NaiveDateTime,
     pub recorded_by: Option<i64>,
+    pub relationship_enc: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -174,6 +180,8 @@ pub struct VolunteerParts {
     pub consents: Vec<GuardianConsentRow>,
     pub policies: Vec<InsurancePolicyRow>,
     pub matching_consent: Option<super::consents::MatchingConsentRow>,
+    /// An under-14's encrypted exact fields (PI-01).
+    pub protected: Option<super::privacy::ProtectedFieldsRow>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewVolunteerRow) -> QueryResult<i64> {
@@ -489,6 +497,7 @@ pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
             .order(insurance_policies::id)
             .load(conn)?,
         matching_consent: super::consents::current(conn, id)?,
+        protected: super::privacy::protected_of(conn, id)?,
     })
 }
 
@@ -513,6 +522,9 @@ pub struct VolunteerFilter {
     pub name_prefix: Option<String>,
     /// `(date, ISO weekday)`: has a window that weekday (or no windows at all), no blackout.
     pub available_on: Option<(NaiveDate, i32)>,
+    /// PI-02: only volunteers who may be put forward to organisers (candidates, plans):
+    /// consent not withdrawn, and given to the matching notice in force if one asked for it.
+    pub candidate_pool: bool,
     pub after_id: Option<i64>,
     pub limit: i64,
 }
@@ -624,6 +636,21 @@ pub fn search(conn: &mut DbConn, f: &VolunteerFilter) -> QueryResult<Vec<Volunte
                         volunteer_availability::table.select(volunteer_availability::volunteer_id),
                     ))),
             );
+    }
+    if f.candidate_pool {
+        q = q.filter(not(volunteers::id.eq_any(
+            privacy_withdrawals::table.select(privacy_withdrawals::volunteer_id),
+        )));
+        if let Some(notices) = super::privacy::consent_notices_for(conn, "matching")? {
+            q = q.filter(
+                volunteers::id.eq_any(
+                    privacy_consents::table
+                        .filter(privacy_consents::event.eq("given"))
+                        .filter(privacy_consents::notice_id.eq_any(notices))
+                        .select(privacy_consents::volunteer_id),
+                ),
+            );
+        }
     }
     if let Some(after) = f.after_id {
         q = q.filter(volunteers::id.gt(after));
@@ -771,6 +798,8 @@ pub fn anonymise(
             guardian_consents::guardian_name_enc.eq(None::<String>),
             guardian_consents::guardian_id_enc.eq(None::<String>),
             guardian_consents::guardian_mobile_enc.eq(None::<String>),
+            guardian_consents::relationship_enc.eq(None::<String>),
+            guardian_consents::relationship.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())

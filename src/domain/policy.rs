@@ -27,6 +27,24 @@ pub struct Policy {
     pub safeguarding: SafeguardingPolicy,
     pub spring_rain: SpringRainPolicy,
     pub records: RecordsPolicy,
+    pub personal_data: PersonalDataPolicy,
+}
+
+/// PI-06: how long a deregistered volunteer's contact and guardian data are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PersonalDataPolicy {
+    /// PI-06: days after deregistration until the periodic job erases contact details and
+    /// guardian data (default 30; 0 = at the job's next run).
+    pub deregistered_retention_days: u32,
+}
+
+impl Default for PersonalDataPolicy {
+    fn default() -> Self {
+        Self {
+            deregistered_retention_days: 30,
+        }
+    }
 }
 
 /// Ages for minors. TOML has no null, so `0` switches an age limit off.
@@ -191,6 +209,7 @@ pub const RULE_IDS: [(&str, &str); 15] = [
     ("spring_rain.region_languages", "SR-01"),
     ("records.publicity_days", "CRT-05"),
     ("records.good_record_min_stars", "STAR-04"),
+    ("personal_data.deregistered_retention_days", "PI-06"),
 ];
 
 /// A value in force, next to its default, for `GET /api/v1/policy`.
@@ -237,6 +256,11 @@ impl Policy {
             ),
             ("spring_rain.usual_max_days", sr.usual_max_days, 1..=366),
             ("records.publicity_days", r.publicity_days, 1..=90),
+            (
+                "personal_data.deregistered_retention_days",
+                self.personal_data.deregistered_retention_days,
+                0..=3650,
+            ),
             (
                 "records.good_record_min_stars",
                 u32::from(r.good_record_min_stars),

@@ -76,6 +76,9 @@ error_codes! {
     TooManyRows = "too_many_rows": "The import has more rows than allowed.";
     DryRunBudgetExhausted = "dry_run_budget_exhausted": "The hourly budget of dry-run import rows is used up.";
     AlreadyResolved = "already_resolved": "The request or correction is resolved already.";
+    NoticeVersionTaken = "notice_version_taken": "A privacy notice with this version exists already (PI-02).";
+    AlreadyPublished = "already_published": "The privacy notice is published already (PI-02).";
+    NoticeNotPublished = "notice_not_published": "No published privacy notice has this version (PI-02).";
     AlreadyDecided = "already_decided": "The application is decided already.";
     AlreadyRevoked = "already_revoked": "The certificate is revoked already.";
     AlreadyVerified = "already_verified": "The assignment's hours are verified already.";

@@ -9,7 +9,7 @@ use crate::crypto::PersonalDataCipher;
 use crate::db::audit::AuditEntry;
 use crate::db::volunteers::{VolunteerParts, VolunteerRow};
 use crate::db::{self, DbConn};
-use crate::domain::volunteer::{StatusAction, VolunteerStatus, under_14_on};
+use crate::domain::volunteer::{StatusAction, VolunteerStatus};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::registry::reach::PersonalView;
 use crate::service::reach::{Access, load_in_reach};
@@ -51,9 +51,7 @@ pub fn read_volunteer(
         Action::ReadVolunteers
     };
     let row = load_in_reach::<VolunteerRow>(conn, user, id, Access::Act(action))?;
-    let own = user.volunteer_id == Some(row.id);
-    let minor = under_14_on(row.birth_date, today);
-    if action == Action::RevealPersonalData || (minor && !own) {
+    if action == Action::RevealPersonalData {
         let fields: Vec<&str> = [("id_number", reveal.id_number), ("mobile", reveal.mobile)]
             .into_iter()
             .filter_map(|(f, on)| on.then_some(f))
@@ -70,6 +68,8 @@ pub fn read_volunteer(
                 .detail(serde_json::json!({ "fields": fields })),
         )?;
     }
+    // PI-04: a minor's record (14–17 as well as under 14) read by anyone but the minor.
+    super::minor_reads::audit(conn, user, [&row], "record", today)?;
     let parts = db::volunteers::parts(conn, id)?;
     let view = PersonalView::of(user, row.id, &row.org_path);
     Ok(VolunteerView { row, parts, view })
@@ -83,6 +83,7 @@ pub fn change_status(
     id: i64,
     action: StatusAction,
     reason: Option<String>,
+    now: DateTime<Utc>,
 ) -> ApiResult<VolunteerView> {
     let reason = reason
         .map(|r| r.trim().to_string())
@@ -121,6 +122,10 @@ pub fn change_status(
             db::volunteers::set_status(conn, id, to.as_str(), reason.as_deref(), None).map(drop)?
         }
     }
+    // PI-06: the retention period of contact and guardian data starts now.
+    if to == VolunteerStatus::Withdrawn {
+        db::privacy::record_deregistration(conn, id, now.naive_utc())?;
+    }
     db::audit::record(
         conn,
         AuditEntry::by(user, &format!("volunteer.{}", action.as_str()), "volunteer")
@@ -154,7 +159,15 @@ pub fn add_guardian_consent(
     let volunteer_id = crate::domain::identity::IdDocument {
         id_type,
         number,
-        birth_date: Some(row.birth_date),
+        // An under-14's plain birth date is coarse (PI-01); the guardian check needs the real one.
+        birth_date: Some(
+            super::at_rest::exact_fields(
+                cipher,
+                &row,
+                db::privacy::protected_of(conn, id)?.as_ref(),
+            )
+            .birth_date,
+        ),
         sex: None,
     };
     let today = crate::clock::local_date(now);

@@ -3,12 +3,15 @@
 
 pub mod accounts;
 pub mod anonymous;
+pub mod at_rest;
 pub mod data_requests;
 pub mod edit;
 pub mod import;
 pub mod import_file;
+pub mod minor_reads;
 pub mod profile;
 pub mod reach;
+pub mod retention;
 pub mod search;
 
 use chrono::NaiveDateTime;
@@ -128,7 +131,8 @@ pub fn duplicate_id() -> ApiError {
     )
 }
 
-/// The stored form of a registration. Under-14s keep only a masked name in the clear (PI-01).
+/// The stored form of a registration. Under-14s keep only a masked name and coarse birth
+/// date and region in the clear (PI-01; the exact values go to `at_rest::protected_row`).
 pub fn new_row(
     cipher: &PersonalDataCipher,
     v: &NewVolunteer,
@@ -139,7 +143,8 @@ pub fn new_row(
     at: NaiveDateTime,
 ) -> NewVolunteerRow {
     let today = crate::clock::local_date(at.and_utc());
-    let display_name = if v.is_under_14_on(today) {
+    let child = v.is_under_14_on(today);
+    let display_name = if child {
         mask_name(&v.name)
     } else {
         v.name.clone()
@@ -156,12 +161,18 @@ pub fn new_row(
         id_number_enc: Some(cipher.encrypt(&v.id.number)),
         id_number_masked: v.id.masked(),
         id_hash: Some(id_hash(cipher, &v.id)),
-        birth_date: v.birth_date,
-        sex: v.sex.as_str().to_string(),
+        birth_date: match child {
+            true => at_rest::coarse_birth_date(v.birth_date),
+            false => v.birth_date,
+        },
+        sex: (!child).then(|| v.sex.as_str().to_string()),
         mobile_enc: Some(cipher.encrypt(v.mobile.as_str())),
         mobile_masked: v.mobile.masked(),
         email_enc: v.email.as_deref().map(|e| cipher.encrypt(e)),
-        home_region_code: v.home_region.as_str().to_string(),
+        home_region_code: match child {
+            true => at_rest::coarse_region(v.home_region.as_str()),
+            false => v.home_region.as_str().to_string(),
+        },
         attested_at: at,
         privacy_consent_version: v.privacy_consent_version.clone(),
         minors_policy_version: v.minors_policy_version.clone(),
@@ -204,7 +215,8 @@ pub fn consent_row(
     NewGuardianConsentRow {
         volunteer_id,
         guardian_name_enc: Some(cipher.encrypt(&c.guardian_name)),
-        relationship: c.relationship.clone(),
+        relationship: None,
+        relationship_enc: Some(cipher.encrypt(&c.relationship)),
         guardian_id_type: c.guardian_id.id_type.as_str().to_string(),
         guardian_id_enc: Some(cipher.encrypt(&c.guardian_id.number)),
         guardian_id_masked: c.guardian_id.masked(),
@@ -239,6 +251,9 @@ pub fn insert_one(
     let at = db::now();
     let row = new_row(cipher, v, org, status, number, activation, at);
     let id = db::volunteers::insert(conn, &row)?;
+    if v.is_under_14_on(crate::clock::local_date(at.and_utc())) {
+        db::privacy::insert_protected(conn, &[at_rest::protected_row(cipher, id, v)])?;
+    }
     db::volunteers::insert_skill_rows(conn, &skill_rows(id, v))?;
     db::volunteers::insert_language_rows(conn, &language_rows(id, v))?;
     if let Some(consent) = &v.guardian_consent {

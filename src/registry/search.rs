@@ -60,9 +60,14 @@ pub fn search_volunteers(
     user: &Principal,
     filter: VolunteerFilter,
     organization_id: Option<i64>,
+    today: chrono::NaiveDate,
 ) -> ApiResult<Vec<Found>> {
     let filter = scoped(conn, user, Action::ReadVolunteers, filter, organization_id)?;
-    search(conn, &filter)
+    let found = search(conn, &filter)?;
+    // PI-04: a page that shows minors is a read of their data.
+    let shown = found.iter().take(filter.limit.max(0) as usize);
+    super::minor_reads::audit(conn, user, shown.map(|f| &f.row), "list", today)?;
+    Ok(found)
 }
 
 /// Starts an export: the filter narrowed to the caller's export reach, and the export on

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod organizations;
 pub mod plans;
 pub mod policy;
+pub mod privacy;
 pub mod records;
 pub mod recruitment;
 pub mod reference;
@@ -73,6 +74,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 )
                 .service(me::get_me)
                 .service(policy::get_policy)
+                .service(privacy::list_notices)
+                .service(privacy::create_notice)
+                .service(privacy::publish_notice)
+                .service(privacy::consent_state)
+                .service(privacy::give_consent)
+                .service(privacy::withdraw_consent)
                 .service(organizations::list_organizations)
                 .service(organizations::create_organization)
                 .service(organizations::get_organization)

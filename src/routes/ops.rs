@@ -14,6 +14,25 @@ pub struct HealthResponse {
     pub status: String,
 }
 
+/// Readiness, with the deployment's data-residency declaration (PI-05).
+#[derive(Serialize, ToSchema)]
+pub struct ReadyResponse {
+    /// `ok`
+    pub status: String,
+    pub data_residency: DataResidencyResponse,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DataResidencyResponse {
+    /// Where the deployment declares its personal data is stored (`SPRINGRAIN_DATA_LOCATION`).
+    pub location: String,
+    /// Whether that declaration is mainland China.
+    pub in_mainland_china: bool,
+    /// Whether a state organ runs the deployment (`SPRINGRAIN_STATE_ORGAN`); such a
+    /// deployment starts only with its data in mainland China (PI-05, PIPL Art 36).
+    pub state_organ: bool,
+}
+
 /// The process is up.
 #[utoipa::path(tag = "ops", security(()), responses((status = 200, body = HealthResponse)))]
 #[get("/health/live")]
@@ -23,12 +42,12 @@ pub async fn live() -> HttpResponse {
     })
 }
 
-/// The process can serve: the database answers.
+/// The process can serve: the database answers. Reports where the data is declared to be.
 #[utoipa::path(
     tag = "ops",
     security(()),
     responses(
-        (status = 200, body = HealthResponse),
+        (status = 200, body = ReadyResponse),
         (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -41,8 +60,14 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(HealthResponse {
+    let residency = &state.settings.residency;
+    Ok(HttpResponse::Ok().json(ReadyResponse {
         status: "ok".into(),
+        data_residency: DataResidencyResponse {
+            location: residency.location.clone(),
+            in_mainland_china: residency.in_mainland(),
+            state_organ: residency.state_organ,
+        },
     }))
 }
 

@@ -154,6 +154,7 @@ pub fn rank_for(
             wanted.languages.clone()
         },
         limit: CONSIDERED - 1,
+        candidate_pool: true, // PI-02: withdrawn or missing consent leaves every pool
         ..Default::default()
     };
     narrow_to_scope(&mut filter, reach);

@@ -13,6 +13,7 @@ pub mod matching;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;
+pub mod privacy;
 pub mod reach;
 pub mod records;
 pub mod recruitment;

@@ -50,7 +50,18 @@ impl RecordCertificateResponse {
     /// The certificate as `view` sees it on `today`. It carries the documented mask (CRT-03)
     /// for the volunteer and those who may reveal the number; other readers get the
     /// restricted one (PI-01).
-    fn new(c: RecordCertificateRow, view: PersonalView, today: NaiveDate) -> Self {
+    fn new(
+        c: RecordCertificateRow,
+        view: PersonalView,
+        today: NaiveDate,
+        cipher: &crate::crypto::PersonalDataCipher,
+    ) -> Self {
+        // The full name is stored encrypted; the plain column holds the public masked form.
+        let volunteer_name = crate::registry::at_rest::certificate_name(
+            cipher,
+            &c.volunteer_name,
+            c.volunteer_name_enc.as_deref(),
+        );
         Self {
             status: certificate_status(&c, today).to_string(),
             total_hours: hours(i64::from(c.total_minutes)),
@@ -58,7 +69,7 @@ impl RecordCertificateResponse {
             id: c.id,
             number: c.number,
             volunteer_id: c.volunteer_id,
-            volunteer_name: c.volunteer_name,
+            volunteer_name,
             id_type: c.id_type,
             id_number_masked: view.id_mask(&c.id_number_masked),
             volunteer_number: c.volunteer_number,
@@ -105,6 +116,7 @@ pub async fn issue_certificate(
                 *row,
                 view,
                 state.clock.today(),
+                &state.cipher,
             )),
     })
 }
@@ -118,14 +130,14 @@ pub async fn list_certificates(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let today = state.clock.today();
     let (rows, view) = crate::service::run(&state.pool, move |c| {
-        certificates::certificates_of(c, &user, id)
+        certificates::certificates_of(c, &user, id, today)
     })
     .await?;
-    let today = state.clock.today();
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
-            .map(|row| RecordCertificateResponse::new(row, view, today))
+            .map(|row| RecordCertificateResponse::new(row, view, today, &state.cipher))
             .collect::<Vec<_>>(),
     ))
 }
@@ -156,6 +168,7 @@ pub async fn revoke_certificate(
         row,
         view,
         state.clock.today(),
+        &state.cipher,
     )))
 }
 

@@ -25,8 +25,11 @@ pub async fn list_service_records(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rows =
-        crate::service::run(&state.pool, move |c| records::current_records(c, &user, id)).await?;
+    let today = state.clock.today();
+    let rows = crate::service::run(&state.pool, move |c| {
+        records::current_records(c, &user, id, today)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(record_list(rows)))
 }
 

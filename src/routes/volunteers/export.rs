@@ -72,7 +72,7 @@ fn page_chunk(
                 // enough to rebuild an ID number (PI-01).
                 restrict_id_mask(&r.id_number_masked),
                 r.mobile_masked.clone(),
-                r.sex.clone(),
+                r.sex.clone().unwrap_or_default(),
                 age_band(age_on(r.birth_date, today)).to_string(),
                 r.home_region_code.clone(),
                 r.organization_id.to_string(),

@@ -26,8 +26,9 @@ async fn change_status(
     action: StatusAction,
     reason: Option<String>,
 ) -> ApiResult<HttpResponse> {
+    let now = state.clock.now();
     let v = crate::service::write(&state.pool, move |c| {
-        edit::change_status(c, &user, id, action, reason)
+        edit::change_status(c, &user, id, action, reason, now)
     })
     .await?;
     Ok(changed(&state, v))

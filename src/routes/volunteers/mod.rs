@@ -151,7 +151,8 @@ pub struct VolunteerSummary {
     /// The restricted mask (`110105***********X`) for every reader: lists never carry
     /// what the documented mask and an age together would give away.
     pub id_number_masked: String,
-    pub sex: String,
+    /// Absent for an under-14 (PI-01: lists never decrypt it).
+    pub sex: Option<String>,
     /// `0-13`, `14-17`, `18-29` … `70+`.
     pub age_band: String,
     pub home_region_code: String,
@@ -211,7 +212,8 @@ pub fn full(
     today: NaiveDate,
 ) -> VolunteerResponse {
     let may_reveal = view == PersonalView::MayReveal;
-    let age = age_on(row.birth_date, today);
+    let exact = crate::registry::at_rest::exact_fields(cipher, &row, parts.protected.as_ref());
+    let age = age_on(exact.birth_date, today);
     let decrypt = |v: &Option<String>| v.as_deref().and_then(|c| cipher.decrypt(c).ok());
     // The clear `name` column is masked for under-14s; staff in scope see the real name.
     let name = cipher
@@ -264,7 +266,7 @@ pub fn full(
             .into_iter()
             .map(|c| GuardianConsentResponse {
                 id: c.id,
-                relationship: c.relationship,
+                relationship: crate::registry::at_rest::relationship(cipher, &c),
                 guardian_id_type: c.guardian_id_type,
                 guardian_id_number_masked: view.id_mask(&c.guardian_id_masked),
                 guardian_mobile_masked: c.guardian_mobile_masked,
@@ -296,9 +298,9 @@ pub fn full(
         id_type: row.id_type,
         id_number_masked: view.id_mask(&row.id_number_masked),
         mobile_masked: row.mobile_masked,
-        birth_date: may_reveal.then_some(row.birth_date),
-        sex: row.sex,
-        home_region_code: row.home_region_code,
+        birth_date: may_reveal.then_some(exact.birth_date),
+        sex: exact.sex.unwrap_or_default(),
+        home_region_code: exact.home_region_code,
         organization_id: row.organization_id,
         fitness_level: row.fitness_level,
         weekly_hour_cap_minutes: row.weekly_cap_minutes,

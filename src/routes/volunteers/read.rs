@@ -178,11 +178,11 @@ pub async fn list_volunteers(
         ..filters.to_db_filter()?
     };
     let org_id = filters.organization_id;
+    let today = state.clock.today();
     let found = crate::service::run(&state.pool, move |c| {
-        search::search_volunteers(c, &user, filter, org_id)
+        search::search_volunteers(c, &user, filter, org_id, today)
     })
     .await?;
-    let today = state.clock.today();
     Ok(HttpResponse::Ok().json(Page::from_rows(
         found,
         window,

@@ -2,6 +2,7 @@
 //! records of a volunteer, asked for by the volunteer, revoked by the issuer, verified by
 //! anyone from the number. Also professional qualifications recorded on a volunteer.
 
+use crate::domain::identity::mask_name;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rand::Rng;
 use serde::Deserialize;
@@ -135,6 +136,9 @@ pub fn issue_certificate(
         rand::rng().random_range(0..100_000_000u32)
     );
     let keys: Vec<i64> = records.iter().map(|r| r.record_key).collect();
+    let full_name = cipher
+        .decrypt(&v.name_enc)
+        .unwrap_or_else(|_| v.name.clone());
     let row = db::records::insert_certificate(
         conn,
         &NewRecordCertificate {
@@ -142,9 +146,9 @@ pub fn issue_certificate(
             volunteer_id,
             organization_id: org.id,
             org_path: org.path.clone(),
-            volunteer_name: cipher
-                .decrypt(&v.name_enc)
-                .unwrap_or_else(|_| v.name.clone()),
+            // PI-01 / CRT-04: the public masked form in clear, the full name encrypted.
+            volunteer_name: mask_name(&full_name),
+            volunteer_name_enc: Some(cipher.encrypt(&full_name)),
             id_type: v.id_type.clone(),
             id_number_masked: v.id_number_masked.clone(),
             volunteer_number: v.volunteer_number.clone().unwrap_or_default(),
@@ -246,8 +250,10 @@ pub fn certificates_of(
     conn: &mut DbConn,
     user: &Principal,
     volunteer_id: i64,
+    today: NaiveDate,
 ) -> ApiResult<(Vec<RecordCertificateRow>, PersonalView)> {
     let v = load_in_reach::<VolunteerRow>(conn, user, volunteer_id, Access::Read)?;
+    crate::registry::minor_reads::audit(conn, user, [&v], "record_certificates", today)?;
     let view = PersonalView::of(user, v.id, &v.org_path);
     Ok((db::records::certificates_of(conn, volunteer_id)?, view))
 }

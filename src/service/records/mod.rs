@@ -41,8 +41,10 @@ pub fn current_records(
     conn: &mut DbConn,
     user: &Principal,
     volunteer_id: i64,
+    today: chrono::NaiveDate,
 ) -> ApiResult<Vec<ServiceRecordRow>> {
-    load_in_reach::<VolunteerRow>(conn, user, volunteer_id, Access::Read)?;
+    let v = load_in_reach::<VolunteerRow>(conn, user, volunteer_id, Access::Read)?;
+    crate::registry::minor_reads::audit(conn, user, [&v], "service_records", today)?;
     Ok(db::records::current_of_volunteer(conn, volunteer_id)?)
 }
 
