@@ -23,6 +23,7 @@ mod policy;
 mod privacy;
 mod records;
 mod recruitment;
+mod registration_rules;
 mod reference;
 mod training;
 mod users;

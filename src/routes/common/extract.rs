@@ -273,6 +273,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
                 field,
                 code: code.into(),
                 message,
+                rule: None,
             }])
         }
         JsonPayloadError::Deserialize(e) => ApiError::bad_request(
