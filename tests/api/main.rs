@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod activity_rules;
 mod architecture;
 mod audit;
 mod auth;
