@@ -144,7 +144,9 @@ pub fn mark_verified(conn: &mut DbConn, id: i64, by: i64) -> QueryResult<bool> {
     let changed = diesel::update(
         assignments::table
             .filter(assignments::id.eq(id))
-            .filter(assignments::status.eq("completed"))
+            // A volunteer who withdrew after checking in served until the withdrawal (ACT-04).
+            .filter(assignments::status.eq_any(["completed", "withdrawn"]))
+            .filter(assignments::checked_out_at.is_not_null())
             .filter(assignments::verified_at.is_null()),
     )
     .set((

@@ -182,6 +182,8 @@ pub struct VolunteerParts {
     pub matching_consent: Option<super::consents::MatchingConsentRow>,
     /// An under-14's encrypted exact fields (PI-01).
     pub protected: Option<super::privacy::ProtectedFieldsRow>,
+    /// Highest granted star level (STAR-02), 0 when none was awarded.
+    pub stars: i32,
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewVolunteerRow) -> QueryResult<i64> {
@@ -498,6 +500,7 @@ pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
             .load(conn)?,
         matching_consent: super::consents::current(conn, id)?,
         protected: super::privacy::protected_of(conn, id)?,
+        stars: awarded_stars(conn, id)?,
     })
 }
 
@@ -881,4 +884,16 @@ pub fn resolve_data_request(
     ))
     .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// The awarded star level (STAR-02): the highest granted award; applications still pending
+/// or refused do not count.
+pub fn awarded_stars(conn: &mut DbConn, id: i64) -> QueryResult<i32> {
+    use super::schema::star_awards;
+    star_awards::table
+        .filter(star_awards::volunteer_id.eq(id))
+        .filter(star_awards::status.eq("granted"))
+        .select(diesel::dsl::max(star_awards::level))
+        .first::<Option<i32>>(conn)
+        .map(Option::unwrap_or_default)
 }

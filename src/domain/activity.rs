@@ -159,6 +159,21 @@ pub struct VolunteerRequirements {
     pub course_ids: Vec<i64>,
     /// A professional qualification, e.g. `medical` (ACT-06).
     pub qualification: Option<String>,
+    /// What is asked of volunteers in words (e.g. "能参加两次排练"), for activities whose
+    /// requirements are not skills, languages, courses or a qualification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+impl VolunteerRequirements {
+    /// Whether the activity says what it asks of volunteers (ACT-01).
+    pub fn is_stated(&self) -> bool {
+        !self.skills.is_empty()
+            || !self.languages.is_empty()
+            || !self.course_ids.is_empty()
+            || self.qualification.as_deref().is_some_and(|q| !q.trim().is_empty())
+            || self.summary.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
 }
 
 /// An activity as proposed (creation or edit), with the site's region.
@@ -204,11 +219,14 @@ pub fn check_draft(d: &ActivityDraft, spring_rain: &SpringRainPolicy) -> Vec<Inv
     }
     // ACT-02: service is free for the people served.
     if d.recipient_fee_cents != 0 {
-        problems.push(invalid(
-            "recipient_fee_cents",
-            "ACT-02",
-            "volunteer services charge the people served nothing",
-        ));
+        problems.push(
+            invalid(
+                "recipient_fee_cents",
+                "ACT-02",
+                "volunteer services charge the people served nothing",
+            )
+            .rule("ACT-02"),
+        );
     }
     if !ACTIVITY_FORMS.contains(&d.form.as_str()) {
         problems.push(invalid(
@@ -381,17 +399,21 @@ pub fn advisories(
 /// ACT-01 and ACT-05: what publishing additionally needs.
 pub fn check_publishable(d: &ActivityDraft, spring_rain: &SpringRainPolicy) -> Vec<Invalid> {
     let mut problems = check_draft(d, spring_rain);
+    // ACT-01: content, schedule, location, requirements and a risk disclosure. The schedule
+    // and the location (the site's region) are part of every draft; the rest is checked here.
+    let act01 = |field: &str, message: &str| invalid(field, "ACT-01", message).rule("ACT-01");
     if d.description.trim().is_empty() {
-        problems.push(invalid(
-            "description",
-            "ACT-01",
-            "describe the content before publishing",
+        problems.push(act01("description", "describe the content before publishing"));
+    }
+    if !d.requirements.is_stated() {
+        problems.push(act01(
+            "requirements",
+            "state what is asked of volunteers (skills, languages, courses, a qualification or a summary) before publishing",
         ));
     }
     if d.risk_disclosure.trim().is_empty() {
-        problems.push(invalid(
+        problems.push(act01(
             "risk_disclosure",
-            "ACT-01",
             "a published activity discloses its risks",
         ));
     }
@@ -427,7 +449,10 @@ mod tests {
             headcount_min: 2,
             headcount_max: 5,
             target_groups: vec!["left_behind_children".into()],
-            requirements: VolunteerRequirements::default(),
+            requirements: VolunteerRequirements {
+                summary: Some("能参加一次排练".into()),
+                ..VolunteerRequirements::default()
+            },
             requires_special_skills: false,
             min_age: None,
             max_age: None,

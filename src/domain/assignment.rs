@@ -4,7 +4,7 @@
 //! offered    → confirmed (volunteer) | declined (volunteer) | cancelled (organiser)
 //! confirmed  → withdrawn (volunteer) | checked_in (either) | no_show (organiser)
 //!              | cancelled (organiser)
-//! checked_in → completed (either, by checking out) | no_show (organiser)
+//! checked_in → completed (either, by checking out) | withdrawn (volunteer) | no_show (organiser)
 //! ```
 //!
 //! Only the volunteer confirms, declines and withdraws (ACT-03: no forced dispatch; ACT-04).
@@ -162,8 +162,9 @@ pub fn transition(
         // ACT-03: only the volunteer turns an offer into a commitment, or refuses it.
         (S::Offered, A::Confirm) => (S::Confirmed, &[Actor::Volunteer]),
         (S::Offered, A::Decline) => (S::Declined, &[Actor::Volunteer]),
-        // ACT-04: the volunteer may always step back from a confirmed assignment.
-        (S::Confirmed, A::Withdraw) => (S::Withdrawn, &[Actor::Volunteer]),
+        // ACT-04: the volunteer may always step back, also after arriving (the time served
+        // until then stays recordable: the withdrawal is the departure).
+        (S::Confirmed | S::CheckedIn, A::Withdraw) => (S::Withdrawn, &[Actor::Volunteer]),
         (S::Offered | S::Confirmed, A::Cancel) => (S::Cancelled, &[Actor::Organiser]),
         // Either side may record arrival and departure (a volunteer without a phone at a
         // village stage is checked in by the organiser).
@@ -206,8 +207,8 @@ impl Default for ActionWindows {
 }
 
 /// `transition`, plus when each action may happen:
-/// - confirm, decline and withdraw: before the start (afterwards it is a no-show, not a
-///   withdrawal, and the record must say so);
+/// - confirm and decline: before the start;
+/// - withdraw: at any time (ACT-04 sets no limit; the organiser is told);
 /// - cancel: before the end;
 /// - check-in: from `check_in_opens_before` the start until the end;
 /// - check-out: from the start until `check_out_grace_after` the end;
@@ -223,7 +224,8 @@ pub fn attempt(
     use AssignmentAction as A;
     let to = transition(from, action, actor)?;
     let (opens_at, closes_at) = match action {
-        A::Confirm | A::Decline | A::Withdraw => (None, Some(schedule.starts_at)),
+        A::Confirm | A::Decline => (None, Some(schedule.starts_at)),
+        A::Withdraw => (None, None),
         A::Cancel => (None, Some(schedule.ends_at)),
         A::CheckIn => (
             Some(schedule.starts_at - windows.check_in_opens_before),
@@ -429,7 +431,14 @@ mod tests {
                 A::Withdraw,
                 Actor::Volunteer,
                 "2026-06-13T01:00:00Z",
-                false,
+                true,
+            ),
+            (
+                S::CheckedIn,
+                A::Withdraw,
+                Actor::Volunteer,
+                "2026-06-13T09:00:00Z",
+                true,
             ),
             (
                 S::Confirmed,

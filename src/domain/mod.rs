@@ -44,6 +44,8 @@ pub struct Invalid {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The RULES.md rule the input breaks, when one does (clients tell which rule applied).
+    pub rule: Option<&'static str>,
 }
 
 impl Invalid {
@@ -56,6 +58,13 @@ impl Invalid {
             field: field.into(),
             code: code.into(),
             message: message.into(),
+            rule: None,
         }
+    }
+
+    /// The same problem, naming the rule it breaks.
+    pub fn rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
     }
 }

@@ -134,7 +134,8 @@ pub struct GuardianConsent {
 #[derive(Debug, Clone)]
 pub struct RegistrationInput {
     pub name: String,
-    pub id_type: IdType,
+    /// Required (REG-01): no ID type is assumed.
+    pub id_type: Option<IdType>,
     pub id_number: String,
     pub mobile: String,
     pub home_region_code: String,
@@ -192,7 +193,8 @@ pub fn parse_name(input: &str) -> Result<String, Invalid> {
             "name",
             "required",
             "name is required (REG-01)",
-        ));
+        )
+        .rule("REG-01"));
     }
     if len > 50 || name.chars().any(char::is_control) {
         return Err(Invalid::new(
@@ -384,30 +386,42 @@ pub fn parse_registration(
 ) -> Result<NewVolunteer, Vec<Invalid>> {
     let mut problems = crate::domain::calendar::check_dates([("birth_date", input.birth_date)]);
     let name = parse_name(&input.name).map_err(|e| problems.push(e)).ok();
-    let id = match IdDocument::parse(input.id_type, &input.id_number, today) {
-        Ok(id) => Some(id),
-        Err(e) if input.id_number.trim().is_empty() => {
-            let _ = e;
-            problems.push(Invalid::new(
+    if input.id_type.is_none() {
+        problems.push(
+            Invalid::new("id_type", "required", "the ID type is required (REG-01)").rule("REG-01"),
+        );
+    }
+    let id = if input.id_number.trim().is_empty() {
+        problems.push(
+            Invalid::new(
                 "id_number",
                 "required",
                 "the ID number is required (REG-01)",
-            ));
-            None
-        }
-        Err(e) => {
-            problems.push(Invalid::new("id_number", e.code(), e.message()));
-            None
+            )
+            .rule("REG-01"),
+        );
+        None
+    } else {
+        match input.id_type.map(|t| IdDocument::parse(t, &input.id_number, today)) {
+            Some(Ok(id)) => Some(id),
+            Some(Err(e)) => {
+                problems.push(Invalid::new("id_number", e.code(), e.message()));
+                None
+            }
+            None => None,
         }
     };
     let mobile = match Mobile::parse(&input.mobile) {
         Some(m) => Some(m),
         None if input.mobile.trim().is_empty() => {
-            problems.push(Invalid::new(
-                "mobile",
-                "required",
-                "a mobile number is required (REG-01)",
-            ));
+            problems.push(
+                Invalid::new(
+                    "mobile",
+                    "required",
+                    "a mobile number is required (REG-01)",
+                )
+                .rule("REG-01"),
+            );
             None
         }
         None => {
@@ -419,9 +433,24 @@ pub fn parse_registration(
             None
         }
     };
-    let region = RegionCode::parse(&input.home_region_code)
-        .map_err(|e| problems.push(Invalid::new("home_region_code", e.code(), e.message())))
-        .ok();
+    let region = match input.home_region_code.trim() {
+        "" => {
+            problems.push(
+                Invalid::new(
+                    "home_region_code",
+                    "required",
+                    "the home region code is required (REG-01)",
+                )
+                .rule("REG-01"),
+            );
+            None
+        }
+        code => RegionCode::parse(code)
+            .map_err(|e| {
+                problems.push(Invalid::new("home_region_code", e.code(), e.message()).rule("REG-08"))
+            })
+            .ok(),
+    };
     let email = match input
         .email
         .as_deref()
@@ -432,11 +461,14 @@ pub fn parse_registration(
         None => None,
     };
     if !input.attest_true {
-        problems.push(Invalid::new(
-            "attest_true",
-            "attestation_required",
-            "the volunteer must confirm the information is true, accurate and complete (REG-09)",
-        ));
+        problems.push(
+            Invalid::new(
+                "attest_true",
+                "attestation_required",
+                "the volunteer must confirm the information is true, accurate and complete (REG-09)",
+            )
+            .rule("REG-09"),
+        );
     }
     if input.privacy_consent_version.trim().is_empty() {
         problems.push(Invalid::new(
@@ -583,7 +615,7 @@ mod tests {
     fn input() -> RegistrationInput {
         RegistrationInput {
             name: "王小明".into(),
-            id_type: IdType::ResidentId,
+            id_type: Some(IdType::ResidentId),
             id_number: resident_id("19900101", 123),
             mobile: "138 0013 8000".into(),
             home_region_code: "330106".into(),
@@ -754,7 +786,7 @@ mod tests {
     #[test]
     fn other_id_types_need_birth_date_and_sex() {
         let mut i = input();
-        i.id_type = IdType::Passport;
+        i.id_type = Some(IdType::Passport);
         i.id_number = "E12345678".into();
         let c = codes(parse_registration(&i, today()));
         assert!(c.contains(&("birth_date".into(), "required".into())));

@@ -142,6 +142,7 @@ error_codes! {
     AtomicImportRejected = "atomic_import_rejected": "An all-or-nothing import met bad rows; nothing was written.";
     Hrs03 = "HRS-03": "Volunteers cannot verify their own hours (HRS-03).";
     Act01 = "ACT-01": "ACT-01 refused the request.";
+    Act02 = "ACT-02": "A fee was sent: volunteer service charges nobody (ACT-02).";
     Act03 = "ACT-03": "Only the volunteer confirms an offer (ACT-03).";
     Act04 = "ACT-04": "Only the volunteer withdraws (ACT-04).";
     Act10 = "ACT-10": "ACT-10 refused the request.";

@@ -26,6 +26,9 @@ pub struct FieldError {
     pub code: String,
     /// Human-readable explanation.
     pub message: String,
+    /// The RULES.md rule id (e.g. `REG-08`) the refusal applies, when a rule is the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl FieldError {
@@ -38,7 +41,14 @@ impl FieldError {
             field: Some(field.into()),
             code: code.into(),
             message: message.into(),
+            rule: None,
         }
+    }
+
+    /// The same error, naming the rule it applies.
+    pub fn with_rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
     }
 
     pub fn general(code: impl Into<String>, message: impl Into<String>) -> Self {
@@ -46,13 +56,18 @@ impl FieldError {
             field: None,
             code: code.into(),
             message: message.into(),
+            rule: None,
         }
     }
 }
 
 impl From<crate::domain::Invalid> for FieldError {
     fn from(i: crate::domain::Invalid) -> Self {
-        FieldError::new(i.field, i.code, i.message)
+        let rule = i.rule.map(str::to_string);
+        FieldError {
+            rule,
+            ..FieldError::new(i.field, i.code, i.message)
+        }
     }
 }
 

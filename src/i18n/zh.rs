@@ -217,8 +217,9 @@ pub fn detail(code: &str) -> Option<&'static str> {
         "background_check_missing" => "缺少有效的背景审查",
         "not_in_sending_province" => "志愿者不属于派出省份",
         // rule ids (RULES.md)
+        "fee_not_allowed" => "志愿服务不得收取费用，请删除 {field}（ACT-02）",
         "ACT-01" => "活动信息不符合规则 ACT-01",
-        "ACT-02" => "活动时间安排不符合规则 ACT-02",
+        "ACT-02" => "志愿服务不得向志愿者或服务对象收取任何费用（ACT-02）",
         "ACT-03" => "只有志愿者本人可以确认派遣（ACT-03）",
         "ACT-04" => "只有志愿者本人可以退出派遣（ACT-04）",
         "ACT-05" => "缺少有效的培训合格证书（ACT-05）",

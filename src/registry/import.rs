@@ -42,6 +42,8 @@ pub struct Rejection {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The RULES.md rule the row breaks, when one does.
+    pub rule: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +76,7 @@ fn reject(line: u64, field: &str, code: &str, message: &str) -> Rejection {
         field: field.into(),
         code: code.into(),
         message: message.into(),
+        rule: None,
     }
 }
 
@@ -284,9 +287,10 @@ fn prepare_batches<P>(
                     .into_iter()
                     .next()
                     .unwrap_or_else(|| Invalid::new("", "invalid", "invalid row"));
-                batch
-                    .rejected
-                    .push(reject(row.line, &first.field, &first.code, &first.message));
+                batch.rejected.push(Rejection {
+                    rule: first.rule,
+                    ..reject(row.line, &first.field, &first.code, &first.message)
+                });
             }
             Ok(v) => {
                 let hash = id_hash(cipher, &v.id);

@@ -45,7 +45,8 @@ pub async fn activity(app: &TestApp, token: &str, site: i64, extra: Value) -> i6
     let mut body = json!({
         "site_id": site, "title": "社区文艺演出", "description": "为社区老人演出", "category": "grassroots_culture",
         "form": "performance", "starts_at": starts, "ends_at": ends, "headcount_min": 1, "headcount_max": 5,
-        "physical_demand": 1, "risk_level": "low", "risk_disclosure": "室内活动，注意防滑"
+        "physical_demand": 1, "risk_level": "low", "risk_disclosure": "室内活动，注意防滑",
+        "requirements": {"summary": "热爱文艺，能参加一次排练"}
     });
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
@@ -159,8 +160,18 @@ async fn publishing_needs_content_a_risk_disclosure_and_no_fee(app: TestApp) {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert!(
-        fields.contains(&"risk_disclosure") && fields.contains(&"description"),
-        "{fields:?}"
+        fields.contains(&"risk_disclosure")
+            && fields.contains(&"description")
+            && fields.contains(&"requirements"),
+        "ACT-01 names content, requirements and risks: {fields:?}"
+    );
+    assert!(
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["rule"] == "ACT-01"),
+        "every refusal names its rule: {problem}"
     );
     assert!(
         problem["errors"]
@@ -186,6 +197,30 @@ async fn publishing_needs_content_a_risk_disclosure_and_no_fee(app: TestApp) {
         .bearer_auth(&w.t.hz_coordinator)
         .header("If-Match", format!("\"{}\"", draft["version"]))
         .json(&json!({"description": "亲子共读", "risk_disclosure": "儿童需家长陪同"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // Still no requirements: ACT-01 holds the draft back.
+    let res = app
+        .post(
+            &format!("/api/v1/activities/{}/publish", draft["id"]),
+            &w.t.hz_coordinator,
+            &json!({}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "not_publishable").await;
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["rule"].as_str()),
+        (Some("requirements"), Some("ACT-01"))
+    );
+    let draft: Value = app.get(&format!("/api/v1/activities/{}", draft["id"]), &w.t.hz_coordinator).await.json().await.unwrap();
+    let res = app
+        .client
+        .patch(&url)
+        .bearer_auth(&w.t.hz_coordinator)
+        .header("If-Match", format!("\"{}\"", draft["version"]))
+        .json(&json!({"requirements": {"summary": "能给孩子读绘本"}}))
         .send()
         .await
         .unwrap();

@@ -205,7 +205,7 @@ async fn duplicates_in_the_file_and_in_the_registry_are_rejected_per_row(app: Te
         .await;
     let twice = resident_id("330106", "19900101", 2);
     let csv = format!(
-        "{HEADER}\n甲,resident_id,{existing},13800138000,330106,first_aid,zh,\n乙,,{twice},13800138001,330106,first_aid,zh,b@example.cn\n丙,resident_id,{},13800138002,330106,first_aid,zh,\n",
+        "{HEADER}\n甲,resident_id,{existing},13800138000,330106,first_aid,zh,\n乙,resident_id,{twice},13800138001,330106,first_aid,zh,b@example.cn\n丙,resident_id,{},13800138002,330106,first_aid,zh,\n",
         twice.to_lowercase()
     );
     let report: Value = import(&app, &admin, "", csv).await.json().await.unwrap();

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod activity_rules;
 mod architecture;
 mod audit;
 mod auth;
@@ -24,6 +25,7 @@ mod policy;
 mod privacy;
 mod records;
 mod recruitment;
+mod registration_rules;
 mod reference;
 mod spring_rain;
 mod season_plan;

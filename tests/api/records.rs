@@ -623,6 +623,14 @@ async fn stars_follow_the_minutes_exactly_and_are_granted_one_level_at_a_time(ap
             .starts_with("STAR1")
     );
     assert_eq!(granted["good_record"], true, "an awarded star (STAR-04)");
+    // STAR-02: the volunteer's profile reports the awarded level, not 0.
+    let profile: Value = app
+        .get(&format!("/api/v1/volunteers/{}", s.volunteer), &s.me)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["stars"], 1, "the profile shows the awarded star");
     // A suspended volunteer keeps the star but loses the good record.
     let res = app
         .post(
@@ -688,7 +696,10 @@ async fn record_certificates_cover_the_issuers_records_and_verify_publicly(app: 
     assert_eq!(res.status(), StatusCode::CREATED);
     let cert: Value = res.json().await.unwrap();
     assert_eq!(cert["total_minutes"], 125);
-    assert_eq!(cert["total_hours"], "2.0", "125 min = 2.08 h, one decimal");
+    assert_eq!(
+        cert["total_hours"], "2.1",
+        "CRT-03: 125 min = 2.083 h, rounded to one decimal (not truncated to 2.0)"
+    );
     assert_eq!(cert["id_number_masked"].as_str().unwrap().len(), 18);
     assert!(
         cert["id_number_masked"]
@@ -720,7 +731,7 @@ async fn record_certificates_cover_the_issuers_records_and_verify_publicly(app: 
         .unwrap();
     assert_eq!(
         (public["valid"].as_bool(), public["total_hours"].as_str()),
-        (Some(true), Some("2.0"))
+        (Some(true), Some("2.1"))
     );
     assert_eq!(public["volunteer_name"], "记**");
     // The certificate's own number is random digits: leave it out of the fragment search.

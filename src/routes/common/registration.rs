@@ -79,8 +79,8 @@ impl GuardianConsentRequest {
 pub struct RegisterVolunteerRequest {
     #[serde(default)]
     pub name: String,
-    #[serde(default = "resident_id")]
-    pub id_type: IdType,
+    /// Required (REG-01); `resident_id` is not assumed.
+    pub id_type: Option<IdType>,
     #[serde(default)]
     pub id_number: String,
     #[serde(default)]

@@ -19,8 +19,16 @@ pub struct ResolutionRequest {
     pub note: String,
 }
 
-/// Minutes as hours to one decimal (CRT-03).
+/// Minutes as hours rounded (half up) to one decimal (CRT-03): 125 minutes is "2.1", not a
+/// truncated "2.0". Counted in tenths of an hour (6 minutes) so no float rounding creeps in.
 fn hours(minutes: i64) -> String {
+    let tenths = (minutes.max(0) * 10 + 30) / 60;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// Minutes as hours truncated to one decimal, for progress towards a threshold: 5,999
+/// minutes must not read "100.0" while the 100-hour star is not yet reached (STAR-01).
+fn hours_reached(minutes: i64) -> String {
     format!("{}.{}", minutes / 60, (minutes % 60) * 10 / 60)
 }
 

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ResolutionRequest, hours};
+use super::{ResolutionRequest, hours_reached};
 use crate::auth::policy::Principal;
 use crate::error::ApiResult;
 use crate::routes::common::extract;
@@ -48,7 +48,7 @@ impl From<Stars> for StarsResponse {
         Self {
             volunteer_id: s.volunteer_id,
             verified_minutes: s.verified_minutes,
-            verified_hours: hours(s.verified_minutes),
+            verified_hours: hours_reached(s.verified_minutes),
             eligible: s.standing.eligible.get(),
             awarded: s.standing.awarded.get(),
             next_awardable: s.standing.next_awardable.map(|l| l.get()),

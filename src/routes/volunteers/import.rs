@@ -53,6 +53,9 @@ pub struct RejectedRow {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The RULES.md rule the row breaks (e.g. `REG-01`), when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -209,15 +212,16 @@ pub fn parse_rows(
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let get = |i: usize| record.get(i).unwrap_or("").to_string();
         let parsed = (|| {
+            // An empty cell is a missing ID type (REG-01), reported with the row's other problems.
             let id_type = match get(columns.id_type).as_str() {
-                "" => IdType::ResidentId,
-                other => IdType::parse(other).ok_or_else(|| {
+                "" => None,
+                other => Some(IdType::parse(other).ok_or_else(|| {
                     vec![Invalid::new(
                         "id_type",
                         "unknown_id_type",
                         "unknown ID type",
                     )]
-                })?,
+                })?),
             };
             let input = RegistrationInput {
                 name: get(columns.name),
@@ -332,6 +336,7 @@ pub async fn import_volunteers(
                 field: r.field,
                 code: r.code,
                 message: r.message,
+                rule: r.rule.map(str::to_string),
             })
             .collect(),
         activations: outcome

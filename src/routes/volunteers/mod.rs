@@ -233,7 +233,7 @@ pub fn full(
         } else {
             None
         },
-        stars: 0,
+        stars: u8::try_from(parts.stars).unwrap_or_default(),
         skills: skills_dto(parts.skills),
         languages: languages_dto(parts.languages),
         availability: Availability {

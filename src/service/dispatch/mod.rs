@@ -110,6 +110,7 @@ pub fn ineligible(violations: &[Violation]) -> ApiError {
             field: None,
             code: v.code.as_str().to_string(),
             message: format!("{}: {}", v.rule, v.detail),
+            rule: Some(v.rule.to_string()),
         })
         .collect();
     let first = violations

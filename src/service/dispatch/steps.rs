@@ -22,7 +22,8 @@ use crate::service::records::window_of;
 pub struct AssignmentActionRequest {
     /// For `cancel` (required) and `withdraw` (optional).
     pub reason: Option<String>,
-    /// For `check-out`: declared breaks, in minutes (never counted as service).
+    /// For `check-out`, and `withdraw` after check-in: declared breaks, in minutes (never
+    /// counted as service).
     pub break_minutes: Option<i32>,
 }
 
@@ -127,6 +128,12 @@ pub fn take_step(
             db::activities::release_place(c, activity.id)?;
             stamp.withdrawn_at = Some(at);
             stamp.cancel_reason = req.reason.clone();
+            // ACT-04: withdrawing never takes away hours served. A volunteer who arrived
+            // leaves now: the departure is recorded, so the time served can be verified.
+            if from == AssignmentState::CheckedIn {
+                stamp.checked_out_at = Some(at);
+                stamp.break_minutes = Some(req.break_minutes.unwrap_or(0));
+            }
         }
         AssignmentAction::Cancel => {
             if from == AssignmentState::Confirmed {

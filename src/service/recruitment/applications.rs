@@ -60,7 +60,7 @@ fn unmet_requirement(v: &Violation) -> FieldError {
         ViolationCode::LanguageMissing => "languages",
         _ => "skills",
     };
-    FieldError::new(field, v.code.as_str(), format!("{}: {}", v.rule, v.detail))
+    FieldError::new(field, v.code.as_str(), format!("{}: {}", v.rule, v.detail)).with_rule(v.rule)
 }
 
 /// Takes a place in the campaign (write-first, so the quota holds under concurrency).
