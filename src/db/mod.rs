@@ -7,6 +7,7 @@ pub mod activities;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod candidates;
 pub mod consents;
 pub mod idempotency;
 pub mod identity_disputes;
