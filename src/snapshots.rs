@@ -206,3 +206,97 @@ pub fn stats(conn: &mut DbConn, volunteer_id: i64) -> Result<VolunteerStats, Api
         no_shows,
     })
 }
+
+/// The snapshot of a candidate from its pool row and bulk-loaded profile
+/// (`db::candidates`); the same rules as `volunteer_snapshot`, without a query.
+pub fn candidate_snapshot(
+    v: &db::candidates::CandidateRow,
+    p: &db::candidates::Profile,
+) -> Result<VolunteerSnapshot, ApiError> {
+    Ok(VolunteerSnapshot {
+        id: v.id,
+        status: v.status,
+        birth_date: v.birth_date,
+        own_income: v.own_income,
+        home_region: RegionCode::parse(&v.home_region_code)
+            .map_err(|_| ApiError::internal("stored volunteer has an invalid region"))?,
+        coordinates: None,
+        skills: p
+            .skills
+            .iter()
+            .map(|(code, level)| Skill {
+                code: code.clone(),
+                level: *level as u8,
+            })
+            .collect(),
+        languages: p.languages.clone(),
+        certificates: p
+            .certificates
+            .iter()
+            .map(|c| TrainingCertificate {
+                course_id: c.course_id,
+                course_category: c.category,
+                issued_on: c.issued_on,
+                expires_on: c.expires_on,
+                revoked: c.revoked_at.is_some(),
+            })
+            .collect(),
+        qualifications: p
+            .qualifications
+            .iter()
+            .map(|(code, expires_on)| Qualification {
+                code: code.clone(),
+                expires_on: *expires_on,
+            })
+            .collect(),
+        fitness_level: v.fitness_level as u8,
+        availability: p
+            .availability
+            .iter()
+            .filter_map(|&(day, from, until)| {
+                WeeklyWindow::new(weekday(day)?, from as u16, until as u16)
+            })
+            .collect(),
+        blackouts: p
+            .blackouts
+            .iter()
+            .filter_map(|&(from, to)| DateRange::new(from, to))
+            .collect(),
+        weekly_cap_minutes: v.weekly_cap_minutes.map(|m| m as u32),
+        guardian_activity_consent: p.guardian_activity_consent,
+        insurance: p
+            .policies
+            .iter()
+            .map(|&(from, to)| policy_span(from, to))
+            .collect(),
+        background_check_passed_on: v.background_check_passed_on,
+        preferred_target_groups: p.target_groups.clone(),
+    })
+}
+
+/// A candidate's live assignments on activities other than `activity_id`.
+pub fn candidate_commitments(p: &db::candidates::Profile, activity_id: i64) -> Vec<Commitment> {
+    p.live
+        .iter()
+        .filter(|a| a.activity_id != activity_id)
+        .map(|a| Commitment {
+            activity_id: a.activity_id,
+            starts_at: utc(a.starts_at),
+            ends_at: utc(a.ends_at),
+        })
+        .collect()
+}
+
+/// A candidate's history, as `stats` computes it.
+pub fn candidate_stats(p: &db::candidates::Profile) -> VolunteerStats {
+    VolunteerStats {
+        recent_verified_minutes: u32::try_from(p.recent_minutes).unwrap_or(u32::MAX),
+        completed: p.completed,
+        no_shows: p.no_shows,
+    }
+}
+
+/// The start of the fairness period `stats` uses (the last 90 days).
+pub fn recent_since() -> chrono::NaiveDateTime {
+    (Utc::now() - TimeDelta::days(90)).naive_utc()
+}

@@ -8,6 +8,7 @@ pub mod assignments;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod candidates;
 pub mod consents;
 pub mod idempotency;
 pub mod identity_disputes;

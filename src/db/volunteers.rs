@@ -533,6 +533,19 @@ pub struct VolunteerFilter {
 }
 
 pub fn search(conn: &mut DbConn, f: &VolunteerFilter) -> QueryResult<Vec<VolunteerRow>> {
+    let mut q = filtered(conn, f)?;
+    if let Some(after) = f.after_id {
+        q = q.filter(volunteers::id.gt(after));
+    }
+    q.order(volunteers::id).limit(f.limit + 1).load(conn)
+}
+
+/// The volunteers `f` selects, before paging (`after_id`, `limit`): shared by the search and
+/// the candidate pool (`db::candidates`).
+pub(super) fn filtered<'a>(
+    conn: &mut DbConn,
+    f: &VolunteerFilter,
+) -> QueryResult<volunteers::BoxedQuery<'a, super::MultiBackend>> {
     let mut q = volunteers::table.into_boxed();
     for path in [&f.subtree, &f.organization_path].into_iter().flatten() {
         let (lo, hi) = subtree_bounds(path);
@@ -655,10 +668,7 @@ pub fn search(conn: &mut DbConn, f: &VolunteerFilter) -> QueryResult<Vec<Volunte
             );
         }
     }
-    if let Some(after) = f.after_id {
-        q = q.filter(volunteers::id.gt(after));
-    }
-    q.order(volunteers::id).limit(f.limit + 1).load(conn)
+    Ok(q)
 }
 
 /// Moves the record to `status`; bumps the version. `number` is set on first activation.

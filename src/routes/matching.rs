@@ -83,7 +83,8 @@ pub struct NearMissResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CandidatesResponse {
     pub activity_id: i64,
-    /// Volunteers considered (active, in reach, with the required skills and languages).
+    /// Volunteers considered: every one in reach who passes the database's hard filters
+    /// (active, the required skills and languages, available on the start date); no cap.
     pub considered: usize,
     /// Best first.
     pub eligible: Vec<CandidateResponse>,

@@ -3,28 +3,27 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::policy::{Action, Principal, Scope};
 use crate::db::activities::ActivityRow;
+use crate::db::candidates::CandidateRow;
 use crate::db::volunteers::{VolunteerFilter, VolunteerRow};
 use crate::db::{self, DbConn};
-use crate::domain::activity::VolunteerRequirements;
-use crate::domain::eligibility::{AssignmentContext, CheckPoint, EligibilityPolicy, Violation};
+use crate::domain::eligibility::{
+    ActivityRequirements, AssignmentContext, CheckPoint, Commitment, EligibilityPolicy,
+    Violation, VolunteerSnapshot,
+};
 use crate::domain::matching::{
-    Candidate, RankedCandidate, Ranking, ScoringPolicy, rank_candidates,
+    Candidate, RankedCandidate, Ranking, ScoringPolicy, VolunteerStats, rank_candidates,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::registry::reach::narrow_to_scope;
 use crate::service::dispatch::violations_for;
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
-
-/// How many volunteers are scored for one activity; the database pre-filters by reach,
-/// status, required skills and languages first.
-const CONSIDERED: i64 = 1000;
 
 // The parts of a candidate's score (stored in plans, so its shape is kept).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -122,8 +121,8 @@ pub fn list_candidates(
 }
 
 /// Checks the volunteers in `reach` against `activity` as an offer would be checked at `now`,
-/// and ranks the eligible ones. Without `include_ineligible` the database pre-filters to
-/// active volunteers with the required skills and languages; at most `CONSIDERED` are loaded.
+/// and ranks the eligible ones. Without `include_ineligible` the database pre-filters (see
+/// `pool_filter`); every volunteer who passes is considered.
 pub fn rank_for(
     c: &mut DbConn,
     policy: &EligibilityPolicy,
@@ -132,66 +131,128 @@ pub fn rank_for(
     include_ineligible: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<RankedPool> {
-    let site = db::activities::find_site(c, activity.site_id)?
-        .ok_or_else(|| ApiError::internal("site missing"))?;
-    let requirements = snapshots::activity_requirements(activity, &site)?;
-    let wanted: VolunteerRequirements =
-        serde_json::from_str(&activity.requirements).unwrap_or_default();
-    let mut filter = VolunteerFilter {
-        status: (!include_ineligible).then(|| "active".to_string()),
-        skills: if include_ineligible {
-            Vec::new()
-        } else {
-            wanted
-                .skills
+    let mut pools = rank_many(
+        c,
+        policy,
+        reach,
+        std::slice::from_ref(activity),
+        include_ineligible,
+        now,
+    )?;
+    pools
+        .pop()
+        .ok_or_else(|| ApiError::internal("one activity, one pool"))
+}
+
+/// The database's share of the hard rules: reach, and unless `include_ineligible`, active
+/// status, the required skills and languages, and availability on the local start date (no
+/// blackout that day; a window that weekday or none at all). Each is a necessary condition
+/// of `eligibility::check`, so nobody eligible is filtered out.
+fn pool_filter(
+    reach: &Scope,
+    requirements: &ActivityRequirements,
+    include_ineligible: bool,
+) -> VolunteerFilter {
+    let mut filter = if include_ineligible {
+        VolunteerFilter::default()
+    } else {
+        let start = requirements.local_start_date();
+        VolunteerFilter {
+            status: Some("active".to_string()),
+            skills: requirements
+                .required_skills
                 .iter()
                 .map(|s| (s.code.clone(), i32::from(s.level)))
-                .collect()
-        },
-        languages: if include_ineligible {
-            Vec::new()
-        } else {
-            wanted.languages.clone()
-        },
-        limit: CONSIDERED - 1,
-        candidate_pool: true, // PI-02: withdrawn or missing consent leaves every pool
-        ..Default::default()
+                .collect(),
+            languages: requirements.required_languages.clone(),
+            available_on: Some((start, start.weekday().number_from_monday() as i32)),
+            ..Default::default()
+        }
     };
+    // PI-02: withdrawn or missing consent leaves every pool, the diagnostic listing included.
+    filter.candidate_pool = true;
     narrow_to_scope(&mut filter, reach);
-    let rows = db::volunteers::search(c, &filter)?;
-    let names: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.name.clone())).collect();
-    let mut loaded = Vec::with_capacity(rows.len());
-    for r in &rows {
-        loaded.push((
-            snapshots::volunteer_snapshot(c, r.id)?,
-            snapshots::commitments(c, r.id, activity.id)?,
-            snapshots::stats(c, r.id)?,
-        ));
+    filter
+}
+
+/// `rank_for` over many activities at once: one pool query per activity, then every member's
+/// snapshot, commitments and history for the whole batch in a fixed number of queries (per
+/// 10,000 volunteers), shared by the activities.
+pub fn rank_many(
+    c: &mut DbConn,
+    policy: &EligibilityPolicy,
+    reach: &Scope,
+    activities: &[ActivityRow],
+    include_ineligible: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<RankedPool>> {
+    let mut wanted = Vec::with_capacity(activities.len());
+    let mut rows: HashMap<i64, CandidateRow> = HashMap::new();
+    for activity in activities {
+        let site = db::activities::find_site(c, activity.site_id)?
+            .ok_or_else(|| ApiError::internal("site missing"))?;
+        let requirements = snapshots::activity_requirements(activity, &site)?;
+        let filter = pool_filter(reach, &requirements, include_ineligible);
+        let members: Vec<i64> = db::candidates::pool(c, &filter)?
+            .into_iter()
+            .map(|r| {
+                let id = r.id;
+                rows.entry(id).or_insert(r);
+                id
+            })
+            .collect();
+        wanted.push((requirements, members));
     }
-    let pool: Vec<Candidate> = loaded
-        .iter()
-        .map(|(volunteer, commitments, stats)| Candidate {
-            volunteer,
-            commitments,
-            stats: *stats,
-        })
-        .collect();
+    let mut ids: Vec<i64> = rows.keys().copied().collect();
+    ids.sort_unstable();
+    let profiles = db::candidates::profiles(c, &ids, snapshots::recent_since())?;
+    let empty = db::candidates::Profile::default();
+    let mut snapshots_by_id: HashMap<i64, VolunteerSnapshot> = HashMap::with_capacity(ids.len());
+    for (id, row) in &rows {
+        let profile = profiles.get(id).unwrap_or(&empty);
+        snapshots_by_id.insert(*id, snapshots::candidate_snapshot(row, profile)?);
+    }
     let ctx = AssignmentContext {
         checkpoint: CheckPoint::Offer,
         accompanying_guardian: false,
         agreement_signed: false,
         checked_at: now,
     };
-    let ranking = rank_candidates(
-        &requirements,
-        &pool,
-        &ctx,
-        policy,
-        &ScoringPolicy::default(),
-    );
-    Ok(RankedPool {
-        considered: pool.len(),
-        ranking,
-        names,
-    })
+    let scoring = ScoringPolicy::default();
+    let mut pools = Vec::with_capacity(wanted.len());
+    for (requirements, members) in &wanted {
+        let loaded: Vec<(&VolunteerSnapshot, Vec<Commitment>, VolunteerStats)> = members
+            .iter()
+            .map(|id| {
+                let profile = profiles.get(id).unwrap_or(&empty);
+                (
+                    &snapshots_by_id[id],
+                    snapshots::candidate_commitments(profile, requirements.id),
+                    snapshots::candidate_stats(profile),
+                )
+            })
+            .collect();
+        let pool: Vec<Candidate> = loaded
+            .iter()
+            .map(|(volunteer, commitments, stats)| Candidate {
+                volunteer,
+                commitments,
+                stats: *stats,
+            })
+            .collect();
+        let ranking = rank_candidates(requirements, &pool, &ctx, policy, &scoring);
+        let names = ranking
+            .eligible
+            .iter()
+            .map(|r| r.volunteer_id)
+            .chain(ranking.near_misses.iter().map(|m| m.volunteer_id))
+            .map(|id| (id, rows[&id].name.clone()))
+            .collect();
+        pools.push(RankedPool {
+            considered: pool.len(),
+            ranking,
+            names,
+        });
+    }
+    Ok(pools)
 }

@@ -3,7 +3,7 @@
 //! same ranked candidates as an activity's candidates list, reviewed with locks and
 //! exclusions, and committed once, atomically, as offers (ACT-03: never as confirmations).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
@@ -15,15 +15,18 @@ use crate::db::activities::ActivityRow;
 use crate::db::plans::PlanRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::eligibility::EligibilityPolicy;
-use crate::domain::matching::{CandidatePair, DispatchActivity, DispatchError, PairKey, dispatch};
+use crate::domain::matching::{
+    ActivityFill, CandidatePair, DispatchActivity, DispatchError, PairKey, PlannedAssignment,
+    RankedCandidate, dispatch,
+};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::service::dispatch::{check_open, make_offer};
-use crate::service::matching::{RankedPool, ScoredCandidate, rank_for};
+use crate::service::matching::{RankedPool, ScoredCandidate, rank_many};
 use crate::service::reach::{Access, InReach, load_in_reach};
 
-/// Every activity of a batch is ranked against up to 1000 volunteers; this keeps one request
-/// within seconds.
-const MAX_ACTIVITIES: usize = 50;
+/// A national day of service or a Spring Rain season, as one batch; every candidate of every
+/// activity is considered (`rank_many` loads them in bulk, `dispatch` is a min-cost flow).
+const MAX_ACTIVITIES: usize = 2000;
 
 /// Plans: visible to staff whose `ReadActivities` scope contains the creator's organisation;
 /// an action reaches the plans its scope contains.
@@ -61,7 +64,7 @@ impl From<PlanPair> for PairKey {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreatePlanRequest {
-    /// The activities to staff together: published or in progress, at most 50.
+    /// The activities to staff together: published or in progress, at most 2000.
     pub activity_ids: Vec<i64>,
     /// Pairs the plan must contain (each must be an eligible candidate).
     #[serde(default)]
@@ -175,13 +178,18 @@ fn propose(
     req: &CreatePlanRequest,
     now: DateTime<Utc>,
 ) -> ApiResult<PlanBody> {
-    let mut loaded: Vec<(ActivityRow, RankedPool)> = Vec::with_capacity(req.activity_ids.len());
-    let mut batch = Vec::with_capacity(req.activity_ids.len());
-    let mut pairs = Vec::new();
+    let mut activities = Vec::with_capacity(req.activity_ids.len());
     for &id in &req.activity_ids {
         let activity = load_in_reach::<ActivityRow>(c, user, id, Access::Act(Action::Match))?;
         check_open(&activity)?;
-        let pool = rank_for(c, policy, reach, &activity, false, now)?;
+        activities.push(activity);
+    }
+    let pools = rank_many(c, policy, reach, &activities, false, now)?;
+    let mut loaded: Vec<(ActivityRow, RankedPool)> = Vec::with_capacity(activities.len());
+    let mut batch = Vec::with_capacity(activities.len());
+    let mut pairs = Vec::new();
+    for (activity, mut pool) in activities.into_iter().zip(pools) {
+        let id = activity.id;
         // Someone already offered or confirmed here is not planned here again.
         let holding: HashSet<i64> = db::assignments::live_on_activity(c, id)?
             .iter()
@@ -204,26 +212,38 @@ fn propose(
             max_headcount: headcount(activity.headcount_max),
             already_confirmed: headcount(activity.confirmed_count),
         });
+        // Only the eligible are shown in a plan; near misses of thousands of activities
+        // would only hold memory.
+        pool.ranking.near_misses = Vec::new();
         loaded.push((activity, pool));
     }
     let keys = |pairs: &[PlanPair]| pairs.iter().map(|&p| p.into()).collect::<Vec<PairKey>>();
     let plan = dispatch(&batch, &pairs, &keys(&req.locks), &keys(&req.exclusions))
         .map_err(planning_error)?;
 
+    // The plan's lists are sorted by activity id: index them once instead of scanning.
+    let fills: HashMap<i64, &ActivityFill> =
+        plan.activities.iter().map(|f| (f.activity_id, f)).collect();
+    let mut planned_at: HashMap<i64, Vec<&PlannedAssignment>> = HashMap::new();
+    for p in &plan.assignments {
+        planned_at.entry(p.activity_id).or_default().push(p);
+    }
     let activities: Vec<PlannedActivity> = loaded
         .iter()
         .map(|(a, pool)| {
-            let fill = plan.activities.iter().find(|f| f.activity_id == a.id);
-            let volunteers = plan
-                .assignments
+            let fill = fills.get(&a.id);
+            let ranked: HashMap<i64, &RankedCandidate> = pool
+                .ranking
+                .eligible
                 .iter()
-                .filter(|p| p.activity_id == a.id)
+                .map(|r| (r.volunteer_id, r))
+                .collect();
+            let volunteers = planned_at
+                .get(&a.id)
+                .into_iter()
+                .flatten()
                 .filter_map(|p| {
-                    let ranked = pool
-                        .ranking
-                        .eligible
-                        .iter()
-                        .find(|r| r.volunteer_id == p.volunteer_id)?;
+                    let ranked = ranked.get(&p.volunteer_id)?;
                     Some(PlannedVolunteer {
                         candidate: pool.candidate(ranked),
                         locked: p.locked,

@@ -21,7 +21,7 @@
 //! assigned, stays assigned (paths never start by un-assigning anyone).
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashSet};
 use std::ops::{Add, Sub};
 
 /// An activity in the batch with its headcount bounds.
@@ -161,10 +161,9 @@ impl Batch {
     ) -> Result<Batch, DispatchError> {
         let mut activities = activities.to_vec();
         activities.sort_by_key(|a| a.activity_id);
-        let mut index = HashMap::with_capacity(activities.len());
         let (mut need, mut room) = (Vec::new(), Vec::new());
         for (i, a) in activities.iter().enumerate() {
-            if index.insert(a.activity_id, i).is_some() {
+            if i > 0 && activities[i - 1].activity_id == a.activity_id {
                 return Err(DispatchError::DuplicateActivity {
                     activity_id: a.activity_id,
                 });
@@ -182,28 +181,46 @@ impl Batch {
                     .min(free),
             );
         }
+        // Sorted ids: a binary search is cheaper than hashing hundreds of thousands of pairs.
         let activity_index = |id: i64| {
-            index
-                .get(&id)
-                .copied()
-                .ok_or(DispatchError::UnknownActivity { activity_id: id })
+            activities
+                .binary_search_by_key(&id, |a| a.activity_id)
+                .map_err(|_| DispatchError::UnknownActivity { activity_id: id })
         };
 
-        let mut scores: HashMap<PairKey, f64> = HashMap::with_capacity(pairs.len());
+        // (activity index, volunteer id, score units, score), sorted; duplicates side by side.
+        let mut scored = Vec::with_capacity(pairs.len());
         for p in pairs {
             let key = PairKey {
                 activity_id: p.activity_id,
                 volunteer_id: p.volunteer_id,
             };
-            activity_index(p.activity_id)?;
+            let a = activity_index(p.activity_id)?;
             if !p.score.is_finite() {
                 return Err(DispatchError::InvalidScore(key));
             }
-            if scores.insert(key, p.score).is_some() {
-                return Err(DispatchError::DuplicatePair(key));
+            scored.push((a, p.volunteer_id, score_units(p.score), p.score));
+        }
+        scored.sort_unstable_by_key(|&(a, v, ..)| (a, v));
+        if let Some(w) = scored.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
+            return Err(DispatchError::DuplicatePair(PairKey {
+                activity_id: activities[w[0].0].activity_id,
+                volunteer_id: w[0].1,
+            }));
+        }
+        let position = |key: &PairKey| -> Option<usize> {
+            let a = activity_index(key.activity_id).ok()?;
+            scored
+                .binary_search_by_key(&(a, key.volunteer_id), |&(a, v, ..)| (a, v))
+                .ok()
+        };
+        let mut closed = vec![false; scored.len()];
+        let excluded: HashSet<PairKey> = exclusions.iter().copied().collect();
+        for key in &excluded {
+            if let Some(k) = position(key) {
+                closed[k] = true;
             }
         }
-        let excluded: HashSet<PairKey> = exclusions.iter().copied().collect();
 
         let mut lock_keys = locks.to_vec();
         lock_keys.sort_unstable();
@@ -215,8 +232,8 @@ impl Batch {
             if excluded.contains(&key) {
                 return Err(DispatchError::LockExcluded(key));
             }
-            let score = *scores
-                .get(&key)
+            let score = position(&key)
+                .map(|k| scored[k].3)
                 .ok_or(DispatchError::LockNotACandidate(key))?;
             if !locked_volunteers.insert(key.volunteer_id) {
                 return Err(DispatchError::VolunteerLockedTwice {
@@ -238,21 +255,12 @@ impl Batch {
             });
         }
 
-        let mut open: Vec<(usize, i64, i64, f64)> = scores
+        let open: Vec<(usize, i64, i64, f64)> = scored
             .into_iter()
-            .filter(|(key, _)| {
-                !excluded.contains(key) && !locked_volunteers.contains(&key.volunteer_id)
-            })
-            .map(|(key, score)| {
-                (
-                    index[&key.activity_id],
-                    key.volunteer_id,
-                    score_units(score),
-                    score,
-                )
-            })
+            .zip(closed)
+            .filter(|&((_, v, ..), closed)| !closed && !locked_volunteers.contains(&v))
+            .map(|(pair, _)| pair)
             .collect();
-        open.sort_unstable_by_key(|&(a, v, _, _)| (a, v));
         Ok(Batch {
             activities,
             need,
@@ -278,11 +286,14 @@ impl Batch {
 
         let mut fills = Vec::with_capacity(self.activities.len());
         let mut min_slots_filled = 0;
+        // Both lists are sorted by activity id: one pass counts each activity's share.
+        let mut next = 0;
         for a in &self.activities {
-            let planned = assignments
-                .iter()
-                .filter(|p| p.activity_id == a.activity_id)
-                .count() as u32;
+            let start = next;
+            while next < assignments.len() && assignments[next].activity_id == a.activity_id {
+                next += 1;
+            }
+            let planned = (next - start) as u32;
             let need = a.min_headcount.saturating_sub(a.already_confirmed);
             let filled = planned.min(need);
             min_slots_filled += filled;
@@ -334,15 +345,32 @@ const MIN_SLOT: Cost = Cost {
     score: 0,
 };
 
+fn score_cost(units: i64) -> Cost {
+    Cost {
+        slots: 0,
+        score: -units,
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
 /// How the shortest path reached a node.
 #[derive(Debug, Clone, Copy)]
 enum Step {
     /// From the source, taking this free volunteer.
-    Take(usize),
+    Take(u32),
     /// From activity node `from`, moving this volunteer.
-    Move { from: usize, volunteer: usize },
+    Move { from: u32, volunteer: u32 },
     /// From activity node `from` into the sink.
-    Finish { from: usize },
+    Finish { from: u32 },
+}
+
+/// One volunteer's open pair: activity node, score units, index into `Batch::open`.
+#[derive(Debug, Clone, Copy)]
+struct Arc {
+    node: u32,
+    units: i64,
+    open: u32,
 }
 
 /// Successive shortest paths on the compressed network. Activity nodes are `0..n`, then the
@@ -354,17 +382,27 @@ struct Solver {
     filled_min: Vec<u32>,
     filled_extra: Vec<u32>,
     /// Per node: open pairs as (score units desc, volunteer), and how far they are used up.
-    free_queue: Vec<Vec<(Reverse<i64>, usize, usize)>>,
+    free_queue: Vec<Vec<(Reverse<i64>, u32)>>,
     free_next: Vec<usize>,
-    /// Per volunteer: (node, score units, open pair index).
-    volunteer_pairs: Vec<Vec<(usize, i64, usize)>>,
-    /// Per volunteer: (node, open pair index) once assigned; never unassigned again.
-    assigned: Vec<Option<(usize, usize)>>,
-    /// Per volunteer: how often it was (re)assigned; stamps move-heap entries.
-    moves: Vec<u32>,
-    /// Per (from, to): cheapest moves as (cost, volunteer, move counter when pushed).
-    move_heaps: Vec<BinaryHeap<Reverse<(Cost, usize, u32)>>>,
+    /// Per volunteer `v`: its arcs are `arcs[arc_start[v]..arc_start[v + 1]]`.
+    arc_start: Vec<usize>,
+    arcs: Vec<Arc>,
+    /// Per volunteer: the arc it is assigned through, or `NONE`; never unassigned again.
+    assigned: Vec<u32>,
+    /// Per node: the volunteers assigned there, with their arc.
+    members: Vec<Vec<(u32, u32)>>,
     potential: Vec<Cost>,
+    /// Source arcs as (reduced cost + source potential, node); lazily raised (keys only grow).
+    source_heap: BinaryHeap<Reverse<(Cost, u32)>>,
+    // Scratch of one search, stamped by `round` so nothing is cleared between searches.
+    round: u32,
+    seen: Vec<u32>,
+    done: Vec<u32>,
+    dist: Vec<Cost>,
+    step: Vec<Step>,
+    settled: Vec<u32>,
+    heap: BinaryHeap<Reverse<(Cost, u32)>>,
+    from_source: Vec<u32>,
 }
 
 impl Solver {
@@ -374,11 +412,11 @@ impl Solver {
         for &(a, ..) in &batch.open {
             has_pair[a] = true;
         }
-        let mut node_of = vec![None; batch.activities.len()];
+        let mut node_of = vec![NONE; batch.activities.len()];
         let mut batch_index = Vec::new();
         for (i, &room) in batch.room.iter().enumerate() {
             if room > 0 && has_pair[i] {
-                node_of[i] = Some(batch_index.len());
+                node_of[i] = batch_index.len() as u32;
                 batch_index.push(i);
             }
         }
@@ -387,16 +425,48 @@ impl Solver {
         let mut volunteer_ids: Vec<i64> = batch.open.iter().map(|&(_, v, ..)| v).collect();
         volunteer_ids.sort_unstable();
         volunteer_ids.dedup();
+        let nv = volunteer_ids.len();
         let mut free_queue = vec![Vec::new(); n];
-        let mut volunteer_pairs = vec![Vec::new(); volunteer_ids.len()];
+        let mut per_volunteer: Vec<(u32, Arc)> = Vec::with_capacity(batch.open.len());
         for (k, &(a, v, units, _)) in batch.open.iter().enumerate() {
-            let Some(node) = node_of[a] else { continue };
-            let vol = volunteer_ids.binary_search(&v).unwrap_or_default();
-            free_queue[node].push((Reverse(units), vol, k));
-            volunteer_pairs[vol].push((node, units, k));
+            let node = node_of[a];
+            if node == NONE {
+                continue;
+            }
+            let vol = volunteer_ids.binary_search(&v).unwrap_or_default() as u32;
+            free_queue[node as usize].push((Reverse(units), vol));
+            per_volunteer.push((
+                vol,
+                Arc {
+                    node,
+                    units,
+                    open: k as u32,
+                },
+            ));
         }
         for q in &mut free_queue {
             q.sort_unstable();
+        }
+        // Counting sort by volunteer into one flat array.
+        let mut arc_start = vec![0usize; nv + 1];
+        for &(vol, _) in &per_volunteer {
+            arc_start[vol as usize + 1] += 1;
+        }
+        for v in 0..nv {
+            arc_start[v + 1] += arc_start[v];
+        }
+        let mut fill = arc_start.clone();
+        let mut arcs = vec![
+            Arc {
+                node: 0,
+                units: 0,
+                open: 0
+            };
+            per_volunteer.len()
+        ];
+        for (vol, arc) in per_volunteer {
+            arcs[fill[vol as usize]] = arc;
+            fill[vol as usize] += 1;
         }
         let need: Vec<u32> = batch_index.iter().map(|&i| batch.need[i]).collect();
         let extra = batch_index
@@ -407,12 +477,12 @@ impl Solver {
         // Initial potentials: shortest distances in the empty network (a DAG).
         let mut potential = vec![ZERO; n + 2];
         let mut sink = None::<Cost>;
+        let mut source_heap = BinaryHeap::with_capacity(n);
         for node in 0..n {
             let best = free_queue[node][0].0.0;
-            potential[node] = Cost {
-                slots: 0,
-                score: -best,
-            };
+            potential[node] = score_cost(best);
+            // Reduced cost of the best source arc: zero.
+            source_heap.push(Reverse((ZERO, node as u32)));
             let exit = if need[node] > 0 { MIN_SLOT } else { ZERO };
             let d = potential[node] + exit;
             sink = Some(sink.map_or(d, |s| s.min(d)));
@@ -427,44 +497,51 @@ impl Solver {
             filled_extra: vec![0; n],
             free_queue,
             free_next: vec![0; n],
-            assigned: vec![None; volunteer_pairs.len()],
-            moves: vec![0; volunteer_pairs.len()],
-            volunteer_pairs,
-            move_heaps: vec![BinaryHeap::new(); n * n],
+            arc_start,
+            arcs,
+            assigned: vec![NONE; nv],
+            members: vec![Vec::new(); n],
             potential,
+            source_heap,
+            round: 0,
+            seen: vec![0; n + 2],
+            done: vec![0; n + 2],
+            dist: vec![ZERO; n + 2],
+            step: vec![Step::Finish { from: 0 }; n + 2],
+            settled: Vec::new(),
+            heap: BinaryHeap::new(),
+            from_source: Vec::new(),
         }
     }
 
     /// Augments along shortest paths while they improve the cost; returns the chosen open pairs.
     fn run(mut self) -> Vec<usize> {
         while self.augment_once() {}
-        let mut chosen: Vec<usize> = self.assigned.iter().flatten().map(|&(_, k)| k).collect();
+        let mut chosen: Vec<usize> = self
+            .assigned
+            .iter()
+            .filter(|&&arc| arc != NONE)
+            .map(|&arc| self.arcs[arc as usize].open as usize)
+            .collect();
         chosen.sort_unstable();
         chosen
     }
 
     /// The best free volunteer for `node` (score units, volunteer), skipping assigned ones.
-    fn best_free(&mut self, node: usize) -> Option<(i64, usize)> {
+    fn best_free(&mut self, node: usize) -> Option<(i64, u32)> {
         let queue = &self.free_queue[node];
         let mut i = self.free_next[node];
-        while i < queue.len() && self.assigned[queue[i].1].is_some() {
+        while i < queue.len() && self.assigned[queue[i].1 as usize] != NONE {
             i += 1;
         }
         self.free_next[node] = i;
-        queue.get(i).map(|&(Reverse(units), vol, _)| (units, vol))
+        queue.get(i).map(|&(Reverse(units), vol)| (units, vol))
     }
 
-    /// The cheapest move from `from` to `to`: (cost, volunteer), dropping stale heap entries.
-    fn best_move(&mut self, from: usize, to: usize) -> Option<(Cost, usize)> {
-        let heap = &mut self.move_heaps[from * self.n + to];
-        while let Some(&Reverse((cost, vol, stamp))) = heap.peek() {
-            // Current iff the volunteer has not moved since (then it is still at `from`).
-            if self.moves[vol] == stamp {
-                return Some((cost, vol));
-            }
-            heap.pop();
-        }
-        None
+    /// The source arc's key: its reduced cost plus the source's potential, which does not
+    /// depend on the source's potential, so keys survive searches.
+    fn source_key(&self, node: usize, units: i64) -> Cost {
+        score_cost(units) - self.potential[node]
     }
 
     fn exit_cost(&self, node: usize) -> Option<Cost> {
@@ -477,79 +554,154 @@ impl Solver {
         }
     }
 
-    /// One Dijkstra on the compressed network and, if the path improves the cost, the
-    /// augmentation along it.
-    fn augment_once(&mut self) -> bool {
-        let (n, source, sink) = (self.n, self.n, self.n + 1);
-        let mut dist: Vec<Option<Cost>> = vec![None; n + 2];
-        let mut step: Vec<Option<Step>> = vec![None; n + 2];
-        let mut done = vec![false; n + 2];
-        dist[source] = Some(ZERO);
-        // Dense Dijkstra: the activity count is small.
-        while let Some(u) = closest_open(&dist, &done) {
-            done[u] = true;
-            if u == sink {
-                break;
-            }
-            let du = dist[u].unwrap_or_default();
-            let mut relax = |to: usize, cost: Cost, how: Step, pot: &[Cost]| {
-                let reduced = cost + pot[u] - pot[to];
-                debug_assert!(reduced >= ZERO, "negative reduced cost");
-                let d = du + reduced;
-                if dist[to].is_none_or(|old| d < old) {
-                    dist[to] = Some(d);
-                    step[to] = Some(how);
+    fn label(&mut self, to: usize, d: Cost, how: Step) {
+        if self.seen[to] != self.round || d < self.dist[to] {
+            self.seen[to] = self.round;
+            self.dist[to] = d;
+            self.step[to] = how;
+            self.heap.push(Reverse((d, to as u32)));
+        }
+    }
+
+    /// The next node to settle: the closer of the labelled heap and the source arcs.
+    fn next_closest(&mut self) -> Option<(Cost, usize, Option<Step>)> {
+        let source_potential = self.potential[self.n];
+        loop {
+            let labelled = loop {
+                match self.heap.peek() {
+                    Some(&Reverse((d, x)))
+                        if self.done[x as usize] == self.round || d > self.dist[x as usize] =>
+                    {
+                        self.heap.pop();
+                    }
+                    top => break top.map(|&Reverse(t)| t),
                 }
             };
-            if u == source {
-                for to in 0..n {
-                    if let Some((units, vol)) = self.best_free(to) {
-                        let cost = Cost {
-                            slots: 0,
-                            score: -units,
-                        };
-                        relax(to, cost, Step::Take(vol), &self.potential);
-                    }
+            let from_source = self.source_heap.peek().map(|&Reverse(t)| t);
+            match (labelled, from_source) {
+                (None, None) => return None,
+                (Some((d, x)), s) if s.is_none_or(|(k, y)| (d, x) <= (k + source_potential, y)) => {
+                    self.heap.pop();
+                    return Some((d, x as usize, None));
                 }
-                continue;
+                (_, Some((key, node))) => {
+                    self.source_heap.pop();
+                    let node = node as usize;
+                    let Some((units, vol)) = self.best_free(node) else {
+                        // No free volunteer left for it, now or later.
+                        continue;
+                    };
+                    let current = self.source_key(node, units);
+                    self.from_source.push(node as u32);
+                    if current > key {
+                        // Stale (keys only grow): back in at its true place.
+                        self.from_source.pop();
+                        self.source_heap.push(Reverse((current, node as u32)));
+                        continue;
+                    }
+                    if self.done[node] == self.round {
+                        continue;
+                    }
+                    return Some((key + source_potential, node, Some(Step::Take(vol))));
+                }
+                (Some(_), None) => unreachable!("a lone labelled node is always the closest"),
             }
-            for to in (0..n).filter(|&to| to != u && !done[to]) {
-                if let Some((cost, vol)) = self.best_move(u, to) {
-                    relax(
+        }
+    }
+
+    /// One Dijkstra on the compressed network, stopped at the sink, and, if the path improves
+    /// the cost, the augmentation along it.
+    fn augment_once(&mut self) -> bool {
+        let (source, sink) = (self.n, self.n + 1);
+        self.round += 1;
+        self.heap.clear();
+        self.settled.clear();
+        self.from_source.clear();
+        let mut d_sink = None;
+        while let Some((du, u, how)) = self.next_closest() {
+            if let Some(how) = how {
+                if self.seen[u] == self.round && self.dist[u] <= du {
+                    // Already labelled at least as close by a move; settled from there.
+                    self.seen[u] = self.round;
+                } else {
+                    self.seen[u] = self.round;
+                    self.dist[u] = du;
+                    self.step[u] = how;
+                }
+            }
+            let du = self.dist[u];
+            self.done[u] = self.round;
+            if u == sink {
+                d_sink = Some(du);
+                break;
+            }
+            self.settled.push(u as u32);
+            let pu = self.potential[u];
+            for m in 0..self.members[u].len() {
+                let (vol, here) = self.members[u][m];
+                let here_units = self.arcs[here as usize].units;
+                let (lo, hi) = (
+                    self.arc_start[vol as usize],
+                    self.arc_start[vol as usize + 1],
+                );
+                for i in lo..hi {
+                    let arc = self.arcs[i];
+                    let to = arc.node as usize;
+                    if to == u || self.done[to] == self.round {
+                        continue;
+                    }
+                    // Leaving `u` gives back its score; joining `to` earns that one.
+                    let cost = Cost {
+                        slots: 0,
+                        score: here_units - arc.units,
+                    };
+                    let reduced = cost + pu - self.potential[to];
+                    debug_assert!(reduced >= ZERO, "negative reduced cost");
+                    self.label(
                         to,
-                        cost,
+                        du + reduced,
                         Step::Move {
-                            from: u,
+                            from: u as u32,
                             volunteer: vol,
                         },
-                        &self.potential,
                     );
                 }
             }
             if let Some(cost) = self.exit_cost(u) {
-                relax(sink, cost, Step::Finish { from: u }, &self.potential);
+                let reduced = cost + pu - self.potential[sink];
+                debug_assert!(reduced >= ZERO, "negative reduced cost");
+                self.label(sink, du + reduced, Step::Finish { from: u as u32 });
             }
         }
-        let Some(d_sink) = dist[sink] else {
-            return false;
-        };
-        // The path's true cost; stop at the first one that does not improve.
-        if d_sink - self.potential[source] + self.potential[sink] >= ZERO {
-            return false;
+        // Source arcs taken off the heap this search go back, at their new keys.
+        let restore = std::mem::take(&mut self.from_source);
+        let improves = d_sink.filter(|&d| d + self.potential[sink] - self.potential[source] < ZERO);
+        if let Some(d_sink) = improves {
+            // Potentials shifted by -d_sink everywhere (which changes no reduced cost): settled
+            // nodes move by their distance, the rest stay.
+            for &x in &self.settled {
+                let x = x as usize;
+                self.potential[x] = self.potential[x] + self.dist[x] - d_sink;
+            }
+            self.potential[source] = self.potential[source] - d_sink;
+            self.apply_path();
         }
-        for (x, d) in dist.iter().enumerate() {
-            self.potential[x] = self.potential[x] + d.unwrap_or(d_sink).min(d_sink);
+        for &node in &restore {
+            if let Some((units, _)) = self.best_free(node as usize) {
+                let key = self.source_key(node as usize, units);
+                self.source_heap.push(Reverse((key, node)));
+            }
         }
-        self.apply_path(&step);
-        true
+        self.from_source = restore;
+        improves.is_some()
     }
 
-    fn apply_path(&mut self, step: &[Option<Step>]) {
-        let sink = self.n + 1;
-        let mut at = sink;
+    fn apply_path(&mut self) {
+        let mut at = self.n + 1;
         loop {
-            match step[at] {
-                Some(Step::Finish { from }) => {
+            match self.step[at] {
+                Step::Finish { from } => {
+                    let from = from as usize;
                     if self.filled_min[from] < self.need[from] {
                         self.filled_min[from] += 1;
                     } else {
@@ -557,45 +709,33 @@ impl Solver {
                     }
                     at = from;
                 }
-                Some(Step::Move { from, volunteer }) => {
+                Step::Move { from, volunteer } => {
+                    let members = &mut self.members[from as usize];
+                    if let Some(i) = members.iter().position(|m| m.0 == volunteer) {
+                        members.swap_remove(i);
+                    }
                     self.assign(volunteer, at);
-                    at = from;
+                    at = from as usize;
                 }
-                Some(Step::Take(volunteer)) => {
+                Step::Take(volunteer) => {
                     self.assign(volunteer, at);
                     return;
                 }
-                None => unreachable!("a shortest path leads back to the source"),
             }
         }
     }
 
-    fn assign(&mut self, vol: usize, node: usize) {
-        let pairs = &self.volunteer_pairs[vol];
-        let Some(&(_, here_units, k)) = pairs.iter().find(|p| p.0 == node) else {
+    fn assign(&mut self, vol: u32, node: usize) {
+        let (lo, hi) = (
+            self.arc_start[vol as usize],
+            self.arc_start[vol as usize + 1],
+        );
+        let Some(i) = (lo..hi).find(|&i| self.arcs[i].node as usize == node) else {
             unreachable!("paths only use open pairs");
         };
-        self.assigned[vol] = Some((node, k));
-        self.moves[vol] += 1;
-        let stamp = self.moves[vol];
-        for &(to, units, _) in pairs {
-            if to != node {
-                // Leaving `node` gives back its score; joining `to` earns that one.
-                let cost = Cost {
-                    slots: 0,
-                    score: here_units - units,
-                };
-                self.move_heaps[node * self.n + to].push(Reverse((cost, vol, stamp)));
-            }
-        }
+        self.assigned[vol as usize] = i as u32;
+        self.members[node].push((vol, i as u32));
     }
-}
-
-/// The unfinished node with the smallest distance; ties go to the lowest node.
-fn closest_open(dist: &[Option<Cost>], done: &[bool]) -> Option<usize> {
-    (0..dist.len())
-        .filter(|&x| !done[x] && dist[x].is_some())
-        .min_by_key(|&x| dist[x])
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
-//! Optimality is tested two ways: against brute force on small random instances (every
-//! volunteer tries every choice), and against an independent, deliberately plain min-cost-flow
-//! (Bellman–Ford on the full network, big-M slot bonus) on medium ones.
+//! Optimality is tested three ways: against brute force on small random instances (every
+//! volunteer tries every choice), against an independent, deliberately plain min-cost-flow
+//! (Bellman–Ford on the full network, big-M slot bonus) on medium ones, and against the
+//! Hungarian method (`pathfinding::kuhn_munkres`) on slot-expanded instances of several
+//! hundred slots.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -342,6 +344,79 @@ proptest! {
         let k = rotate % pairs.len().max(1);
         pairs.rotate_left(k);
         prop_assert_eq!(forward, dispatch(&activities, &pairs, &[], &inst.exclusions));
+    }
+}
+
+/// The optimum by the Hungarian method on the slot-expanded matrix: one row per free place
+/// (minimum places first, worth `big_m` more), one column per volunteer plus one "leave the
+/// place empty" column per row, ineligible pairs far below any plan. Scores must be >= 0, so
+/// the total splits into (slots, score) by division.
+fn hungarian_objective(activities: &[DispatchActivity], pairs: &[CandidatePair]) -> (u32, i64) {
+    use pathfinding::kuhn_munkres::kuhn_munkres;
+    use pathfinding::matrix::Matrix;
+
+    let mut volunteers: Vec<i64> = pairs.iter().map(|p| p.volunteer_id).collect();
+    volunteers.sort_unstable();
+    volunteers.dedup();
+    let big_m: i64 = 1 + pairs.iter().map(|p| score_units(p.score)).sum::<i64>();
+    // Rows: (activity id, is a minimum place).
+    let rows: Vec<(i64, bool)> = activities
+        .iter()
+        .flat_map(|a| {
+            let room = a.max_headcount.saturating_sub(a.already_confirmed);
+            let need = a.min_headcount.saturating_sub(a.already_confirmed).min(room);
+            (0..room).map(move |k| (a.activity_id, k < need))
+        })
+        .collect();
+    let columns = volunteers.len() + rows.len();
+    let forbidden = -big_m * (rows.len() as i64 + 1);
+    let mut weights = vec![forbidden; rows.len() * columns];
+    for (r, _) in rows.iter().enumerate() {
+        // Each row's own empty column.
+        weights[r * columns + volunteers.len() + r] = 0;
+    }
+    for p in pairs {
+        assert!(p.score >= 0.0, "the split needs scores >= 0");
+        let c = volunteers.binary_search(&p.volunteer_id).unwrap();
+        for (r, &(a, minimum)) in rows.iter().enumerate() {
+            if a == p.activity_id {
+                weights[r * columns + c] = score_units(p.score) + if minimum { big_m } else { 0 };
+            }
+        }
+    }
+    if rows.is_empty() {
+        return (0, 0);
+    }
+    let matrix = Matrix::from_vec(rows.len(), columns, weights).unwrap();
+    let (total, _) = kuhn_munkres(&matrix);
+    ((total / big_m) as u32, total % big_m)
+}
+
+proptest! {
+    #![proptest_config(fixed_seed(6))]
+
+    #[test]
+    fn plans_match_the_hungarian_method_on_several_hundred_slots(
+        bounds in prop::collection::vec((0u32..=6, 0u32..=5, 0u32..=1), 60),
+        scores in prop::collection::vec(prop::option::weighted(0.15, 0i64..=1_000_000), 60 * 200),
+    ) {
+        let activities: Vec<_> = bounds
+            .iter()
+            .enumerate()
+            .map(|(a, &(min, spread, confirmed))| act(a as i64 + 1, min, min + spread, confirmed))
+            .collect();
+        let pairs: Vec<_> = scores
+            .iter()
+            .enumerate()
+            .filter_map(|(k, s)| {
+                s.map(|s| pair((k / 200) as i64 + 1, (k % 200) as i64 + 1, s as f64 / 1_000_000.0))
+            })
+            .collect();
+        let slots: u32 = activities.iter().map(|a| a.max_headcount - a.already_confirmed.min(a.max_headcount)).sum();
+        prop_assert!(slots >= 250, "the instance is medium-sized: {} slots", slots);
+        let plan = dispatch(&activities, &pairs, &[], &[]).unwrap();
+        assert_feasible(&activities, &pairs, &[], &[], &plan);
+        prop_assert_eq!(plan_objective(&activities, &plan), hungarian_objective(&activities, &pairs));
     }
 }
 
