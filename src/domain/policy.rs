@@ -193,7 +193,7 @@ impl std::fmt::Display for PolicyError {
 }
 
 /// Each key with the rule it configures, in file order; `entries` and the tests use it.
-pub const RULE_IDS: [(&str, &str); 15] = [
+pub const RULE_IDS: [(&str, &str); 16] = [
     ("minors.minimum_age", "MIN-06"),
     ("minors.accompanied_below_age", "MIN-06"),
     ("minors.own_income_adult_from", "MIN-01"),
