@@ -374,8 +374,18 @@ mod tests {
         assert!(auditor.scope_for(Action::ReadAuditEvents).is_some());
         for staff in [&ministry, &bureau, &coordinator, &auditor] {
             assert_eq!(staff.scope_for(Action::ReadPolicy), Some(Scope::All));
+            assert_eq!(staff.scope_for(Action::ReadSpringRain), Some(Scope::All));
         }
         assert_eq!(volunteer.scope_for(Action::ReadPolicy), None);
+        // Spring Rain editions and pairings: the ministry manages, staff read.
+        assert_eq!(
+            ministry.scope_for(Action::ManageSpringRain),
+            Some(Scope::All)
+        );
+        for other in [&bureau, &coordinator, &auditor, &volunteer] {
+            assert_eq!(other.scope_for(Action::ManageSpringRain), None);
+        }
+        assert_eq!(volunteer.scope_for(Action::ReadSpringRain), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use springrain::db::schema::{assignments, service_records};
 
 use crate::db_test;
-use crate::dispatch::{World, activity, get_json, kashgar_site, volunteer, world};
+use crate::dispatch::{World, activity, get_json, kashgar_site, login_as, volunteer, world};
 use crate::helpers::{TestApp, assert_problem};
 
 /// The ministry creates an edition for `year` and enrols `pairings`; `open` opens it.
@@ -676,15 +676,11 @@ async fn the_edition_report_matches_a_hand_count(app: TestApp) {
         .await
         .unwrap();
     let hz_path = format!("/1/{}/{}/", t.zhejiang, t.hangzhou);
-    let [a, b, c] = [("甲", 1), ("乙", 2), ("丙", 3)].map(|(n, s)| (n, s));
-    let mut ids = Vec::new();
-    for (name, seq) in [a, b, c] {
-        ids.push(
-            volunteer(&app, &w, name, seq, |_| {}).await["id"]
-                .as_i64()
-                .unwrap(),
-        );
+    let mut people = Vec::new();
+    for (name, seq) in [("甲", 1), ("乙", 2), ("丙", 3)] {
+        people.push(volunteer(&app, &w, name, seq, |_| {}).await);
     }
+    let ids: Vec<i64> = people.iter().map(|v| v["id"].as_i64().unwrap()).collect();
     let (va, vb, vc) = (ids[0], ids[1], ids[2]);
     // Zhejiang → Xinjiang: a stage show (heritage) with two members and 300 + 240 minutes;
     // a lecture with one offer only (no team); a cancelled show (left out).
@@ -707,6 +703,30 @@ async fn the_edition_report_matches_a_hand_count(app: TestApp) {
     )
     .await;
     people_reached(&app, &t.hz_coordinator, d2, json!({"elderly": 50})).await;
+    // People reached are counted once an activity has started, in known target groups.
+    let put = |activity: i64, counts: Value| {
+        let app = &app;
+        let token = t.hz_coordinator.clone();
+        async move {
+            app.client
+                .put(app.url(&format!("/api/v1/activities/{activity}/people-reached")))
+                .bearer_auth(&token)
+                .json(&json!({ "counts": counts }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_problem(
+        put(d4, json!({"elderly": 5})).await,
+        StatusCode::CONFLICT,
+        "activity_not_open",
+    )
+    .await;
+    assert_eq!(
+        first_error(put(d1, json!({"aliens": 5})).await).await,
+        ("counts.aliens".into(), "unknown_target_group".into())
+    );
     let cancelled = app
         .post(
             &format!("/api/v1/activities/{d4}/cancel"),
@@ -790,6 +810,9 @@ async fn the_edition_report_matches_a_hand_count(app: TestApp) {
     assert_eq!(seen, [&json!(zx)]);
     let zhejiang = get_json(&app, &path, &t.zj_auditor).await;
     assert_eq!(zhejiang["pairings"].as_array().unwrap().len(), 2);
+    // Volunteers have no part in programme reports.
+    let me = login_as(&app, &people[0], "jia.volunteer").await;
+    assert_eq!(app.get(&path, &me).await.status(), StatusCode::NOT_FOUND);
 
     // CSV: UTF-8 with a BOM, Chinese headers and names, the same figures.
     let csv = app
