@@ -51,6 +51,12 @@ const UNIQUE: &[Unique] = &[
         detail: "this level is applied for already",
     },
     Unique {
+        postgres: "attendance_days_assignment_date_key",
+        sqlite: "attendance_days.assignment_id, attendance_days.service_date",
+        code: ErrorCode::ConcurrentUpdate,
+        detail: "this day's attendance was recorded meanwhile; read it again",
+    },
+    Unique {
         postgres: "courses_code_key",
         sqlite: "courses.code",
         code: ErrorCode::CourseCodeTaken,
