@@ -67,7 +67,10 @@ pub fn upsert_day(conn: &mut DbConn, row: &NewAttendanceDay) -> QueryResult<Atte
 pub fn days_of(conn: &mut DbConn, assignment_ids: &[i64]) -> QueryResult<Vec<AttendanceDayRow>> {
     attendance_days::table
         .filter(attendance_days::assignment_id.eq_any(assignment_ids))
-        .order((attendance_days::assignment_id, attendance_days::service_date))
+        .order((
+            attendance_days::assignment_id,
+            attendance_days::service_date,
+        ))
         .load(conn)
 }
 

@@ -164,7 +164,10 @@ mod tests {
     #[test]
     fn service_days_are_local_and_an_end_at_midnight_stays_on_the_day_before() {
         let days = service_days(&deployment(), Shanghai);
-        assert_eq!((*days.start(), *days.end()), (d("2030-07-01"), d("2030-07-10")));
+        assert_eq!(
+            (*days.start(), *days.end()),
+            (d("2030-07-01"), d("2030-07-10"))
+        );
         assert_eq!((*days.end() - *days.start()).num_days() + 1, 10);
         let to_midnight = Schedule {
             starts_at: t("2030-07-01T20:00:00+08:00"),
@@ -189,7 +192,10 @@ mod tests {
         let middle = day_window(&s, Shanghai, d("2030-07-05"));
         assert_eq!(
             (middle.starts_at, middle.ends_at),
-            (t("2030-07-05T00:00:00+08:00"), t("2030-07-06T00:00:00+08:00"))
+            (
+                t("2030-07-05T00:00:00+08:00"),
+                t("2030-07-06T00:00:00+08:00")
+            )
         );
         let last = day_window(&s, Shanghai, d("2030-07-10"));
         assert_eq!(last.ends_at, s.ends_at);
@@ -250,14 +256,22 @@ mod tests {
                 .map(|i| (i.field, i.code))
                 .collect()
         };
-        let ok = presence("2030-07-03T09:00:00+08:00", Some("2030-07-03T17:00:00+08:00"));
+        let ok = presence(
+            "2030-07-03T09:00:00+08:00",
+            Some("2030-07-03T17:00:00+08:00"),
+        );
         assert!(codes("2030-07-03", ok, now).is_empty());
         let open = presence("2030-07-03T09:00:00+08:00", None);
         assert!(codes("2030-07-03", open, now).is_empty());
-        let to_midnight = presence("2030-07-03T09:00:00+08:00", Some("2030-07-04T00:00:00+08:00"));
+        let to_midnight = presence(
+            "2030-07-03T09:00:00+08:00",
+            Some("2030-07-04T00:00:00+08:00"),
+        );
         assert!(codes("2030-07-03", to_midnight, now).is_empty());
-        let past_midnight =
-            presence("2030-07-03T09:00:00+08:00", Some("2030-07-04T00:01:00+08:00"));
+        let past_midnight = presence(
+            "2030-07-03T09:00:00+08:00",
+            Some("2030-07-04T00:01:00+08:00"),
+        );
         assert_eq!(
             codes("2030-07-03", past_midnight, now),
             [("checked_out_at".into(), "not_on_service_day".into())]
@@ -270,7 +284,10 @@ mod tests {
             codes("2030-07-04", ok, now),
             [("checked_in_at".into(), "not_on_service_day".into())]
         );
-        let backwards = presence("2030-07-03T09:00:00+08:00", Some("2030-07-03T09:00:00+08:00"));
+        let backwards = presence(
+            "2030-07-03T09:00:00+08:00",
+            Some("2030-07-03T09:00:00+08:00"),
+        );
         assert_eq!(
             codes("2030-07-03", backwards, now),
             [("checked_out_at".into(), "before_check_in".into())]

@@ -63,6 +63,12 @@ const UNIQUE: &[Unique] = &[
         detail: "this sending province and receiving region are paired already",
     },
     Unique {
+        postgres: "attendance_days_assignment_date_key",
+        sqlite: "attendance_days.assignment_id, attendance_days.service_date",
+        code: ErrorCode::ConcurrentUpdate,
+        detail: "this day's attendance was recorded meanwhile; read it again",
+    },
+    Unique {
         postgres: "courses_code_key",
         sqlite: "courses.code",
         code: ErrorCode::CourseCodeTaken,

@@ -2,10 +2,10 @@
 
 pub mod activities;
 pub mod assignments;
-pub mod deployments;
 pub mod audit;
 pub mod auth;
 pub mod common;
+pub mod deployments;
 pub mod fallback;
 pub mod identity_disputes;
 pub mod matching;

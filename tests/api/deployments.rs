@@ -210,7 +210,11 @@ async fn a_ten_day_deployment_with_a_rest_day_yields_nine_records_per_member(app
     let res = attend(&app, &xj, first.assignment, "2030-07-01", day_one.clone()).await;
     assert_problem(res, StatusCode::CONFLICT, "activity_not_open").await;
     let res = move_activity(&app, &w.t.hz_coordinator, activity, "start").await;
-    assert_eq!(res.status(), StatusCode::OK, "ACT-08/SR-06: everyone is insured");
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "ACT-08/SR-06: everyone is insured"
+    );
 
     // The receiving side checks the team in and out each day; the 5th is a rest day.
     for day in (1..=10u32).filter(|d| *d != 5) {
@@ -231,14 +235,18 @@ async fn a_ten_day_deployment_with_a_rest_day_yields_nine_records_per_member(app
             assert_eq!(open["checked_out_at"], Value::Null);
         }
         app.state.clock.set(at(&format!("{date}T12:00:00Z")));
-        for (member, (cin, cout, breaks, travel)) in [
-            (&first, first_days(day)),
-            (&second, second_days(day)),
-        ] {
+        for (member, (cin, cout, breaks, travel)) in
+            [(&first, first_days(day)), (&second, second_days(day))]
+        {
             let body = json!({"checked_in_at": format!("{date}T{cin}:00Z"), "checked_out_at": format!("{date}T{cout}:00Z"),
                 "break_minutes": breaks, "travel_minutes": travel});
             let res = attend(&app, &xj, member.assignment, &date, body).await;
-            assert_eq!(res.status(), StatusCode::OK, "{date}: {}", res.text().await.unwrap());
+            assert_eq!(
+                res.status(),
+                StatusCode::OK,
+                "{date}: {}",
+                res.text().await.unwrap()
+            );
         }
     }
     let days = crate::dispatch::get_json(
@@ -310,7 +318,10 @@ async fn a_ten_day_deployment_with_a_rest_day_yields_nine_records_per_member(app
             &member.me,
         )
         .await;
-        assert_eq!(stars["verified_minutes"], total, "the stars view counts them");
+        assert_eq!(
+            stars["verified_minutes"], total,
+            "the stars view counts them"
+        );
         let mine = crate::dispatch::get_json(
             &app,
             &format!("/api/v1/volunteers/{}/service-records", member.volunteer),
@@ -324,7 +335,11 @@ async fn a_ten_day_deployment_with_a_rest_day_yields_nine_records_per_member(app
         .await;
     assert_problem(res, StatusCode::CONFLICT, "already_verified").await;
     let res = attend(&app, &xj, first.assignment, "2030-07-10", day_one).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "day one's times are not on the 10th");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "day one's times are not on the 10th"
+    );
 }
 db_test!(a_ten_day_deployment_with_a_rest_day_yields_nine_records_per_member);
 
@@ -396,7 +411,8 @@ async fn the_receiving_side_sees_the_roster_masked_and_nothing_more(app: TestApp
         .map(|a| a["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, [activity]);
-    let seen = crate::dispatch::get_json(&app, &format!("/api/v1/activities/{activity}"), &xj).await;
+    let seen =
+        crate::dispatch::get_json(&app, &format!("/api/v1/activities/{activity}"), &xj).await;
     assert_eq!(seen["programme"], "spring_rain");
     for (token, id) in [(&xj, to_tibet), (&xz, activity)] {
         for path in [
@@ -404,7 +420,12 @@ async fn the_receiving_side_sees_the_roster_masked_and_nothing_more(app: TestApp
             format!("/api/v1/activities/{id}/roster"),
             format!("/api/v1/activities/{id}/attendance"),
         ] {
-            assert_problem(app.get(&path, token).await, StatusCode::NOT_FOUND, "not_found").await;
+            assert_problem(
+                app.get(&path, token).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            )
+            .await;
         }
     }
 
@@ -434,7 +455,10 @@ async fn the_receiving_side_sees_the_roster_masked_and_nothing_more(app: TestApp
     assert!(masked.contains('*') && !masked.contains("0013"), "{masked}");
     let text = roster.to_string();
     let id_number = resident_id("330106", "19900101", 1);
-    assert!(!text.contains(&id_number) && !text.contains("1990"), "{text}");
+    assert!(
+        !text.contains(&id_number) && !text.contains("1990"),
+        "{text}"
+    );
     assert_problem(
         app.get(&format!("/api/v1/activities/{activity}/roster"), &member.me)
             .await,
@@ -451,7 +475,12 @@ async fn the_receiving_side_sees_the_roster_masked_and_nothing_more(app: TestApp
         format!("/api/v1/volunteers/{v}/stars"),
         format!("/api/v1/assignments/{}", member.assignment),
     ] {
-        assert_problem(app.get(&path, &xj).await, StatusCode::NOT_FOUND, "not_found").await;
+        assert_problem(
+            app.get(&path, &xj).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
     }
     // The deployment is the sender's to run.
     let res = put(
@@ -476,7 +505,14 @@ async fn the_receiving_side_sees_the_roster_masked_and_nothing_more(app: TestApp
     let day = json!({"checked_in_at": "2030-07-01T06:00:00Z", "checked_out_at": "2030-07-01T10:30:00Z", "travel_minutes": 300});
     let res = attend(&app, &xz, member.assignment, "2030-07-01", day.clone()).await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
-    let res = attend(&app, &member.me, member.assignment, "2030-07-01", day.clone()).await;
+    let res = attend(
+        &app,
+        &member.me,
+        member.assignment,
+        "2030-07-01",
+        day.clone(),
+    )
+    .await;
     assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
     let future = json!({"checked_in_at": "2030-07-01T11:00:00Z"});
     let res = attend(&app, &xj, member.assignment, "2030-07-01", future).await;
@@ -496,14 +532,20 @@ async fn the_receiving_side_sees_the_roster_masked_and_nothing_more(app: TestApp
     // A written evaluation of the team, by the receiving side only.
     let path = format!("/api/v1/activities/{activity}/team-evaluations");
     let res = app
-        .post(&path, &xj, &json!({"text": "团队演出精彩，深受牧民欢迎", "rating": 5}))
+        .post(
+            &path,
+            &xj,
+            &json!({"text": "团队演出精彩，深受牧民欢迎", "rating": 5}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let res = app
         .post(&path, &w.t.hz_coordinator, &json!({"text": "自评"}))
         .await;
     assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
-    let res = app.post(&path, &xj, &json!({"text": "好", "rating": 6})).await;
+    let res = app
+        .post(&path, &xj, &json!({"text": "好", "rating": 6}))
+        .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     let evaluations = crate::dispatch::get_json(&app, &path, &w.t.hz_coordinator).await;
     assert_eq!(evaluations.as_array().unwrap().len(), 1);
@@ -575,7 +617,10 @@ async fn min_07_sr_06_and_the_act_08_start_gate_hold_through_the_api(app: TestAp
     assert!(has(&refused, "insurance_missing", "SR-06"), "{refused:?}");
     insure(&app, &org, vid, "2030-07-01", "2030-07-09").await;
     let refused = refusals(offer(&app, &org, long, vid).await).await;
-    assert!(has(&refused, "insurance_missing", "SR-06"), "a day short: {refused:?}");
+    assert!(
+        has(&refused, "insurance_missing", "SR-06"),
+        "a day short: {refused:?}"
+    );
     insure(&app, &org, vid, "2030-07-01", "2030-07-10").await;
     let res = offer(&app, &org, long, vid).await;
     assert_eq!(res.status(), StatusCode::CREATED, "insured to the last day");
@@ -584,7 +629,10 @@ async fn min_07_sr_06_and_the_act_08_start_gate_hold_through_the_api(app: TestAp
     let refused = refusals(confirm(&app, &me, assignment).await).await;
     assert!(has(&refused, "agreement_missing", "SR-06"), "{refused:?}");
     sign(&app, &org, &me, assignment).await;
-    assert_eq!(confirm(&app, &me, assignment).await.status(), StatusCode::OK);
+    assert_eq!(
+        confirm(&app, &me, assignment).await.status(),
+        StatusCode::OK
+    );
 
     // MIN-07: a minor goes on a multi-day deployment only with a guardian; one day is not
     // multi-day.
@@ -615,7 +663,11 @@ async fn min_07_sr_06_and_the_act_08_start_gate_hold_through_the_api(app: TestAp
             &json!({"volunteer_id": teen, "accompanying_guardian": "家长"}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED, "accompanied by a guardian");
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "accompanied by a guardian"
+    );
 
     // ACT-08 at start: every confirmed volunteer insured for the whole period. Confirmed while
     // insured to the last day, then the activity grows by a day: a day short stops the start.
@@ -634,7 +686,10 @@ async fn min_07_sr_06_and_the_act_08_start_gate_hold_through_the_api(app: TestAp
     assert_eq!(res.status(), StatusCode::CREATED);
     let assignment = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     sign(&app, &org, &me, assignment).await;
-    assert_eq!(confirm(&app, &me, assignment).await.status(), StatusCode::OK);
+    assert_eq!(
+        confirm(&app, &me, assignment).await.status(),
+        StatusCode::OK
+    );
     let res = app.get(&format!("/api/v1/activities/{risky}"), &org).await;
     let etag = res.headers()["etag"].to_str().unwrap().to_string();
     let res = app
@@ -646,10 +701,18 @@ async fn min_07_sr_06_and_the_act_08_start_gate_hold_through_the_api(app: TestAp
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
     let res = move_activity(&app, &org, risky, "start").await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "insurance_missing").await;
-    assert_eq!(problem["errors"][0]["field"], format!("volunteer:{guarded}"));
+    assert_eq!(
+        problem["errors"][0]["field"],
+        format!("volunteer:{guarded}")
+    );
     assert!(
         problem["errors"][0]["message"]
             .as_str()

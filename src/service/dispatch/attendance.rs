@@ -57,7 +57,12 @@ impl InReach for TeamMember {
         })
     }
 
-    fn reached_under(&self, conn: &mut DbConn, user: &Principal, action: Action) -> ApiResult<bool> {
+    fn reached_under(
+        &self,
+        conn: &mut DbConn,
+        user: &Principal,
+        action: Action,
+    ) -> ApiResult<bool> {
         let Some(scope) = user.scope_for(action) else {
             return Ok(false);
         };
@@ -117,12 +122,7 @@ pub fn record_attendance(
     let TeamMember {
         assignment,
         activity,
-    } = load_in_reach::<TeamMember>(
-        conn,
-        user,
-        assignment_id,
-        Access::Act(Action::CheckInOut),
-    )?;
+    } = load_in_reach::<TeamMember>(conn, user, assignment_id, Access::Act(Action::CheckInOut))?;
     let (schedule, tz) = days_of(&activity)?;
     if !is_multi_day(&schedule, tz) {
         return Err(single_day());
