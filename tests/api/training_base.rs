@@ -322,7 +322,7 @@ async fn the_reverse_flow_runs_from_nomination_to_certificate(app: TestApp) {
     let own = body(app.get(&trainees_url, &t.xj_admin).await, StatusCode::OK).await;
     assert_eq!(own[0]["certificate_no"], number.as_str());
     let check = body(
-        app.client_at("10.0.0.9")
+        app.client_at("127.0.0.9")
             .get(app.url(&format!(
                 "/api/v1/public/training-base-certificates/{number}"
             )))
