@@ -18,6 +18,7 @@ mod import;
 mod migrations;
 mod openapi;
 mod ops;
+mod personal_information;
 mod organizations;
 mod policy;
 mod privacy;
