@@ -32,7 +32,11 @@ async fn child_with_guardian(app: &TestApp, admin: &str, org: i64) -> (Value, St
         "guardian_mobile": GUARDIAN_MOBILE, "scope": ["registration", "activities"],
         "method": "written"
     });
-    (app.register_volunteer(admin, &body).await, child_id, guardian_id)
+    (
+        app.register_volunteer(admin, &body).await,
+        child_id,
+        guardian_id,
+    )
 }
 
 fn text_query(app: &TestApp, sql: &str) -> Vec<String> {
@@ -53,7 +57,12 @@ async fn pi01_no_value_of_a_child_or_guardian_is_stored_in_clear(app: TestApp) {
     let (v, child_id, guardian_id) = child_with_guardian(&app, &admin, zj).await;
     let id = v["id"].as_i64().unwrap();
     // Reads and a reveal do not write anything in clear either.
-    let full = get_json(&app, &format!("/api/v1/volunteers/{id}?reveal=mobile"), &bureau).await;
+    let full = get_json(
+        &app,
+        &format!("/api/v1/volunteers/{id}?reveal=mobile"),
+        &bureau,
+    )
+    .await;
     get_json(&app, "/api/v1/volunteers", &bureau).await;
     // Staff who may see them get the exact values back, decrypted.
     assert_eq!(full["name"], CHILD_NAME);
@@ -106,12 +115,18 @@ async fn pi01_a_certificate_keeps_only_the_masked_name_in_clear(app: TestApp) {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let cert: Value = res.json().await.unwrap();
-    assert_eq!(cert["volunteer_name"], "记录者", "the issuer sees the full name");
+    assert_eq!(
+        cert["volunteer_name"], "记录者",
+        "the issuer sees the full name"
+    );
     let stored = text_query(&app, "SELECT volunteer_name AS v FROM record_certificates");
     assert_eq!(stored, vec!["记**".to_string()]);
     let public = get_json(
         &app,
-        &format!("/api/v1/public/certificates/{}", cert["number"].as_str().unwrap()),
+        &format!(
+            "/api/v1/public/certificates/{}",
+            cert["number"].as_str().unwrap()
+        ),
         "",
     )
     .await;
@@ -122,7 +137,12 @@ db_test!(pi01_a_certificate_keeps_only_the_masked_name_in_clear);
 
 /// The volunteer ids among an activity's candidates.
 async fn pool(app: &TestApp, token: &str, activity: i64) -> Vec<i64> {
-    let c = get_json(app, &format!("/api/v1/activities/{activity}/candidates"), token).await;
+    let c = get_json(
+        app,
+        &format!("/api/v1/activities/{activity}/candidates"),
+        token,
+    )
+    .await;
     c["eligible"]
         .as_array()
         .unwrap()
@@ -145,9 +165,13 @@ async fn pi02_fresh_consent_and_withdrawal_decide_the_candidate_pools(app: TestA
     // Only the ministry drafts and publishes notices.
     let notice = json!({"version": "2026-12-m", "purpose": "matching", "fresh_consent_required": true,
         "summary": "志愿者信息将提供给全省活动组织方用于匹配"});
-    let res = app.post("/api/v1/privacy-notices", &w.t.zj_admin, &notice).await;
+    let res = app
+        .post("/api/v1/privacy-notices", &w.t.zj_admin, &notice)
+        .await;
     assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
-    let res = app.post("/api/v1/privacy-notices", &w.t.admin, &notice).await;
+    let res = app
+        .post("/api/v1/privacy-notices", &w.t.admin, &notice)
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let n: Value = res.json().await.unwrap();
     // A draft changes nothing and cannot be consented to.
@@ -155,9 +179,18 @@ async fn pi02_fresh_consent_and_withdrawal_decide_the_candidate_pools(app: TestA
     let consent = json!({"notice_version": "2026-12-m"});
     let path1 = format!("/api/v1/volunteers/{id1}/privacy-consents");
     let res = app.post(&path1, &me, &consent).await;
-    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "notice_not_published").await;
+    assert_problem(
+        res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "notice_not_published",
+    )
+    .await;
     let res = app
-        .post(&format!("/api/v1/privacy-notices/{}/publish", n["id"]), &w.t.admin, &json!({}))
+        .post(
+            &format!("/api/v1/privacy-notices/{}/publish", n["id"]),
+            &w.t.admin,
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     // Published: nobody is in the pool until they consent; their own reads keep working.
@@ -172,7 +205,11 @@ async fn pi02_fresh_consent_and_withdrawal_decide_the_candidate_pools(app: TestA
 
     // Withdrawal (audited) takes the volunteer out of every pool; the history stays.
     let res = app
-        .post(&format!("{path1}/withdraw"), &me, &json!({"given_by": "volunteer"}))
+        .post(
+            &format!("{path1}/withdraw"),
+            &me,
+            &json!({"given_by": "volunteer"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let state: Value = res.json().await.unwrap();
@@ -240,7 +277,11 @@ async fn pi04_every_read_of_a_minor_is_audited(app: TestApp) {
     let today = app.state.clock.today();
     let birth = today - Duration::days(16 * 365 + 30);
     let teen = volunteer(&app, &w, "少年", 7, |b| {
-        b["id_number"] = json!(resident_id("330106", &birth.format("%Y%m%d").to_string(), 7));
+        b["id_number"] = json!(resident_id(
+            "330106",
+            &birth.format("%Y%m%d").to_string(),
+            7
+        ));
     })
     .await;
     let adult = volunteer(&app, &w, "成年", 8, |_| {}).await;
@@ -266,8 +307,18 @@ async fn pi04_every_read_of_a_minor_is_audited(app: TestApp) {
     let token = &w.t.hz_coordinator;
     get_json(&app, "/api/v1/volunteers", token).await;
     get_json(&app, &format!("/api/v1/volunteers/{teen_id}"), token).await;
-    get_json(&app, &format!("/api/v1/volunteers/{teen_id}/service-records"), token).await;
-    get_json(&app, &format!("/api/v1/volunteers/{teen_id}/record-certificates"), token).await;
+    get_json(
+        &app,
+        &format!("/api/v1/volunteers/{teen_id}/service-records"),
+        token,
+    )
+    .await;
+    get_json(
+        &app,
+        &format!("/api/v1/volunteers/{teen_id}/record-certificates"),
+        token,
+    )
+    .await;
     get_json(&app, &format!("/api/v1/volunteers/{}", adult["id"]), token).await;
     let items = reads(&app).await;
     let what: Vec<&str> = items
@@ -277,7 +328,10 @@ async fn pi04_every_read_of_a_minor_is_audited(app: TestApp) {
             e["detail"]["read"].as_str().unwrap()
         })
         .collect();
-    assert_eq!(what, ["list", "record", "service_records", "record_certificates"]);
+    assert_eq!(
+        what,
+        ["list", "record", "service_records", "record_certificates"]
+    );
 }
 db_test!(pi04_every_read_of_a_minor_is_audited);
 
@@ -347,9 +401,18 @@ async fn pi06_contact_and_guardian_data_go_after_the_period_and_certificates_sti
         .unwrap();
     let number = cert["number"].as_str().unwrap().to_string();
     let res = app
-        .post(&format!("/api/v1/volunteers/{}/withdraw", s.volunteer), &s.w.t.zj_admin, &json!({}))
+        .post(
+            &format!("/api/v1/volunteers/{}/withdraw", s.volunteer),
+            &s.w.t.zj_admin,
+            &json!({}),
+        )
         .await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
     let revealed = format!("/api/v1/volunteers/{}?reveal=mobile", s.volunteer);
     let run_job = |app: &TestApp| {
         let mut conn = app.state.pool.get().unwrap();
