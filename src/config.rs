@@ -105,7 +105,11 @@ impl DataResidency {
         let state_organ = match lookup("SPRINGRAIN_STATE_ORGAN").as_deref().map(str::trim) {
             None | Some("") | Some("true") | Some("1") | Some("yes") => true,
             Some("false") | Some("0") | Some("no") => false,
-            Some(other) => return Err(format!("SPRINGRAIN_STATE_ORGAN={other:?}: use true or false")),
+            Some(other) => {
+                return Err(format!(
+                    "SPRINGRAIN_STATE_ORGAN={other:?}: use true or false"
+                ));
+            }
         };
         let residency = DataResidency {
             location,

@@ -33,7 +33,10 @@ pub fn insert_protected(conn: &mut DbConn, rows: &[ProtectedFieldsRow]) -> Query
     Ok(n)
 }
 
-pub fn protected_of(conn: &mut DbConn, volunteer_id: i64) -> QueryResult<Option<ProtectedFieldsRow>> {
+pub fn protected_of(
+    conn: &mut DbConn,
+    volunteer_id: i64,
+) -> QueryResult<Option<ProtectedFieldsRow>> {
     volunteer_protected_fields::table
         .find(volunteer_id)
         .first(conn)
@@ -149,7 +152,11 @@ pub fn record_event(
     recorded_by: i64,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let event = if notice_id.is_some() { "given" } else { "withdrawn" };
+    let event = if notice_id.is_some() {
+        "given"
+    } else {
+        "withdrawn"
+    };
     diesel::insert_into(privacy_consents::table)
         .values((
             privacy_consents::volunteer_id.eq(volunteer_id),

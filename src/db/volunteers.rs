@@ -10,9 +10,9 @@ use diesel::prelude::*;
 
 use super::schema::{
     applications, assignments, enrollments, guardian_consents, insurance_policies,
-    matching_consents, personal_data_requests, privacy_consents, privacy_withdrawals, recruitments, training_sessions,
-    volunteer_availability, volunteer_blackouts, volunteer_languages, volunteer_number_counters,
-    volunteer_skills, volunteer_target_groups, volunteers,
+    matching_consents, personal_data_requests, privacy_consents, privacy_withdrawals, recruitments,
+    training_sessions, volunteer_availability, volunteer_blackouts, volunteer_languages,
+    volunteer_number_counters, volunteer_skills, volunteer_target_groups, volunteers,
 };
 use super::{DbConn, bulk_insert, now, subtree_bounds};
 

@@ -155,8 +155,7 @@ pub async fn consent_state(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let s =
-        crate::service::run(&state.pool, move |c| privacy::consent_state(c, &user, id)).await?;
+    let s = crate::service::run(&state.pool, move |c| privacy::consent_state(c, &user, id)).await?;
     Ok(HttpResponse::Ok().json(ConsentStateResponse::from(s)))
 }
 

@@ -74,7 +74,11 @@ pub fn create_notice(
     let version = cmd.version.trim();
     let mut problems = Vec::new();
     if version.is_empty() || version.chars().count() > 32 {
-        problems.push(FieldError::new("version", "invalid_value", "1 to 32 characters"));
+        problems.push(FieldError::new(
+            "version",
+            "invalid_value",
+            "1 to 32 characters",
+        ));
     }
     if !PURPOSES.contains(&cmd.purpose.as_str()) {
         problems.push(FieldError::new(
@@ -84,7 +88,11 @@ pub fn create_notice(
         ));
     }
     if cmd.summary.trim().is_empty() {
-        problems.push(FieldError::new("summary", "required", "what the notice changes"));
+        problems.push(FieldError::new(
+            "summary",
+            "required",
+            "what the notice changes",
+        ));
     }
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));

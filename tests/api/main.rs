@@ -21,6 +21,7 @@ mod migrations;
 mod openapi;
 mod ops;
 mod organizations;
+mod personal_information;
 mod policy;
 mod privacy;
 mod records;

@@ -385,14 +385,16 @@ async fn under_14s_need_a_guardian_and_their_data_stays_encrypted(app: TestApp) 
     );
     assert!(!app.database_contains(&father_id));
     assert!(!app.database_contains("刘大伟"));
-    // Reading an under-14's full record leaves an audit trace (PI-04).
+    // Reading an under-14's data leaves an audit trace (PI-04): the list page above, then
+    // the full record.
     let events: Value = app
         .get("/api/v1/audit-events?action=volunteer.read_minor", &admin)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(events["items"].as_array().unwrap().len(), 0);
+    assert_eq!(events["items"].as_array().unwrap().len(), 1);
+    assert_eq!(events["items"][0]["detail"]["read"], "list");
     app.get(&format!("/api/v1/volunteers/{}", v["id"]), &admin)
         .await;
     let events: Value = app
@@ -401,7 +403,8 @@ async fn under_14s_need_a_guardian_and_their_data_stays_encrypted(app: TestApp) 
         .json()
         .await
         .unwrap();
-    assert_eq!(events["items"].as_array().unwrap().len(), 1);
+    assert_eq!(events["items"].as_array().unwrap().len(), 2);
+    assert_eq!(events["items"][1]["detail"]["read"], "record");
 }
 db_test!(under_14s_need_a_guardian_and_their_data_stays_encrypted);
 
