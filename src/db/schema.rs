@@ -610,7 +610,35 @@ diesel::table! {
 
 diesel::joinable!(identity_disputes -> volunteers (volunteer_id));
 
+diesel::table! {
+    region_divisions (code) {
+        code -> Text,
+        name_zh -> Text,
+        level -> Text,
+        province_code -> Text,
+    }
+}
+
+diesel::table! {
+    reference_editions (list) {
+        list -> Text,
+        edition -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    volunteer_attestations (volunteer_id) {
+        volunteer_id -> BigInt,
+        source -> Text,
+        recorded_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    region_divisions,
+    reference_editions,
+    volunteer_attestations,
     identity_disputes,
     regions,
     skills,
