@@ -85,7 +85,8 @@ pub fn import_file(
             if let Ok(v) = &row.parsed
                 && !listed.contains(v.home_region.as_str())
             {
-                let e = crate::registry::unlisted_region("home_region_code", v.home_region.as_str());
+                let e =
+                    crate::registry::unlisted_region("home_region_code", v.home_region.as_str());
                 row.parsed = Err(vec![
                     crate::domain::Invalid::new("home_region_code", e.code, e.message)
                         .rule("REG-08"),

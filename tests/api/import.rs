@@ -4,7 +4,8 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::helpers::{TestApp, assert_problem, resident_id, volunteer_body};
 
-const HEADER: &str = "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email";
+const HEADER: &str =
+    "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email";
 
 /// A CSV of `rows` (at most 1,000) volunteers, BOM and header first, where every row index
 /// in `bad` is broken in one of five ways. Returns the text and the bad rows' line numbers.

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::helpers::{TestApp, assert_problem, resident_id, volunteer_body};
 
-const HEADER: &str = "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email";
+const HEADER: &str =
+    "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email";
 
 async fn import(app: &TestApp, token: &str, body: String) -> Value {
     let res = app
@@ -51,8 +52,15 @@ async fn a_missing_id_type_is_refused_not_assumed(app: TestApp) {
     let res = app.post("/api/v1/volunteers", &admin, &body).await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     let e = error_for(&problem, "id_type");
-    assert_eq!((e["code"].as_str(), e["rule"].as_str()), (Some("required"), Some("REG-01")));
-    assert_eq!(volunteer_count(&app, &admin).await, 0, "nothing was written");
+    assert_eq!(
+        (e["code"].as_str(), e["rule"].as_str()),
+        (Some("required"), Some("REG-01"))
+    );
+    assert_eq!(
+        volunteer_count(&app, &admin).await,
+        0,
+        "nothing was written"
+    );
 
     // Self-registration too.
     let org = app.bureau_id(&admin, "330000").await;
@@ -72,7 +80,11 @@ async fn a_missing_id_type_is_refused_not_assumed(app: TestApp) {
     assert_eq!(report["inserted"], 0);
     let rejected = &report["rejected"][0];
     assert_eq!(
-        (rejected["line"].as_u64(), rejected["field"].as_str(), rejected["rule"].as_str()),
+        (
+            rejected["line"].as_u64(),
+            rejected["field"].as_str(),
+            rejected["rule"].as_str()
+        ),
         (Some(2), Some("id_type"), Some("REG-01"))
     );
 }
@@ -96,7 +108,11 @@ async fn region_codes_must_be_on_the_gb2260_list(app: TestApp) {
         (e["code"].as_str(), e["rule"].as_str()),
         (Some("unknown_region"), Some("REG-08"))
     );
-    assert_eq!(volunteer_count(&app, &admin).await, 0, "nothing was written");
+    assert_eq!(
+        volunteer_count(&app, &admin).await,
+        0,
+        "nothing was written"
+    );
     // A county, a prefecture and an XPCC city (filed under Xinjiang) are on the list.
     for (seq, code) in [(12, "330106"), (13, "330100"), (14, "659001")] {
         let body = volunteer_body("钱七", &resident_id("330106", "19900101", seq), code);
@@ -121,7 +137,12 @@ async fn region_codes_must_be_on_the_gb2260_list(app: TestApp) {
             rejected["code"].as_str(),
             rejected["rule"].as_str()
         ),
-        (Some(2), Some("home_region_code"), Some("unknown_region"), Some("REG-08"))
+        (
+            Some(2),
+            Some("home_region_code"),
+            Some("unknown_region"),
+            Some("REG-08")
+        )
     );
     // Sites are located by the same list.
     let t = app.two_provinces().await;
@@ -182,7 +203,9 @@ async fn each_import_row_carries_its_own_attestation(app: TestApp) {
         .post(app.url("/api/v1/volunteers/import"))
         .bearer_auth(&admin)
         .header("content-type", "text/csv")
-        .body(format!("{old_header}\n甲,resident_id,{b},13800138001,330106,first_aid,zh,\n"))
+        .body(format!(
+            "{old_header}\n甲,resident_id,{b},13800138001,330106,first_aid,zh,\n"
+        ))
         .send()
         .await
         .unwrap();
@@ -223,12 +246,21 @@ async fn no_public_endpoint_lists_identifying_volunteer_data(app: TestApp) {
         let res = app.client.get(app.url(&url)).send().await.unwrap();
         let text = res.text().await.unwrap();
         called += 1;
-        for secret in ["欧阳修远", &id[..17], "13800138000", "0013-8000", number.as_str()] {
+        for secret in [
+            "欧阳修远",
+            &id[..17],
+            "13800138000",
+            "0013-8000",
+            number.as_str(),
+        ] {
             assert!(!text.contains(secret), "GET {url} shows {secret}: {text}");
         }
     }
     assert!(called >= 5, "the public reads were called ({called})");
-    for path in ["/api/v1/volunteers", &format!("/api/v1/volunteers/{}", v["id"])] {
+    for path in [
+        "/api/v1/volunteers",
+        &format!("/api/v1/volunteers/{}", v["id"]),
+    ] {
         let res = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
