@@ -3,7 +3,10 @@
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{activity_forms, course_categories, languages, regions, skills, target_groups};
+use super::schema::{
+    activity_forms, course_categories, languages, reference_editions, region_divisions, regions,
+    skills, target_groups,
+};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct RegionRow {
@@ -96,4 +99,39 @@ pub fn course_categories(conn: &mut DbConn) -> QueryResult<Vec<CodeRow>> {
         ))
         .order(course_categories::code)
         .load(conn)
+}
+
+/// Whether a 6-digit region code is on the GB/T 2260 list (REG-08): a province-level code in
+/// `regions` (XPCC included), any other in `region_divisions` (prefectures and counties).
+pub fn region_listed(conn: &mut DbConn, code: &str) -> QueryResult<bool> {
+    let found: i64 = if code.ends_with("0000") {
+        regions::table
+            .filter(regions::code.eq(code))
+            .count()
+            .get_result(conn)?
+    } else {
+        region_divisions::table
+            .filter(region_divisions::code.eq(code))
+            .count()
+            .get_result(conn)?
+    };
+    Ok(found > 0)
+}
+
+/// Every listed 6-digit code, for checking a whole import file with one query.
+pub fn listed_regions(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<String>> {
+    let provinces: Vec<String> = regions::table.select(regions::code).load(conn)?;
+    let divisions: Vec<String> = region_divisions::table
+        .select(region_divisions::code)
+        .load(conn)?;
+    Ok(provinces.into_iter().chain(divisions).collect())
+}
+
+/// The edition and source of a reference list (e.g. `gb2260`).
+pub fn edition(conn: &mut DbConn, list: &str) -> QueryResult<Option<(String, String)>> {
+    reference_editions::table
+        .filter(reference_editions::list.eq(list))
+        .select((reference_editions::edition, reference_editions::source))
+        .first(conn)
+        .optional()
 }

@@ -715,7 +715,35 @@ diesel::joinable!(spring_rain_edition_pairings -> spring_rain_editions (edition_
 diesel::joinable!(activity_people_reached -> activities (activity_id));
 diesel::joinable!(spring_rain_deployments -> activities (activity_id));
 
+diesel::table! {
+    region_divisions (code) {
+        code -> Text,
+        name_zh -> Text,
+        level -> Text,
+        province_code -> Text,
+    }
+}
+
+diesel::table! {
+    reference_editions (list) {
+        list -> Text,
+        edition -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    volunteer_attestations (volunteer_id) {
+        volunteer_id -> BigInt,
+        source -> Text,
+        recorded_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    region_divisions,
+    reference_editions,
+    volunteer_attestations,
     spring_rain_editions,
     spring_rain_pairings,
     spring_rain_edition_pairings,

@@ -184,6 +184,8 @@ pub struct VolunteerParts {
     pub protected: Option<super::privacy::ProtectedFieldsRow>,
     /// Highest granted star level (STAR-02), 0 when none was awarded.
     pub stars: i32,
+    /// Who recorded the attestation (REG-09); `None` for registrations from before it was kept.
+    pub attestation: Option<AttestationRow>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewVolunteerRow) -> QueryResult<i64> {
@@ -501,6 +503,7 @@ pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
         matching_consent: super::consents::current(conn, id)?,
         protected: super::privacy::protected_of(conn, id)?,
         stars: awarded_stars(conn, id)?,
+        attestation: attestation_of(conn, id)?,
     })
 }
 
@@ -906,4 +909,29 @@ pub fn awarded_stars(conn: &mut DbConn, id: i64) -> QueryResult<i32> {
         .select(diesel::dsl::max(star_awards::level))
         .first::<Option<i32>>(conn)
         .map(Option::unwrap_or_default)
+}
+
+/// Who recorded a registration's attestation (REG-09): `volunteer`, `staff` or
+/// `bureau_import`, and the staff account that did.
+#[derive(Debug, Clone, Insertable, Queryable)]
+#[diesel(table_name = super::schema::volunteer_attestations, treat_none_as_default_value = false)]
+pub struct AttestationRow {
+    pub volunteer_id: i64,
+    pub source: String,
+    pub recorded_by: Option<i64>,
+}
+
+pub fn insert_attestations(conn: &mut DbConn, rows: &[AttestationRow]) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    bulk_insert!(conn, super::schema::volunteer_attestations::table, rows)
+}
+
+pub fn attestation_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<AttestationRow>> {
+    use super::schema::volunteer_attestations as va;
+    va::table
+        .filter(va::volunteer_id.eq(id))
+        .first(conn)
+        .optional()
 }

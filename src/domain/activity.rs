@@ -171,8 +171,14 @@ impl VolunteerRequirements {
         !self.skills.is_empty()
             || !self.languages.is_empty()
             || !self.course_ids.is_empty()
-            || self.qualification.as_deref().is_some_and(|q| !q.trim().is_empty())
-            || self.summary.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || self
+                .qualification
+                .as_deref()
+                .is_some_and(|q| !q.trim().is_empty())
+            || self
+                .summary
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty())
     }
 }
 
@@ -403,7 +409,10 @@ pub fn check_publishable(d: &ActivityDraft, spring_rain: &SpringRainPolicy) -> V
     // and the location (the site's region) are part of every draft; the rest is checked here.
     let act01 = |field: &str, message: &str| invalid(field, "ACT-01", message).rule("ACT-01");
     if d.description.trim().is_empty() {
-        problems.push(act01("description", "describe the content before publishing"));
+        problems.push(act01(
+            "description",
+            "describe the content before publishing",
+        ));
     }
     if !d.requirements.is_stated() {
         problems.push(act01(

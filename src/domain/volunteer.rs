@@ -189,12 +189,7 @@ pub fn parse_name(input: &str) -> Result<String, Invalid> {
     let name = input.trim();
     let len = name.chars().count();
     if len == 0 {
-        return Err(Invalid::new(
-            "name",
-            "required",
-            "name is required (REG-01)",
-        )
-        .rule("REG-01"));
+        return Err(Invalid::new("name", "required", "name is required (REG-01)").rule("REG-01"));
     }
     if len > 50 || name.chars().any(char::is_control) {
         return Err(Invalid::new(
@@ -402,7 +397,10 @@ pub fn parse_registration(
         );
         None
     } else {
-        match input.id_type.map(|t| IdDocument::parse(t, &input.id_number, today)) {
+        match input
+            .id_type
+            .map(|t| IdDocument::parse(t, &input.id_number, today))
+        {
             Some(Ok(id)) => Some(id),
             Some(Err(e)) => {
                 problems.push(Invalid::new("id_number", e.code(), e.message()));
@@ -415,12 +413,8 @@ pub fn parse_registration(
         Some(m) => Some(m),
         None if input.mobile.trim().is_empty() => {
             problems.push(
-                Invalid::new(
-                    "mobile",
-                    "required",
-                    "a mobile number is required (REG-01)",
-                )
-                .rule("REG-01"),
+                Invalid::new("mobile", "required", "a mobile number is required (REG-01)")
+                    .rule("REG-01"),
             );
             None
         }
@@ -447,7 +441,8 @@ pub fn parse_registration(
         }
         code => RegionCode::parse(code)
             .map_err(|e| {
-                problems.push(Invalid::new("home_region_code", e.code(), e.message()).rule("REG-08"))
+                problems
+                    .push(Invalid::new("home_region_code", e.code(), e.message()).rule("REG-08"))
             })
             .ok(),
     };

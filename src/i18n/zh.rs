@@ -286,6 +286,7 @@ pub fn field_message(code: &str) -> Option<&'static str> {
         "invalid_checksum" => "{field} 的校验码不正确（GB 11643）",
         "invalid_birth_date" => "{field} 中的出生日期不是 1900-01-01 至今的有效日期",
         "unknown_province" => "{field} 的前两位不是省级行政区划代码",
+        "unknown_region" => "{field} 不在 GB/T 2260 行政区划代码表中（REG-08）",
         "invalid_province" => "{field} 不是以省级行政区划代码开头",
         "invalid_level" => "{field} 的等级无效",
         "invalid_proficiency" => "{field} 的熟练程度无效",

@@ -68,6 +68,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// All or nothing: any rejected row means nothing is inserted.
     pub atomic: bool,
+    /// The staff account importing: it records each row's attestation (REG-09).
+    pub importer: i64,
 }
 
 fn reject(line: u64, field: &str, code: &str, message: &str) -> Rejection {
@@ -135,6 +137,7 @@ where
             let store = Store {
                 province: &province,
                 dry_run: options.dry_run,
+                importer: options.importer,
                 numbers: Numbers::InTransaction,
                 failed: AtomicBool::new(false),
             };
@@ -163,6 +166,7 @@ where
             let store = Store {
                 province: &province,
                 dry_run: false,
+                importer: options.importer,
                 numbers: Numbers::Desk(&desk),
                 failed: AtomicBool::new(false),
             };
@@ -178,6 +182,7 @@ where
             let store = Store {
                 province: &province,
                 dry_run: options.dry_run,
+                importer: options.importer,
                 numbers: Numbers::InTransaction,
                 failed: AtomicBool::new(false),
             };
@@ -222,6 +227,7 @@ fn store_all(
 struct Store<'a> {
     province: &'a str,
     dry_run: bool,
+    importer: i64,
     numbers: Numbers<'a>,
     /// Set when a consumer fails, so that the others stop taking batches.
     failed: AtomicBool,
@@ -394,6 +400,7 @@ fn store_batch(
     let ids = db::volunteers::insert_many(conn, &rows)?;
     let mut skills = Vec::new();
     let mut languages = Vec::new();
+    let mut attestations = Vec::new();
     for p in prepared {
         let id = *ids
             .get(&p.hash)
@@ -406,6 +413,12 @@ fn store_batch(
             volunteer_id: id,
             ..l
         }));
+        // REG-09: the row's own attestation, recorded as the importing bureau's.
+        attestations.push(db::volunteers::AttestationRow {
+            volunteer_id: id,
+            source: "bureau_import".into(),
+            recorded_by: Some(store.importer),
+        });
         outcome.activations.push(Activation {
             line: p.line,
             volunteer_id: id,
@@ -419,6 +432,9 @@ fn store_batch(
     }
     for part in languages.chunks(BATCH_ROWS * 2) {
         db::volunteers::insert_language_rows(conn, part)?;
+    }
+    for part in attestations.chunks(BATCH_ROWS) {
+        db::volunteers::insert_attestations(conn, part)?;
     }
     Ok(ids.len())
 }

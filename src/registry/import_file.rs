@@ -78,8 +78,22 @@ pub fn import_file(
         .as_mut()
         .map(|(second, numbers)| import::Parallel { second, numbers });
     let file = &*file;
+    // REG-08: every row's region is looked up in the GB/T 2260 list, loaded once.
+    let listed = db::reference::listed_regions(conn)?;
     let outcome = import::run(conn, parallel, cipher, &org, options, |sink| {
-        file.parse(sink)
+        file.parse(&mut |mut row: ImportRow| {
+            if let Ok(v) = &row.parsed
+                && !listed.contains(v.home_region.as_str())
+            {
+                let e =
+                    crate::registry::unlisted_region("home_region_code", v.home_region.as_str());
+                row.parsed = Err(vec![
+                    crate::domain::Invalid::new("home_region_code", e.code, e.message)
+                        .rule("REG-08"),
+                ]);
+            }
+            sink(row)
+        })
     })?;
     let action = match options.dry_run {
         true => DRY_RUN_ACTION,

@@ -241,6 +241,7 @@ pub fn insert_one(
     activation: Option<(String, NaiveDateTime)>,
     recorded_by: Option<i64>,
 ) -> Result<i64, ApiError> {
+    require_listed_region(conn, "home_region_code", v.home_region.as_str())?;
     if db::volunteers::exists_with_hash(conn, &id_hash(cipher, &v.id))? {
         return Err(duplicate_id());
     }
@@ -259,7 +260,38 @@ pub fn insert_one(
     if let Some(consent) = &v.guardian_consent {
         db::volunteers::insert_consent(conn, &consent_row(cipher, id, consent, recorded_by, at))?;
     }
+    // REG-09: whose hand the attestation came through.
+    let source = match recorded_by {
+        Some(_) => "staff",
+        None => "volunteer",
+    };
+    db::volunteers::insert_attestations(
+        conn,
+        &[db::volunteers::AttestationRow {
+            volunteer_id: id,
+            source: source.into(),
+            recorded_by,
+        }],
+    )?;
     Ok(id)
+}
+
+/// REG-08: a region code must be on the GB/T 2260 list at its own level (a well-formed code
+/// under a known province is not enough: `339999` is no region).
+pub fn require_listed_region(conn: &mut DbConn, field: &str, code: &str) -> Result<(), ApiError> {
+    match db::reference::region_listed(conn, code)? {
+        true => Ok(()),
+        false => Err(ApiError::validation(vec![unlisted_region(field, code)])),
+    }
+}
+
+pub fn unlisted_region(field: &str, code: &str) -> crate::error::FieldError {
+    crate::error::FieldError::new(
+        field,
+        "unknown_region",
+        format!("{code} is not a region code in the GB/T 2260 list (REG-08)"),
+    )
+    .with_rule("REG-08")
 }
 
 /// An accepted application for a pending volunteer whom the caller may not activate: the

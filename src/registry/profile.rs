@@ -150,6 +150,9 @@ pub fn update_volunteer(
     let mut changes = changes_of(&body, cipher).map_err(ApiError::invalid)?;
     let row =
         load_in_reach::<VolunteerRow>(conn, user, id, Access::Act(Action::EditVolunteerProfile))?;
+    if let Some(code) = &changes.home_region_code {
+        super::require_listed_region(conn, "home_region_code", code)?;
+    }
     // Under-14s keep only a masked name in the clear (PI-01).
     if let Some(name) = &changes.name
         && under_14_on(row.birth_date, today)

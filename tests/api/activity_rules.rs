@@ -29,7 +29,11 @@ async fn any_fee_field_is_refused_with_act_02(app: TestApp) {
         (Some("registration_fee"), Some("ACT-02"))
     );
     let list = get_json(&app, "/api/v1/activities", &w.t.hz_coordinator).await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 0, "nothing was written");
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        0,
+        "nothing was written"
+    );
 
     // On an offer to a volunteer, nested or not.
     let id = activity(&app, &w.t.hz_coordinator, w.site, json!({})).await;
@@ -49,7 +53,8 @@ async fn any_fee_field_is_refused_with_act_02(app: TestApp) {
         assert_eq!(problem["errors"][0]["rule"], "ACT-02", "{body}");
     }
     // Nothing was written: a plain offer to the same volunteer is the first one.
-    let res = crate::dispatch::offer(&app, &w.t.hz_coordinator, id, v["id"].as_i64().unwrap()).await;
+    let res =
+        crate::dispatch::offer(&app, &w.t.hz_coordinator, id, v["id"].as_i64().unwrap()).await;
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // And on the activity's own fee field, the activity rule names ACT-02.
@@ -156,6 +161,10 @@ async fn the_category_is_one_of_the_six_scope_categories(app: TestApp) {
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "category");
     let list = get_json(&app, "/api/v1/activities?limit=50", &w.t.hz_coordinator).await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 6, "the seventh was refused");
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        6,
+        "the seventh was refused"
+    );
 }
 db_test!(the_category_is_one_of_the_six_scope_categories);

@@ -211,10 +211,21 @@ async fn publishing_needs_content_a_risk_disclosure_and_no_fee(app: TestApp) {
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "not_publishable").await;
     assert_eq!(
-        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["rule"].as_str()),
+        (
+            problem["errors"][0]["field"].as_str(),
+            problem["errors"][0]["rule"].as_str()
+        ),
         (Some("requirements"), Some("ACT-01"))
     );
-    let draft: Value = app.get(&format!("/api/v1/activities/{}", draft["id"]), &w.t.hz_coordinator).await.json().await.unwrap();
+    let draft: Value = app
+        .get(
+            &format!("/api/v1/activities/{}", draft["id"]),
+            &w.t.hz_coordinator,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let res = app
         .client
         .patch(&url)

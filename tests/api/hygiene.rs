@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::helpers::{TestApp, TwoProvinces, assert_problem, resident_id, volunteer_body};
 
-const CSV_HEADER: &str = "name,id_type,id_number,mobile,home_region_code,skills,languages,email";
+const CSV_HEADER: &str =
+    "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email";
 
 /// A self-registered volunteer's token (the cheapest account anyone can get).
 async fn volunteer_token(app: &TestApp, t: &TwoProvinces, username: &str, seq: u32) -> String {
@@ -211,7 +212,7 @@ fn csv_rows(count: usize, first_seq: u32) -> String {
         let n = first_seq + i;
         let id = resident_id("330106", &format!("19900{}01", 1 + n / 1000), n % 1000);
         out.push_str(&format!(
-            "导入{i},resident_id,{id},13800138000,330106,performance.music,zh,\n"
+            "导入{i},resident_id,{id},13800138000,330106,performance.music,zh,true,\n"
         ));
     }
     out

@@ -4,7 +4,8 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::helpers::{TestApp, assert_problem, resident_id, volunteer_body};
 
-const HEADER: &str = "name,id_type,id_number,mobile,home_region_code,skills,languages,email";
+const HEADER: &str =
+    "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email";
 
 /// A CSV of `rows` (at most 1,000) volunteers, BOM and header first, where every row index
 /// in `bad` is broken in one of five ways. Returns the text and the bad rows' line numbers.
@@ -22,6 +23,7 @@ fn csv_with_bad_rows(rows: usize, bad: &[usize]) -> (String, Vec<u64>) {
             "330106".to_string(),
             "performance.music:2;reading.promotion".to_string(),
             "zh;ug:basic".to_string(),
+            "true".to_string(),
             String::new(),
         ];
         if bad.contains(&i) {
@@ -205,7 +207,7 @@ async fn duplicates_in_the_file_and_in_the_registry_are_rejected_per_row(app: Te
         .await;
     let twice = resident_id("330106", "19900101", 2);
     let csv = format!(
-        "{HEADER}\n甲,resident_id,{existing},13800138000,330106,first_aid,zh,\n乙,resident_id,{twice},13800138001,330106,first_aid,zh,b@example.cn\n丙,resident_id,{},13800138002,330106,first_aid,zh,\n",
+        "{HEADER}\n甲,resident_id,{existing},13800138000,330106,first_aid,zh,是,\n乙,resident_id,{twice},13800138001,330106,first_aid,zh,true,b@example.cn\n丙,resident_id,{},13800138002,330106,first_aid,zh,true,\n",
         twice.to_lowercase()
     );
     let report: Value = import(&app, &admin, "", csv).await.json().await.unwrap();

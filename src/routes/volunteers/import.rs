@@ -1,6 +1,9 @@
 //! `POST /volunteers/import`: bulk registration from CSV (UTF-8, BOM allowed, header row):
-//! `name,id_type,id_number,mobile,home_region_code,skills,languages,email`. Skills and
-//! languages are `;`-separated codes, `code:level` / `code:proficiency` allowed.
+//! `name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email`.
+//! Skills and languages are `;`-separated codes, `code:level` / `code:proficiency` allowed.
+//! `attest_true` is each volunteer's own attestation on the paper form (REG-09): `true`
+//! (or `是`) for a form the volunteer signed as true, accurate and complete; any other value
+//! rejects the row.
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -21,7 +24,7 @@ use crate::routes::common::extract::{declared_length, read_limited};
 use crate::state::AppState;
 
 pub const MAX_ROWS: usize = 100_000;
-const REQUIRED_COLUMNS: [&str; 7] = [
+const REQUIRED_COLUMNS: [&str; 8] = [
     "name",
     "id_type",
     "id_number",
@@ -29,6 +32,7 @@ const REQUIRED_COLUMNS: [&str; 7] = [
     "home_region_code",
     "skills",
     "languages",
+    "attest_true",
 ];
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -147,6 +151,7 @@ pub struct Columns {
     region: usize,
     skills: usize,
     languages: usize,
+    attest: usize,
     email: Option<usize>,
 }
 
@@ -196,6 +201,7 @@ pub fn check_structure(bytes: &[u8]) -> Result<Columns, ApiError> {
         region: at("home_region_code"),
         skills: at("skills"),
         languages: at("languages"),
+        attest: at("attest_true"),
         email: column("email"),
     })
 }
@@ -234,8 +240,12 @@ pub fn parse_rows(
                 sex: None,
                 skills: parse_skills(&get(columns.skills)).map_err(|e| vec![e])?,
                 languages: parse_languages(&get(columns.languages)).map_err(|e| vec![e])?,
-                // The registering organisation attests for the paper forms it holds (REG-09).
-                attest_true: true,
+                // REG-09: each row carries the volunteer's own attestation; the bureau only
+                // records it (as `bureau_import`), it does not attest in their place.
+                attest_true: matches!(
+                    get(columns.attest).to_lowercase().as_str(),
+                    "true" | "yes" | "1" | "是"
+                ),
                 privacy_consent_version: consent_version.to_string(),
                 minors_policy_version: None,
                 guardian_consent: None,
@@ -254,7 +264,7 @@ pub fn parse_rows(
 #[utoipa::path(
     tag = "volunteers",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "Header: name,id_type,id_number,mobile,home_region_code,skills,languages,email"),
+    request_body(content = String, content_type = "text/csv", description = "Header: name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email"),
     responses((status = 200, body = ImportResponse), (status = 413, description = "Body or row count too large", body = crate::error::Problem, content_type = "application/problem+json"))
 )]
 #[post("/volunteers/import")]
@@ -295,6 +305,7 @@ pub async fn import_volunteers(
         options: ImportOptions {
             dry_run: params.dry_run,
             atomic: params.atomic,
+            importer: user.user_id,
         },
         dry_run_budget: state.settings.dry_run_rows_per_hour,
         atomic_max_rows: state.settings.atomic_import_max_rows,

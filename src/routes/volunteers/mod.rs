@@ -120,6 +120,9 @@ pub struct VolunteerResponse {
     pub guardian_consents: Vec<GuardianConsentResponse>,
     pub insurance_policies: Vec<InsurancePolicyResponse>,
     pub attested_at: DateTime<Utc>,
+    /// Who recorded the attestation (REG-09): `volunteer`, `staff` or `bureau_import` (the
+    /// row's own attestation on a paper form, recorded by the importing bureau).
+    pub attestation_source: Option<String>,
     pub privacy_consent_version: String,
     pub minors_policy_version: Option<String>,
     /// HRS-06: consent to be matched by coordinators anywhere in the province; `null` when
@@ -307,6 +310,7 @@ pub fn full(
         own_income: row.own_income,
         background_check_passed_on: row.background_check_passed_on,
         attested_at: row.attested_at.and_utc(),
+        attestation_source: parts.attestation.map(|a| a.source),
         privacy_consent_version: row.privacy_consent_version,
         minors_policy_version: row.minors_policy_version,
         anonymised: row.anonymised_at.is_some(),

@@ -91,6 +91,7 @@ pub fn create_site(
     let region = check_site(&req)?;
     let org_id = req.organization_id.unwrap_or(user.org_id);
     let org = organization_for(conn, user, org_id, Action::ManageActivities)?;
+    crate::registry::require_listed_region(conn, "region_code", region.as_str())?;
     let row = db::activities::insert_site(
         conn,
         &NewSiteRow {

@@ -1,0 +1,3 @@
+DROP TABLE volunteer_attestations;
+DROP TABLE region_divisions;
+DROP TABLE reference_editions;
