@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use pathfinding::kuhn_munkres::kuhn_munkres;
 use pathfinding::matrix::Matrix;
-use springrain::domain::matching::{CandidatePair, DispatchActivity, Plan, dispatch};
 use springrain::domain::matching::dispatch::score_units;
+use springrain::domain::matching::{CandidatePair, DispatchActivity, Plan, dispatch};
 
 /// SplitMix64: tiny, seedable, identical on every platform.
 struct Rng(u64);
@@ -133,7 +133,10 @@ fn hungarian_matrix(inst: &Instance) -> (Matrix<i64>, i64) {
             rows.push((a.activity_id, k < a.min_headcount));
         }
     }
-    assert!(rows.len() <= inst.volunteers, "the dense instance has spare volunteers");
+    assert!(
+        rows.len() <= inst.volunteers,
+        "the dense instance has spare volunteers"
+    );
     let n = inst.volunteers;
     let mut weights = vec![0i64; rows.len() * n];
     // Pairs are generated activity by activity, volunteer by volunteer.
@@ -144,7 +147,10 @@ fn hungarian_matrix(inst: &Instance) -> (Matrix<i64>, i64) {
             weights[r * n + v] = units + if minimum { big_m } else { 0 };
         }
     }
-    (Matrix::from_vec(rows.len(), n, weights).expect("rectangular"), big_m)
+    (
+        Matrix::from_vec(rows.len(), n, weights).expect("rectangular"),
+        big_m,
+    )
 }
 
 fn ms(d: Duration) -> f64 {
@@ -183,7 +189,11 @@ fn main() {
         theirs.0,
         theirs.1
     );
-    assert_eq!(objective(&plan), theirs, "dispatch and the Hungarian method disagree");
+    assert_eq!(
+        objective(&plan),
+        theirs,
+        "dispatch and the Hungarian method disagree"
+    );
     println!(
         "  same optimum; dispatch / Hungarian time = {:.2}x",
         ours.as_secs_f64() / reference.as_secs_f64()

@@ -160,7 +160,10 @@ fn load_chunk(
         ))
         .load(conn)?;
     for (id, day, from, until) in rows {
-        out.entry(id).or_default().availability.push((day, from, until));
+        out.entry(id)
+            .or_default()
+            .availability
+            .push((day, from, until));
     }
     let rows: Vec<(i64, NaiveDate, NaiveDate)> = volunteer_blackouts::table
         .filter(volunteer_blackouts::volunteer_id.eq_any(ids))
@@ -239,7 +242,10 @@ fn load_chunk(
         ))
         .load(conn)?;
     for (id, code, expires_on) in rows {
-        out.entry(id).or_default().qualifications.push((code, expires_on));
+        out.entry(id)
+            .or_default()
+            .qualifications
+            .push((code, expires_on));
     }
     let rows: Vec<(i64, LiveAssignment)> = assignments::table
         .filter(assignments::volunteer_id.eq_any(ids))

@@ -13,8 +13,8 @@ use crate::db::candidates::CandidateRow;
 use crate::db::volunteers::{VolunteerFilter, VolunteerRow};
 use crate::db::{self, DbConn};
 use crate::domain::eligibility::{
-    ActivityRequirements, AssignmentContext, CheckPoint, Commitment, EligibilityPolicy,
-    Violation, VolunteerSnapshot,
+    ActivityRequirements, AssignmentContext, CheckPoint, Commitment, EligibilityPolicy, Violation,
+    VolunteerSnapshot,
 };
 use crate::domain::matching::{
     Candidate, RankedCandidate, Ranking, ScoringPolicy, VolunteerStats, rank_candidates,

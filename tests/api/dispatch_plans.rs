@@ -513,3 +513,32 @@ async fn only_open_activities_are_planned(app: TestApp) {
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
 }
 db_test!(only_open_activities_are_planned);
+
+/// A batch covers 1 to 2,000 activities (a national day of service); outside that range the
+/// request is refused before anything is loaded.
+async fn a_plan_covers_up_to_two_thousand_activities(app: TestApp) {
+    let b = batch(&app).await;
+    let token = &b.t.hz_coordinator;
+    for ids in [Vec::new(), (1..=2001).collect::<Vec<i64>>()] {
+        let res = app
+            .post(
+                "/api/v1/dispatch/plans",
+                token,
+                &json!({"activity_ids": ids}),
+            )
+            .await;
+        assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
+    // 2,000 ids pass validation: the unknown ones are then simply out of reach.
+    let mut ids: Vec<i64> = (1_000_000..1_001_997).collect();
+    ids.extend([b.music, b.dance, b.concert]);
+    let res = app
+        .post(
+            "/api/v1/dispatch/plans",
+            token,
+            &json!({"activity_ids": ids}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+db_test!(a_plan_covers_up_to_two_thousand_activities);

@@ -202,7 +202,10 @@ impl Batch {
             scored.push((a, p.volunteer_id, score_units(p.score), p.score));
         }
         scored.sort_unstable_by_key(|&(a, v, ..)| (a, v));
-        if let Some(w) = scored.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
+        if let Some(w) = scored
+            .windows(2)
+            .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+        {
             return Err(DispatchError::DuplicatePair(PairKey {
                 activity_id: activities[w[0].0].activity_id,
                 volunteer_id: w[0].1,

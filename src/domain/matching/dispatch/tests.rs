@@ -364,7 +364,10 @@ fn hungarian_objective(activities: &[DispatchActivity], pairs: &[CandidatePair])
         .iter()
         .flat_map(|a| {
             let room = a.max_headcount.saturating_sub(a.already_confirmed);
-            let need = a.min_headcount.saturating_sub(a.already_confirmed).min(room);
+            let need = a
+                .min_headcount
+                .saturating_sub(a.already_confirmed)
+                .min(room);
             (0..room).map(move |k| (a.activity_id, k < need))
         })
         .collect();
