@@ -330,8 +330,8 @@ mod tests {
 
     #[test]
     fn editions_open_then_close_and_never_go_back() {
-        use EditionAction::*;
-        use EditionStatus::*;
+        use EditionAction::{Close, Open};
+        use EditionStatus::{Closed, Planning};
         assert_eq!(Planning.after(Open), Some(EditionStatus::Open));
         assert_eq!(EditionStatus::Open.after(Close), Some(Closed));
         assert_eq!(Planning.after(Close), None);
