@@ -330,13 +330,13 @@ mod tests {
 
     #[test]
     fn editions_open_then_close_and_never_go_back() {
-        use EditionAction::*;
-        use EditionStatus::*;
-        assert_eq!(Planning.after(EditionAction::Open), Some(EditionStatus::Open));
+        use EditionAction::{Close, Open};
+        use EditionStatus::{Closed, Planning};
+        assert_eq!(Planning.after(Open), Some(EditionStatus::Open));
         assert_eq!(EditionStatus::Open.after(Close), Some(Closed));
         assert_eq!(Planning.after(Close), None);
-        assert_eq!(Closed.after(EditionAction::Open), None);
-        assert_eq!(EditionStatus::Open.after(EditionAction::Open), None);
+        assert_eq!(Closed.after(Open), None);
+        assert_eq!(EditionStatus::Open.after(Open), None);
     }
 
     #[test]
