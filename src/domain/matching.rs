@@ -69,6 +69,13 @@ pub struct Weights {
     pub preference: f64,
 }
 
+/// What ranking candidates needs from the configuration: the hard rules, then the weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankingPolicy {
+    pub eligibility: crate::domain::eligibility::EligibilityPolicy,
+    pub scoring: ScoringPolicy,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoringPolicy {
     pub weights: Weights,

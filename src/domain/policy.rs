@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::eligibility::EligibilityPolicy;
-use super::matching::{ScoringPolicy, default_region_languages};
+use super::matching::{RankingPolicy, ScoringPolicy, default_region_languages};
 use super::reference;
 use super::region::{PROVINCE_PREFIXES, SPRING_RAIN_RECEIVING_PREFIXES};
 use super::stars::{GoodRecordPolicy, StarLevel};
@@ -333,6 +333,14 @@ impl Policy {
     }
 
     /// The matching score's view of the policy.
+    /// Eligibility and scoring together, for ranking candidates and planning.
+    pub fn ranking(&self) -> RankingPolicy {
+        RankingPolicy {
+            eligibility: self.eligibility(),
+            scoring: self.scoring(),
+        }
+    }
+
     pub fn scoring(&self) -> ScoringPolicy {
         ScoringPolicy {
             region_languages: self.spring_rain.region_languages.clone(),

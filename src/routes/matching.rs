@@ -104,7 +104,7 @@ pub async fn candidates(
     let activity_id = id.into_inner();
     let limit = params.limit.unwrap_or(50).clamp(1, 200) as usize;
     let include_ineligible = params.include_ineligible;
-    let policy = state.policy.eligibility();
+    let policy = state.policy.ranking();
     let now = state.clock.now();
     let pool = service::run(&state.pool, move |c| {
         service::matching::list_candidates(c, &user, activity_id, include_ineligible, &policy, now)

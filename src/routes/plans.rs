@@ -30,7 +30,7 @@ pub async fn create_plan(
     body: extract::Json<CreatePlanRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
-    let policy = state.policy.eligibility();
+    let policy = state.policy.ranking();
     let now = state.clock.now();
     // `run`, not `write`: the use case ranks first and opens its own write transaction.
     let row = service::run(&state.pool, move |c| {

@@ -17,7 +17,7 @@ use crate::domain::eligibility::{
     VolunteerSnapshot,
 };
 use crate::domain::matching::{
-    Candidate, RankedCandidate, Ranking, ScoringPolicy, VolunteerStats, rank_candidates,
+    Candidate, RankedCandidate, Ranking, RankingPolicy, VolunteerStats, rank_candidates,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::registry::reach::narrow_to_scope;
@@ -111,7 +111,7 @@ pub fn list_candidates(
     user: &Principal,
     activity_id: i64,
     include_ineligible: bool,
-    policy: &EligibilityPolicy,
+    policy: &RankingPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<RankedPool> {
     let reach = user.require(Action::ReadVolunteers)?;
@@ -125,7 +125,7 @@ pub fn list_candidates(
 /// `pool_filter`); every volunteer who passes is considered.
 pub fn rank_for(
     c: &mut DbConn,
-    policy: &EligibilityPolicy,
+    policy: &RankingPolicy,
     reach: &Scope,
     activity: &ActivityRow,
     include_ineligible: bool,
@@ -180,7 +180,7 @@ fn pool_filter(
 /// 10,000 volunteers), shared by the activities.
 pub fn rank_many(
     c: &mut DbConn,
-    policy: &EligibilityPolicy,
+    policy: &RankingPolicy,
     reach: &Scope,
     activities: &[ActivityRow],
     include_ineligible: bool,
@@ -218,7 +218,6 @@ pub fn rank_many(
         agreement_signed: false,
         checked_at: now,
     };
-    let scoring = ScoringPolicy::default();
     let mut pools = Vec::with_capacity(wanted.len());
     for (requirements, members) in &wanted {
         let loaded: Vec<(&VolunteerSnapshot, Vec<Commitment>, VolunteerStats)> = members
@@ -240,7 +239,7 @@ pub fn rank_many(
                 stats: *stats,
             })
             .collect();
-        let ranking = rank_candidates(requirements, &pool, &ctx, policy, &scoring);
+        let ranking = rank_candidates(requirements, &pool, &ctx, &policy.eligibility, &policy.scoring);
         let names = ranking
             .eligible
             .iter()

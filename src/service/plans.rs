@@ -15,6 +15,7 @@ use crate::db::activities::ActivityRow;
 use crate::db::plans::PlanRow;
 use crate::db::{self, DbConn, audit::AuditEntry};
 use crate::domain::eligibility::EligibilityPolicy;
+use crate::domain::matching::RankingPolicy;
 use crate::domain::matching::{
     ActivityFill, CandidatePair, DispatchActivity, DispatchError, PairKey, PlannedAssignment,
     RankedCandidate, dispatch,
@@ -172,7 +173,7 @@ fn planning_error(e: DispatchError) -> ApiError {
 /// Ranks every activity's candidates and asks the dispatch engine for the optimal plan.
 fn propose(
     c: &mut DbConn,
-    policy: &EligibilityPolicy,
+    policy: &RankingPolicy,
     user: &Principal,
     reach: &Scope,
     req: &CreatePlanRequest,
@@ -286,7 +287,7 @@ pub fn create_plan(
     c: &mut DbConn,
     user: &Principal,
     req: CreatePlanRequest,
-    policy: &EligibilityPolicy,
+    policy: &RankingPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<PlanRow> {
     if req.activity_ids.is_empty() || req.activity_ids.len() > MAX_ACTIVITIES {

@@ -175,7 +175,7 @@ pub async fn plan_season(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let req = body.into_inner();
-    let policy = state.policy.eligibility();
+    let policy = state.policy.ranking();
     let now = state.clock.now();
     // `run`, not `write`: the plan engine ranks first and opens its own write transaction.
     let row = service::run(&state.pool, move |c| {

@@ -10,7 +10,7 @@ use crate::auth::policy::{Action, Principal};
 use crate::db::plans::PlanRow;
 use crate::db::spring_rain::EditionRow;
 use crate::db::{self, DbConn};
-use crate::domain::eligibility::EligibilityPolicy;
+use crate::domain::matching::RankingPolicy;
 use crate::domain::spring_rain::EditionStatus;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::service::plans::{CreatePlanRequest, PlanPair, create_plan};
@@ -36,7 +36,7 @@ pub fn plan_season(
     user: &Principal,
     edition_id: i64,
     req: SeasonPlanRequest,
-    policy: &EligibilityPolicy,
+    policy: &RankingPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<PlanRow> {
     let edition = load_in_reach::<EditionRow>(conn, user, edition_id, Access::Read)?;
