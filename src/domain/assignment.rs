@@ -269,6 +269,8 @@ mod tests {
             (S::Confirmed, A::CheckIn, Actor::Volunteer, S::CheckedIn),
             (S::Confirmed, A::CheckIn, Actor::Organiser, S::CheckedIn),
             (S::Confirmed, A::MarkNoShow, Actor::Organiser, S::NoShow),
+            // ACT-04: a volunteer may withdraw at any time, also once checked in.
+            (S::CheckedIn, A::Withdraw, Actor::Volunteer, S::Withdrawn),
             (S::CheckedIn, A::CheckOut, Actor::Volunteer, S::Completed),
             (S::CheckedIn, A::CheckOut, Actor::Organiser, S::Completed),
             (S::CheckedIn, A::MarkNoShow, Actor::Organiser, S::NoShow),

@@ -239,7 +239,13 @@ pub fn rank_many(
                 stats: *stats,
             })
             .collect();
-        let ranking = rank_candidates(requirements, &pool, &ctx, &policy.eligibility, &policy.scoring);
+        let ranking = rank_candidates(
+            requirements,
+            &pool,
+            &ctx,
+            &policy.eligibility,
+            &policy.scoring,
+        );
         let names = ranking
             .eligible
             .iter()

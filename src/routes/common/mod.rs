@@ -5,6 +5,7 @@
 pub mod csv_out;
 pub mod dates;
 pub mod extract;
+mod fees;
 pub mod organization;
 pub mod pagination;
 pub mod plan;
