@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use springrain::db::schema::{training_base_events, training_base_trainees};
 
 use crate::db_test;
+use crate::dispatch::get_json;
 use crate::helpers::{TestApp, assert_problem};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -360,5 +361,61 @@ async fn the_reverse_flow_runs_from_nomination_to_certificate(app: TestApp) {
     )
     .unwrap();
     assert!(none.is_empty());
+    drop(conn);
+
+    // The edition report shows the attended trainee on the Zhejiang–Xinjiang pilot pairing;
+    // Zhejiang hosts no event for Tibet's pairings, so theirs stay 0.
+    let admin = app.admin_token().await;
+    let pairings = get_json(&app, "/api/v1/spring-rain/pairings?limit=200", &admin).await;
+    let ids: Vec<i64> = pairings["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let res = app
+        .post(
+            "/api/v1/spring-rain/editions",
+            &admin,
+            &json!({"year": 2026, "title": "2026年春雨工程", "theme": "文化润边", "plans_due_on": "2026-03-31"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let edition = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    for id in ids {
+        let url = format!("/api/v1/spring-rain/editions/{edition}/pairings");
+        let res = app.post(&url, &admin, &json!({"pairing_id": id})).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let report = get_json(
+        &app,
+        &format!("/api/v1/spring-rain/editions/{edition}/report"),
+        &admin,
+    )
+    .await;
+    let trainees: Vec<(String, String, i64)> = report["pairings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["sending_province"].as_str().unwrap().to_string(),
+                p["receiving_region"].as_str().unwrap().to_string(),
+                p["reverse_flow_trainees"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        trainees.contains(&("330000".into(), "650000".into(), 1)),
+        "{trainees:?}"
+    );
+    assert!(
+        trainees.contains(&("350000".into(), "540000".into(), 0)),
+        "{trainees:?}"
+    );
+    assert!(
+        trainees.contains(&("110000".into(), "650000".into(), 0)),
+        "{trainees:?}"
+    );
 }
 db_test!(the_reverse_flow_runs_from_nomination_to_certificate);

@@ -69,6 +69,10 @@ fn columns(report: &EditionReport) -> Vec<Column<'_>> {
             )
         }),
     ));
+    cols.push((
+        "请进来培训学员数".into(),
+        Box::new(|r| r.reverse_flow_trainees.to_string()),
+    ));
     for group in &report.target_groups {
         let code = group.code.as_str();
         cols.push((

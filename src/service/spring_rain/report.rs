@@ -64,6 +64,9 @@ pub struct PairingFigures {
     pub deployments_by_action_type: BTreeMap<String, i64>,
     /// Every target group, 0 included.
     pub people_reached: BTreeMap<String, i64>,
+    /// The reverse flow (SR-05, 请进来): staff of the receiving province who attended a
+    /// training-base event hosted by the sending province that starts in the edition's year.
+    pub reverse_flow_trainees: i64,
 }
 
 /// `figures` by pairing, then key; keys missing from `keys` are kept too.
@@ -86,6 +89,28 @@ fn filled(keys: &[String], found: Option<&BTreeMap<String, i64>>) -> BTreeMap<St
     all
 }
 
+/// The two-digit province of a region code (pairings hold full codes, events prefixes).
+fn province(code: &str) -> String {
+    code.chars().take(2).collect()
+}
+
+/// Attended reverse-flow trainees by (hosting province, trainees' province) for `year`.
+fn reverse_flow_trainees(
+    conn: &mut DbConn,
+    year: i32,
+) -> ApiResult<HashMap<(String, String), i64>> {
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+    );
+    Ok(
+        db::training_base::trainees_by_province_pair(conn, from, to, true)?
+            .into_iter()
+            .map(|(host, trainees, n)| ((host, trainees), n))
+            .collect(),
+    )
+}
+
 pub fn edition_report(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult<EditionReport> {
     let edition = load_in_reach::<EditionRow>(conn, user, id, Access::Read)?;
     let pairings = match province_view(conn, user)? {
@@ -104,6 +129,7 @@ pub fn edition_report(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult
         .into_iter()
         .map(|t| (t.pairing_id, (t.teams, t.volunteers)))
         .collect();
+    let trainees = reverse_flow_trainees(conn, edition.year)?;
     let groups: Vec<CodeName> = db::reference::target_groups(conn)?
         .into_iter()
         .map(|g| CodeName {
@@ -132,6 +158,10 @@ pub fn edition_report(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult
             let by_form = filled(&form_codes, forms.get(&p.id));
             let (teams, volunteers) = teams.get(&p.id).copied().unwrap_or((0, 0));
             let verified_minutes = minutes.get(&p.id).copied().unwrap_or(0);
+            let reverse_flow_trainees = trainees
+                .get(&(province(&p.sending_province), province(&p.receiving_region)))
+                .copied()
+                .unwrap_or(0);
             PairingFigures {
                 pairing_id: p.id,
                 sending_province_name: name(&p.sending_province),
@@ -146,6 +176,7 @@ pub fn edition_report(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult
                 deployments_by_form: by_form,
                 deployments_by_action_type: filled(&action_codes, actions.get(&p.id)),
                 people_reached: filled(&group_codes, people.get(&p.id)),
+                reverse_flow_trainees,
             }
         })
         .collect();
