@@ -39,7 +39,7 @@ impl Rng {
 fn synthetic_csv(rows: usize) -> String {
     let mut rng = Rng(0x5eed_cafe);
     let mut out = String::with_capacity(rows * 120);
-    out.push_str("name,id_type,id_number,mobile,home_region_code,skills,languages,email\n");
+    out.push_str("name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email\n");
     let areas = ["330102", "330106", "330108", "330205", "330302", "330402"];
     for i in 0..rows {
         let day = i / 1000;
@@ -63,7 +63,7 @@ fn synthetic_csv(rows: usize) -> String {
             ));
         }
         out.push_str(&format!(
-            "志愿者{i},resident_id,{id},138{:08},{area},{},{},\n",
+            "志愿者{i},resident_id,{id},138{:08},{area},{},{},true,\n",
             rng.below(100_000_000),
             skills.join(";"),
             languages.join(";")
@@ -211,11 +211,11 @@ fn main() {
         );
 
         if let Some(scratch) = &scratch {
-            // The floor: psql \copy of the same CSV into a bare 8-column table.
+            // The floor: psql \copy of the same CSV into a bare 9-column table.
             let path = dir.path().join("rows.csv");
             std::fs::write(&path, &csv).unwrap();
             let create = "CREATE TABLE copy_floor (name text, id_type text, id_number text, mobile text, \
-                          region text, skills text, languages text, email text)";
+                          region text, skills text, languages text, attest_true text, email text)";
             let copy = format!("\\copy copy_floor FROM '{}' CSV HEADER", path.display());
             let db_url = format!("{}/{}", scratch.admin_url.rsplit_once('/').unwrap().0, scratch.name);
             let t = Instant::now();
