@@ -40,7 +40,9 @@ impl Rng {
 /// Volunteers `from..to`: 1–3 skills, Mandarin plus sometimes a minority language.
 fn synthetic_csv(rng: &mut Rng, from: usize, to: usize) -> String {
     let mut out = String::with_capacity((to - from) * 120);
-    out.push_str("name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email\n");
+    out.push_str(
+        "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email\n",
+    );
     let areas = ["330102", "330106", "330108", "330205", "330302", "330402"];
     for i in from..to {
         let birth = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap()

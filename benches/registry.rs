@@ -39,7 +39,9 @@ impl Rng {
 fn synthetic_csv(rows: usize) -> String {
     let mut rng = Rng(0x5eed_cafe);
     let mut out = String::with_capacity(rows * 120);
-    out.push_str("name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email\n");
+    out.push_str(
+        "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email\n",
+    );
     let areas = ["330102", "330106", "330108", "330205", "330302", "330402"];
     for i in 0..rows {
         let day = i / 1000;
