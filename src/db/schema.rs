@@ -740,6 +740,11 @@ diesel::table! {
     }
 }
 
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    training_base_events::host_province,
+    training_base_trainees::trainee_province,
+);
+
 diesel::allow_tables_to_appear_in_same_query!(
     region_divisions,
     reference_editions,

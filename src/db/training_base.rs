@@ -220,38 +220,29 @@ pub fn find_by_certificate_no(conn: &mut DbConn, number: &str) -> QueryResult<Op
         .optional()
 }
 
-/// Reverse-flow trainees per (hosting province, trainees' province) — the pairing of an
-/// edition report — of events starting in `from..=to` (2-digit province codes; no bound when
-/// `None`), sorted by the pair. `attended_only` counts only trainees recorded as present.
-/// Counted in Rust: diesel cannot box a grouped query, and a season has few trainees.
-pub fn trainees_by_province_pair(
+/// Reverse-flow trainees recorded as present, counted per (hosting province, trainees'
+/// province) — the pairing of an edition report — over events starting in `from..=to`.
+pub fn attended_by_province_pair(
     conn: &mut DbConn,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    attended_only: bool,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> QueryResult<Vec<(String, String, i64)>> {
-    let mut q = training_base_trainees::table
+    training_base_trainees::table
         .inner_join(training_base_events::table)
-        .select((
+        .filter(training_base_events::starts_on.between(from, to))
+        .filter(training_base_trainees::attended.eq(Some(true)))
+        .group_by((
             training_base_events::host_province,
             training_base_trainees::trainee_province,
         ))
-        .into_boxed();
-    if let Some(from) = from {
-        q = q.filter(training_base_events::starts_on.ge(from));
-    }
-    if let Some(to) = to {
-        q = q.filter(training_base_events::starts_on.le(to));
-    }
-    if attended_only {
-        q = q.filter(training_base_trainees::attended.eq(Some(true)));
-    }
-    let mut counts: std::collections::BTreeMap<(String, String), i64> = Default::default();
-    for pair in q.load::<(String, String)>(conn)? {
-        *counts.entry(pair).or_default() += 1;
-    }
-    Ok(counts
-        .into_iter()
-        .map(|((host, trainees), n)| (host, trainees, n))
-        .collect())
+        .select((
+            training_base_events::host_province,
+            training_base_trainees::trainee_province,
+            diesel::dsl::count_star(),
+        ))
+        .order_by((
+            training_base_events::host_province,
+            training_base_trainees::trainee_province,
+        ))
+        .load(conn)
 }

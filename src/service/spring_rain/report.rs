@@ -99,12 +99,14 @@ fn reverse_flow_trainees(
     conn: &mut DbConn,
     year: i32,
 ) -> ApiResult<HashMap<(String, String), i64>> {
-    let (from, to) = (
+    let (Some(from), Some(to)) = (
         chrono::NaiveDate::from_ymd_opt(year, 1, 1),
         chrono::NaiveDate::from_ymd_opt(year, 12, 31),
-    );
+    ) else {
+        return Ok(HashMap::new());
+    };
     Ok(
-        db::training_base::trainees_by_province_pair(conn, from, to, true)?
+        db::training_base::attended_by_province_pair(conn, from, to)?
             .into_iter()
             .map(|(host, trainees, n)| ((host, trainees), n))
             .collect(),
