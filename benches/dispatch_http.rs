@@ -12,138 +12,23 @@
 //! import (Zhejiang bureau, skills and languages at random, fixed seed), activities through
 //! the API (published, each needing one skill at level 1, headcount 3–5).
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;
 use serde_json::{Value, json};
-use springrain::config::Settings;
-use springrain::domain::identity::check_character;
-use springrain::domain::reference::{LANGUAGES, SKILLS};
+use springrain::domain::reference::SKILLS;
 use springrain::startup::Application;
-
-const ADMIN_PASSWORD: &str = "Bench-ministry-pass-1";
-
-/// Deterministic xorshift, so every run has the same data.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Volunteers `from..to`: 1–3 skills, Mandarin plus sometimes a minority language.
-fn synthetic_csv(rng: &mut Rng, from: usize, to: usize) -> String {
-    let mut out = String::with_capacity((to - from) * 120);
-    out.push_str(
-        "name,id_type,id_number,mobile,home_region_code,skills,languages,attest_true,email\n",
-    );
-    let areas = ["330102", "330106", "330108", "330205", "330302", "330402"];
-    for i in from..to {
-        let birth = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap()
-            + chrono::Days::new((i / 1000) as u64 * 3);
-        let area = areas[i % areas.len()];
-        let first17 = format!("{area}{}{:03}", birth.format("%Y%m%d"), i % 1000);
-        let id = format!("{first17}{}", check_character(first17.as_bytes()));
-        let mut skills: Vec<String> = Vec::new();
-        for _ in 0..1 + rng.below(3) {
-            let s = SKILLS[rng.below(SKILLS.len())];
-            if !skills.iter().any(|x| x.starts_with(s)) {
-                skills.push(format!("{s}:{}", 1 + rng.below(3)));
-            }
-        }
-        let mut languages = vec!["zh:native".to_string()];
-        if rng.below(4) == 0 {
-            languages.push(format!(
-                "{}:fluent",
-                LANGUAGES[1 + rng.below(LANGUAGES.len() - 1)]
-            ));
-        }
-        out.push_str(&format!(
-            "志愿者{i},resident_id,{id},138{:08},{area},{},{},true,\n",
-            rng.below(100_000_000),
-            skills.join(";"),
-            languages.join(";")
-        ));
-    }
-    out
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-struct PgScratch {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgScratch {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("psql")
-            .args([
-                &self.admin_url,
-                "-qc",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
-    }
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use support::{ADMIN_PASSWORD, BenchDatabase, Rng, env_usize, percentile, synthetic_csv};
 
 fn main() {
     let plan_volunteers = env_usize("BENCH_PLAN_VOLUNTEERS", 20_000);
     let plan_activities = env_usize("BENCH_PLAN_ACTIVITIES", 500);
     let pool_volunteers = env_usize("BENCH_POOL_VOLUNTEERS", 100_000);
-    let dir = tempfile::tempdir().unwrap();
-    let (database_url, scratch) = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(admin_url) => {
-            let name = format!("springrain_dispatch_bench_{}", std::process::id());
-            let ok = std::process::Command::new("psql")
-                .args([&admin_url, "-qc", &format!("CREATE DATABASE {name}")])
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "could not create the bench database with psql");
-            let base = admin_url
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap();
-            (
-                format!("{base}/{name}"),
-                Some(PgScratch { admin_url, name }),
-            )
-        }
-        Err(_) => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            None,
-        ),
-    };
-    let backend = if scratch.is_some() {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
-    let vars = [
-        ("SPRINGRAIN_BIND", "127.0.0.1:0".to_string()),
-        ("SPRINGRAIN_DATA_DIR", dir.path().display().to_string()),
-        ("DATABASE_URL", database_url.clone()),
-        ("SPRINGRAIN_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
-        ("SPRINGRAIN_LOG", "warn".to_string()),
-    ];
-    let settings =
-        Settings::load(&|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
-    println!("dispatch HTTP benchmark on {backend}");
+    let db = BenchDatabase::create("springrain_dispatch_bench");
+    let settings = db.settings();
+    println!("dispatch HTTP benchmark on {}", db.backend);
 
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings).await.unwrap();
@@ -272,6 +157,6 @@ fn main() {
             latencies.last().unwrap().as_secs_f64() * 1e3,
             considered / latencies.len() as u64,
         );
-        drop(scratch);
+        drop(db);
     });
 }
