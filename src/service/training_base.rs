@@ -174,7 +174,8 @@ fn check_event(
                 field.as_str(),
                 "SR-05",
                 "not a border or ethnic receiving province of the configured set (SR-01)",
-            ));
+            )
+            .with_rule("SR-05"));
         } else if req.invited_provinces[..i].contains(p) {
             problems.push(FieldError::new(field, "duplicate", "listed twice"));
         }
@@ -342,6 +343,9 @@ pub fn nominate(
             "invalid_province",
             "the trainee works in the nominating bureau's province",
         )),
+        Ok(r) if !db::reference::region_listed(conn, r.as_str())? => {
+            problems.push(crate::registry::unlisted_region("region_code", r.as_str()))
+        }
         Ok(_) => {}
     }
     if !codes(&event.invited_provinces).contains(&bureau_province) {
@@ -349,7 +353,8 @@ pub fn nominate(
             "organization_id",
             "SR-05",
             "the nominating organisation's province is not invited",
-        ));
+        )
+        .with_rule("SR-05"));
     }
     let Some(mobile) = mobile.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));

@@ -27,6 +27,7 @@ mod privacy;
 mod records;
 mod recruitment;
 mod reference;
+mod rules_to_the_letter;
 mod registration_rules;
 mod season_plan;
 mod spring_rain;
