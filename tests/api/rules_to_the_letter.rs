@@ -161,6 +161,15 @@ async fn an_objection_holds_the_certificate_until_the_issuer_decides(app: TestAp
         (public["status"].as_str(), public["valid"].as_bool()),
         (Some("objected"), Some(false))
     );
+    let number2 = second["number"].as_str().unwrap();
+    let res = app
+        .post_anon(
+            &format!("/api/v1/public/certificates/{number2}/objections"),
+            &json!({"reason": "时长重复计算"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let objection2: Value = res.json().await.unwrap();
     // The publicity period ends: still held, not final.
     app.state.clock.advance(Duration::days(8));
     assert_eq!(public_json(&app, number).await["status"], "objected");
@@ -205,14 +214,6 @@ async fn an_objection_holds_the_certificate_until_the_issuer_decides(app: TestAp
     assert_problem(res, StatusCode::CONFLICT, "publicity_over").await;
 
     // The second certificate's objection is upheld: it is revoked.
-    let number2 = second["number"].as_str().unwrap();
-    let res = app
-        .post_anon(
-            &format!("/api/v1/public/certificates/{number2}/objections"),
-            &json!({"reason": "时长重复计算"}),
-        )
-        .await;
-    let objection2: Value = res.json().await.unwrap();
     let res = app
         .post(
             &decide(second, &objection2["id"]),
@@ -371,11 +372,22 @@ async fn candidate_lists_and_plans_naming_minors_are_audited(app: TestApp) {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let plan: Value = res.json().await.unwrap();
-    if plan.to_string().contains(&format!("\"volunteer_id\":{teen_id}")) {
-        let got = reads().await;
-        assert_eq!(got.len(), 2, "{got:?}");
-        assert_eq!(got[1], (teen_id.clone(), "plan".into()));
-    }
+    assert!(
+        plan.to_string()
+            .contains(&format!("\"volunteer_id\":{teen_id}")),
+        "the teen is planned: {plan}"
+    );
+    let got = reads().await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1], (teen_id.clone(), "plan".into()));
+    // Reading the plan again is another read.
+    get_json(
+        &app,
+        &format!("/api/v1/dispatch/plans/{}", plan["id"]),
+        &w.t.hz_coordinator,
+    )
+    .await;
+    assert_eq!(reads().await.len(), 3);
 }
 db_test!(candidate_lists_and_plans_naming_minors_are_audited);
 
