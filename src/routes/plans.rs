@@ -52,8 +52,10 @@ pub async fn get_plan(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let now = state.clock.now();
-    let row =
-        service::run(&state.pool, move |c| service::plans::get_plan(c, &user, id, now)).await?;
+    let row = service::run(&state.pool, move |c| {
+        service::plans::get_plan(c, &user, id, now)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(PlanResponse::try_from(row)?))
 }
 

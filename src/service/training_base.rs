@@ -170,12 +170,14 @@ fn check_event(
     for (i, p) in req.invited_provinces.iter().enumerate() {
         let field = format!("invited_provinces[{i}]");
         if !spring_rain.receives(p) {
-            problems.push(FieldError::new(
-                field.as_str(),
-                "SR-05",
-                "not a border or ethnic receiving province of the configured set (SR-01)",
-            )
-            .with_rule("SR-05"));
+            problems.push(
+                FieldError::new(
+                    field.as_str(),
+                    "SR-05",
+                    "not a border or ethnic receiving province of the configured set (SR-01)",
+                )
+                .with_rule("SR-05"),
+            );
         } else if req.invited_provinces[..i].contains(p) {
             problems.push(FieldError::new(field, "duplicate", "listed twice"));
         }
@@ -349,12 +351,14 @@ pub fn nominate(
         Ok(_) => {}
     }
     if !codes(&event.invited_provinces).contains(&bureau_province) {
-        problems.push(FieldError::new(
-            "organization_id",
-            "SR-05",
-            "the nominating organisation's province is not invited",
-        )
-        .with_rule("SR-05"));
+        problems.push(
+            FieldError::new(
+                "organization_id",
+                "SR-05",
+                "the nominating organisation's province is not invited",
+            )
+            .with_rule("SR-05"),
+        );
     }
     let Some(mobile) = mobile.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));

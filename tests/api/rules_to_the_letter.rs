@@ -80,10 +80,7 @@ async fn either_party_may_ask_for_a_written_agreement_before_confirming(app: Tes
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let notes = get_json(&app, "/api/v1/me/notifications", &other_me).await;
-    assert!(
-        notes.to_string().contains("agreement_requested"),
-        "{notes}"
-    );
+    assert!(notes.to_string().contains("agreement_requested"), "{notes}");
     assert_problem(
         confirm(&app, &other_me, &b).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -141,7 +138,10 @@ async fn an_objection_holds_the_certificate_until_the_issuer_decides(app: TestAp
     let res = app.post_anon(&objections, &json!({"reason": "  "})).await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(
-        (&problem["errors"][0]["field"], &problem["errors"][0]["rule"]),
+        (
+            &problem["errors"][0]["field"],
+            &problem["errors"][0]["rule"]
+        ),
         (&json!("reason"), &json!("CRT-05"))
     );
     assert_eq!(public_json(&app, number).await["status"], "publicity");
@@ -257,7 +257,10 @@ async fn unlisted_region_codes_are_refused_everywhere_a_region_is_given(app: Tes
     let w = world(&app).await;
     let check = |problem: Value, field: &str| {
         assert_eq!(
-            (&problem["errors"][0]["field"], &problem["errors"][0]["rule"]),
+            (
+                &problem["errors"][0]["field"],
+                &problem["errors"][0]["rule"]
+            ),
             (&json!(field), &json!("REG-08")),
             "{problem}"
         );
@@ -276,9 +279,7 @@ async fn unlisted_region_codes_are_refused_everywhere_a_region_is_given(app: Tes
 
     let courses = get_json(&app, "/api/v1/courses?limit=200", &w.t.hz_coordinator).await;
     let course = courses["items"][0]["id"].as_i64().unwrap();
-    let session = |region: &str| {
-        json!({"starts_at": "2030-03-01T01:00:00Z", "ends_at": "2030-03-01T05:00:00Z", "region_code": region, "place": "报告厅", "capacity": 5, "trainer": "李老师"})
-    };
+    let session = |region: &str| json!({"starts_at": "2030-03-01T01:00:00Z", "ends_at": "2030-03-01T05:00:00Z", "region_code": region, "place": "报告厅", "capacity": 5, "trainer": "李老师"});
     let path = format!("/api/v1/courses/{course}/sessions");
     let res = app
         .post(&path, &w.t.hz_coordinator, &session("339999"))
@@ -359,7 +360,10 @@ async fn candidate_lists_and_plans_naming_minors_are_audited(app: TestApp) {
         &w.t.hz_coordinator,
     )
     .await;
-    assert!(list.to_string().contains("少"), "the teen is listed: {list}");
+    assert!(
+        list.to_string().contains("少"),
+        "the teen is listed: {list}"
+    );
     let teen_id = teen["id"].as_i64().unwrap().to_string();
     assert_eq!(reads().await, vec![(teen_id.clone(), "candidates".into())]);
 
@@ -409,6 +413,64 @@ async fn a_volunteer_who_withdrew_consent_cannot_be_offered(app: TestApp) {
     let res = offer(&app, &w.t.hz_coordinator, act, id).await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "PI-02").await;
     let mine = get_json(&app, "/api/v1/assignments", &w.t.hz_coordinator).await;
-    assert_eq!(mine["items"].as_array().unwrap().len(), 0, "nothing offered");
+    assert_eq!(
+        mine["items"].as_array().unwrap().len(),
+        0,
+        "nothing offered"
+    );
 }
 db_test!(a_volunteer_who_withdrew_consent_cannot_be_offered);
+
+/// Issue 14, acceptance 4: a refusal whose code is a rule id names the rule in
+/// `errors[].rule` too (ACT-10 agreement elements, MIN-02/PI-03 registration, SR-01 pairings).
+async fn refusals_under_a_rule_name_it_in_errors_rule(app: TestApp) {
+    let w = world(&app).await;
+    let act = activity(&app, &w.t.hz_coordinator, w.site, json!({})).await;
+    let v = volunteer(&app, &w, "条款者", 51, |_| {}).await;
+    let a: Value = offer(&app, &w.t.hz_coordinator, act, v["id"].as_i64().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/assignments/{}/agreement", a["id"]),
+            &w.t.hz_coordinator,
+            &json!({"content_time_place": "x"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "ACT-10").await;
+    assert!(
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["rule"] == "ACT-10"),
+        "{problem}"
+    );
+
+    let child = volunteer_body("王小明", &resident_id("330106", "20180601", 52), "330106");
+    let res = app.post("/api/v1/volunteers", &w.t.zj_admin, &child).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let rules: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"MIN-02") && rules.contains(&"PI-03"),
+        "{problem}"
+    );
+
+    let res = app
+        .post(
+            "/api/v1/spring-rain/pairings",
+            &w.t.admin,
+            &json!({"sending_province": "530000", "receiving_region": "540000", "start_year": 2030}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["rule"], "SR-01", "{problem}");
+}
+db_test!(refusals_under_a_rule_name_it_in_errors_rule);

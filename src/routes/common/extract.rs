@@ -127,7 +127,6 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     }]))
 }
 
-
 /// The JSON pointer (RFC 6901) of a serde path, when it has one.
 fn json_pointer(path: &serde_path_to_error::Path) -> Option<String> {
     use serde_path_to_error::Segment;

@@ -103,12 +103,14 @@ fn check_start(
             .iter()
             .any(|v| v.code == ViolationCode::InsuranceMissing)
         {
-            uninsured.push(FieldError::new(
-                format!("volunteer:{}", a.volunteer_id),
-                "insurance_missing",
-                "ACT-08: not insured for the whole activity",
-            )
-            .with_rule("ACT-08"));
+            uninsured.push(
+                FieldError::new(
+                    format!("volunteer:{}", a.volunteer_id),
+                    "insurance_missing",
+                    "ACT-08: not insured for the whole activity",
+                )
+                .with_rule("ACT-08"),
+            );
         }
     }
     if uninsured.is_empty() {

@@ -91,7 +91,8 @@ pub fn lodge_objection(
         }
         _ => {}
     }
-    let row = db::records::insert_objection(conn, cert.id, &cipher.encrypt(reason), now.naive_utc())?;
+    let row =
+        db::records::insert_objection(conn, cert.id, &cipher.encrypt(reason), now.naive_utc())?;
     db::audit::record(
         conn,
         AuditEntry {
@@ -164,9 +165,13 @@ pub fn decide_objection(
     }
     db::audit::record(
         conn,
-        AuditEntry::by(user, "record_certificate.objection_decide", "record_certificate")
-            .entity(cert.id, &cert.org_path)
-            .detail(serde_json::json!({ "objection_id": objection.id, "decision": decision })),
+        AuditEntry::by(
+            user,
+            "record_certificate.objection_decide",
+            "record_certificate",
+        )
+        .entity(cert.id, &cert.org_path)
+        .detail(serde_json::json!({ "objection_id": objection.id, "decision": decision })),
     )?;
     let row = db::records::find_certificate(conn, cert.id)?
         .ok_or_else(|| ApiError::not_found("certificate"))?;

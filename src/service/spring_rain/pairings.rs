@@ -58,7 +58,10 @@ pub fn create_pairing(
     };
     // REG-08: both are listed regions, not only codes under a known province.
     let mut unlisted = Vec::new();
-    for (field, code) in [("sending_province", &sending), ("receiving_region", &receiving)] {
+    for (field, code) in [
+        ("sending_province", &sending),
+        ("receiving_region", &receiving),
+    ] {
         if !db::reference::region_listed(conn, code.as_str())? {
             unlisted.push(crate::registry::unlisted_region(field, code.as_str()));
         }
