@@ -180,12 +180,14 @@ fn agreement_cases_b_to_e_reach_the_eligibility_checks() {
             && on.agreement_for_personal_danger
             && on.agreement_for_minors
     );
-    let mut p = Policy::default();
-    p.agreements = AgreementPolicy {
-        either_party_request: false,
-        cross_province: false,
-        personal_danger: false,
-        minors: false,
+    let p = Policy {
+        agreements: AgreementPolicy {
+            either_party_request: false,
+            cross_province: false,
+            personal_danger: false,
+            minors: false,
+        },
+        ..Policy::default()
     };
     let off = p.eligibility();
     assert!(
