@@ -263,6 +263,7 @@ fn measure(volunteers: usize, activities: usize) -> Row {
         checkpoint: CheckPoint::Offer,
         accompanying_guardian: false,
         agreement_signed: false,
+        agreement_requested: false,
         checked_at: weekend_start() - TimeDelta::days(7),
     };
     let policy = EligibilityPolicy::default();

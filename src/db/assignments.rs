@@ -33,6 +33,8 @@ pub struct AssignmentRow {
     pub verified_at: Option<NaiveDateTime>,
     pub verified_by: Option<i64>,
     pub updated_at: NaiveDateTime,
+    /// ACT-09 (b): when a party asked for a written agreement.
+    pub agreement_requested_at: Option<NaiveDateTime>,
 }
 
 pub struct NewOffer<'a> {
@@ -204,6 +206,20 @@ pub fn outcome_counts(conn: &mut DbConn, volunteer_id: i64) -> QueryResult<(u32,
     let completed = count(conn, "completed")?;
     let no_show = count(conn, "no_show")?;
     Ok((completed as u32, no_show as u32))
+}
+
+/// ACT-09 (b): records that a party asked for a written agreement (the first request counts).
+pub fn request_agreement(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        assignments::table
+            .find(id)
+            .filter(assignments::agreement_requested_at.is_null()),
+    )
+    .set((
+        assignments::agreement_requested_at.eq(at),
+        assignments::updated_at.eq(at),
+    ))
+    .execute(conn)
 }
 
 /// ACT-09: an agreement is in force once both sides have signed it.

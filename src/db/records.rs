@@ -7,7 +7,8 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{
-    qualifications, record_certificates, record_corrections, service_records, star_awards,
+    certificate_objections, qualifications, record_certificates, record_corrections,
+    service_records, star_awards,
 };
 
 #[derive(Debug, Clone, Queryable)]
@@ -302,6 +303,8 @@ pub struct RecordCertificateRow {
     pub created_at: NaiveDateTime,
     /// The full name (PI-01); `volunteer_name` is the masked form public verification shows.
     pub volunteer_name_enc: Option<String>,
+    /// CRT-05: held by an undecided objection since then.
+    pub objected_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -377,6 +380,100 @@ pub fn certificates_of(
         .filter(record_certificates::volunteer_id.eq(volunteer_id))
         .order(record_certificates::id)
         .load(conn)
+}
+
+/// An objection to a certificate in its publicity period (CRT-05).
+#[derive(Debug, Clone, Queryable)]
+pub struct ObjectionRow {
+    pub id: i64,
+    pub certificate_id: i64,
+    pub reason_enc: String,
+    /// `pending`, `upheld` or `dismissed`.
+    pub status: String,
+    pub lodged_at: NaiveDateTime,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decision_note: Option<String>,
+}
+
+/// Records an objection and holds the certificate (CRT-05).
+pub fn insert_objection(
+    conn: &mut DbConn,
+    certificate_id: i64,
+    reason_enc: &str,
+    at: NaiveDateTime,
+) -> QueryResult<ObjectionRow> {
+    let id: i64 = diesel::insert_into(certificate_objections::table)
+        .values((
+            certificate_objections::certificate_id.eq(certificate_id),
+            certificate_objections::reason_enc.eq(reason_enc),
+            certificate_objections::status.eq("pending"),
+            certificate_objections::lodged_at.eq(at),
+        ))
+        .returning(certificate_objections::id)
+        .get_result(conn)?;
+    diesel::update(
+        record_certificates::table
+            .find(certificate_id)
+            .filter(record_certificates::objected_at.is_null()),
+    )
+    .set(record_certificates::objected_at.eq(at))
+    .execute(conn)?;
+    certificate_objections::table.find(id).first(conn)
+}
+
+pub fn objections_of(conn: &mut DbConn, certificate_id: i64) -> QueryResult<Vec<ObjectionRow>> {
+    certificate_objections::table
+        .filter(certificate_objections::certificate_id.eq(certificate_id))
+        .order(certificate_objections::id)
+        .load(conn)
+}
+
+pub fn find_objection(
+    conn: &mut DbConn,
+    certificate_id: i64,
+    id: i64,
+) -> QueryResult<Option<ObjectionRow>> {
+    certificate_objections::table
+        .find(id)
+        .filter(certificate_objections::certificate_id.eq(certificate_id))
+        .first(conn)
+        .optional()
+}
+
+/// Decides a pending objection (`upheld` or `dismissed`); false when it was decided already.
+/// The certificate stays held while another objection is pending.
+pub fn decide_objection(
+    conn: &mut DbConn,
+    objection: &ObjectionRow,
+    status: &str,
+    by: i64,
+    note: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        certificate_objections::table
+            .find(objection.id)
+            .filter(certificate_objections::status.eq("pending")),
+    )
+    .set((
+        certificate_objections::status.eq(status),
+        certificate_objections::decided_by.eq(by),
+        certificate_objections::decided_at.eq(at),
+        certificate_objections::decision_note.eq(note),
+    ))
+    .execute(conn)?;
+    let pending: i64 = certificate_objections::table
+        .filter(certificate_objections::certificate_id.eq(objection.certificate_id))
+        .filter(certificate_objections::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    if pending == 0 {
+        diesel::update(record_certificates::table.find(objection.certificate_id))
+            .set(record_certificates::objected_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+    }
+    Ok(changed == 1)
 }
 
 pub fn revoke_certificate(

@@ -447,6 +447,7 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         verified_by -> Nullable<BigInt>,
         updated_at -> Timestamp,
+        agreement_requested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -563,6 +564,20 @@ diesel::table! {
         revoked_reason -> Nullable<Text>,
         created_at -> Timestamp,
         volunteer_name_enc -> Nullable<Text>,
+        objected_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    certificate_objections (id) {
+        id -> BigInt,
+        certificate_id -> BigInt,
+        reason_enc -> Text,
+        status -> Text,
+        lodged_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
     }
 }
 
@@ -794,6 +809,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_corrections,
     star_awards,
     record_certificates,
+    certificate_objections,
     matching_consents,
     attendance_days,
     team_leaders,

@@ -199,6 +199,14 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<VolunteerRow>> {
     volunteers::table.find(id).first(conn).optional()
 }
 
+/// The volunteers of `ids` that exist, in id order.
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<VolunteerRow>> {
+    volunteers::table
+        .filter(volunteers::id.eq_any(ids))
+        .order(volunteers::id)
+        .load(conn)
+}
+
 pub fn exists_with_hash(conn: &mut DbConn, id_hash: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         volunteers::table.filter(volunteers::id_hash.eq(id_hash)),

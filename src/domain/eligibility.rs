@@ -638,6 +638,8 @@ fn check_agreement(
     let cross_province = volunteer.home_region.province_prefix() != a.region.province_prefix();
     let reason = if a.agreement_required {
         Some(("ACT-09", "the activity requires a written agreement"))
+    } else if policy.agreement_on_request && ctx.agreement_requested {
+        Some(("ACT-09", "a party asked for a written agreement"))
     } else if policy.agreement_for_cross_province && a.programme == Programme::SpringRain {
         Some((
             "SR-06",

@@ -78,6 +78,9 @@ impl Default for MinorsPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AgreementPolicy {
+    /// ACT-09 (b): once either party asks for a written agreement, confirmation needs one
+    /// (default true).
+    pub either_party_request: bool,
     /// ACT-09 (c): Spring Rain and cross-province assignments need a written agreement
     /// (default true).
     pub cross_province: bool,
@@ -90,6 +93,7 @@ pub struct AgreementPolicy {
 impl Default for AgreementPolicy {
     fn default() -> Self {
         Self {
+            either_party_request: true,
             cross_province: true,
             personal_danger: true,
             minors: true,
@@ -193,11 +197,12 @@ impl std::fmt::Display for PolicyError {
 }
 
 /// Each key with the rule it configures, in file order; `entries` and the tests use it.
-pub const RULE_IDS: [(&str, &str); 16] = [
+pub const RULE_IDS: [(&str, &str); 17] = [
     ("minors.minimum_age", "MIN-06"),
     ("minors.accompanied_below_age", "MIN-06"),
     ("minors.own_income_adult_from", "MIN-01"),
     ("minors.spring_rain_accompanied", "MIN-07"),
+    ("agreements.either_party_request", "ACT-09"),
     ("agreements.cross_province", "ACT-09"),
     ("agreements.personal_danger", "ACT-09"),
     ("agreements.minors", "ACT-09"),
@@ -318,6 +323,7 @@ impl Policy {
             minimum_age: (m.minimum_age > 0).then_some(m.minimum_age),
             accompanied_below_age: (m.accompanied_below_age > 0).then_some(m.accompanied_below_age),
             spring_rain_minors_accompanied: m.spring_rain_accompanied,
+            agreement_on_request: a.either_party_request,
             agreement_for_cross_province: a.cross_province,
             agreement_for_personal_danger: a.personal_danger,
             agreement_for_minors: a.minors,

@@ -147,6 +147,9 @@ error_codes! {
     Act04 = "ACT-04": "Only the volunteer withdraws (ACT-04).";
     Act10 = "ACT-10": "ACT-10 refused the request.";
     Crt02 = "CRT-02": "CRT-02 refused the request.";
+    Pi02 = "PI-02": "The volunteer withdrew consent to processing (PI-02).";
+    ObjectionDecided = "objection_decided": "The objection is decided already (CRT-05).";
+    PublicityOver = "publicity_over": "The certificate's publicity period is over: it is final (CRT-05).";
     Star01 = "STAR-01": "STAR-01: the hours do not qualify.";
     Star02 = "STAR-02": "STAR-02: one level at a time.";
     Sr05 = "SR-05": "SR-05 refused the request: a training-base event is hosted inland and takes border-region staff.";

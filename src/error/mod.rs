@@ -37,11 +37,12 @@ impl FieldError {
         code: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
+        let code = code.into();
         Self {
             field: Some(field.into()),
-            code: code.into(),
+            rule: rule_id(&code),
+            code,
             message: message.into(),
-            rule: None,
         }
     }
 
@@ -52,21 +53,34 @@ impl FieldError {
     }
 
     pub fn general(code: impl Into<String>, message: impl Into<String>) -> Self {
+        let code = code.into();
         Self {
             field: None,
-            code: code.into(),
+            rule: rule_id(&code),
+            code,
             message: message.into(),
-            rule: None,
         }
     }
+}
+
+/// A code that is itself a RULES.md rule id (`MIN-02`, `SR-05`) names the rule it applies, so
+/// every refusal under a rule carries `rule` (issue 14, acceptance 4).
+fn rule_id(code: &str) -> Option<String> {
+    let (area, number) = code.split_once('-')?;
+    let is_rule = (2..=5).contains(&area.len())
+        && area.bytes().all(|b| b.is_ascii_uppercase())
+        && number.len() == 2
+        && number.bytes().all(|b| b.is_ascii_digit());
+    is_rule.then(|| code.to_string())
 }
 
 impl From<crate::domain::Invalid> for FieldError {
     fn from(i: crate::domain::Invalid) -> Self {
         let rule = i.rule.map(str::to_string);
+        let base = FieldError::new(i.field, i.code, i.message);
         FieldError {
-            rule,
-            ..FieldError::new(i.field, i.code, i.message)
+            rule: rule.or(base.rule.clone()),
+            ..base
         }
     }
 }

@@ -39,6 +39,8 @@ pub struct AssignmentResponse {
     pub checked_out_at: Option<DateTime<Utc>>,
     pub break_minutes: i32,
     pub verified_at: Option<DateTime<Utc>>,
+    /// When a party asked for a written agreement (ACT-09 b): confirmation then needs one.
+    pub agreement_requested_at: Option<DateTime<Utc>>,
 }
 
 impl From<AssignmentRow> for AssignmentResponse {
@@ -61,6 +63,7 @@ impl From<AssignmentRow> for AssignmentResponse {
             checked_out_at: t(a.checked_out_at),
             break_minutes: a.break_minutes,
             verified_at: t(a.verified_at),
+            agreement_requested_at: t(a.agreement_requested_at),
         }
     }
 }
@@ -254,4 +257,23 @@ pub async fn sign_agreement(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ask for a written agreement for an offered assignment (ACT-09 b), as its volunteer or its
+/// organiser. From then on confirming needs the agreement signed by both sides
+/// (`agreement_missing` until then), unless the policy switches case (b) off.
+#[utoipa::path(tag = "dispatch", params(("id" = i64, Path)), responses((status = 200, body = AssignmentResponse), (status = 409, description = "`transition_not_allowed`: the assignment is no longer an offer", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/agreement-request")]
+pub async fn request_agreement(
+    state: web::Data<AppState>,
+    user: Principal,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let row = service::write(&state.pool, move |c| {
+        service::dispatch::request_agreement(c, &user, id, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(AssignmentResponse::from(row)))
 }

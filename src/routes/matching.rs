@@ -107,7 +107,15 @@ pub async fn candidates(
     let policy = state.policy.ranking();
     let now = state.clock.now();
     let pool = service::run(&state.pool, move |c| {
-        service::matching::list_candidates(c, &user, activity_id, include_ineligible, &policy, now)
+        service::matching::list_candidates(
+            c,
+            &user,
+            activity_id,
+            include_ineligible,
+            limit,
+            &policy,
+            now,
+        )
     })
     .await?;
     let near_misses = match include_ineligible {

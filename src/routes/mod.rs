@@ -61,6 +61,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     scope::scope("/public")
                         .wrap(from_fn(limit_auth))
                         .service(records::certificates::verify_certificate)
+                        .service(records::objections::lodge_objection)
                         .service(training_base::verify_certificate),
                 )
                 .service(
@@ -164,6 +165,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::check_out)
                 .service(assignments::no_show)
                 .service(assignments::sign_agreement)
+                .service(assignments::request_agreement)
                 .service(records::service_records::verify)
                 .service(records::service_records::verify_attendance)
                 .service(deployments::record_attendance)
@@ -186,6 +188,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(records::certificates::issue_certificate)
                 .service(records::certificates::list_certificates)
                 .service(records::certificates::revoke_certificate)
+                .service(records::objections::list_objections)
+                .service(records::objections::decide_objection)
                 .service(records::certificates::add_qualification)
                 .service(plans::create_plan)
                 .service(plans::get_plan)

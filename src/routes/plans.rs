@@ -51,7 +51,11 @@ pub async fn get_plan(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = service::run(&state.pool, move |c| service::plans::get_plan(c, &user, id)).await?;
+    let now = state.clock.now();
+    let row = service::run(&state.pool, move |c| {
+        service::plans::get_plan(c, &user, id, now)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(PlanResponse::try_from(row)?))
 }
 

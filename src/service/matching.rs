@@ -21,7 +21,7 @@ use crate::domain::matching::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::registry::reach::narrow_to_scope;
-use crate::service::dispatch::violations_for;
+use crate::service::dispatch::{Agreement, violations_for};
 use crate::service::reach::{Access, load_in_reach};
 use crate::snapshots;
 
@@ -100,24 +100,51 @@ pub fn explain_eligibility(
         volunteer_id,
         CheckPoint::Offer,
         false,
-        false,
+        Agreement::default(),
         now,
     )
 }
 
-/// The candidates of activity `activity_id` among the volunteers the caller reaches.
+/// The candidates of activity `activity_id` among the volunteers the caller reaches; the
+/// first `shown` eligible ones (and near misses) are read, so minors among them are audited.
 pub fn list_candidates(
     conn: &mut DbConn,
     user: &Principal,
     activity_id: i64,
     include_ineligible: bool,
+    shown: usize,
     policy: &RankingPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<RankedPool> {
     let reach = user.require(Action::ReadVolunteers)?;
     let activity =
         load_in_reach::<ActivityRow>(conn, user, activity_id, Access::Act(Action::Match))?;
-    rank_for(conn, policy, &reach, &activity, include_ineligible, now)
+    let pool = rank_for(conn, policy, &reach, &activity, include_ineligible, now)?;
+    let eligible = pool.ranking.eligible.iter().take(shown);
+    let near = pool.ranking.near_misses.iter().take(shown);
+    let ids: Vec<i64> = eligible
+        .map(|r| r.volunteer_id)
+        .chain(near.map(|m| m.volunteer_id))
+        .collect();
+    audit_minors_shown(conn, user, &ids, "candidates", now)?;
+    Ok(pool)
+}
+
+/// PI-04: candidate lists and plans name volunteers; each minor among `ids` is a read of a
+/// minor's data, audited as list pages are.
+pub fn audit_minors_shown(
+    conn: &mut DbConn,
+    user: &Principal,
+    ids: &[i64],
+    what: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = db::volunteers::find_many(conn, ids)?;
+    let today = crate::clock::local_date(now);
+    crate::registry::minor_reads::audit(conn, user, &rows, what, today)
 }
 
 /// Checks the volunteers in `reach` against `activity` as an offer would be checked at `now`,
@@ -216,6 +243,7 @@ pub fn rank_many(
         checkpoint: CheckPoint::Offer,
         accompanying_guardian: false,
         agreement_signed: false,
+        agreement_requested: false,
         checked_at: now,
     };
     let mut pools = Vec::with_capacity(wanted.len());

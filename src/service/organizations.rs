@@ -71,6 +71,7 @@ pub fn create_organization(
     let region = RegionCode::parse(&req.region_code).map_err(|e| {
         ApiError::validation(vec![FieldError::new("region_code", e.code(), e.message())])
     })?;
+    crate::registry::require_listed_region(conn, "region_code", region.as_str())?;
     let new = NewOrg {
         kind: req.kind,
         organ_type: req.organ_type,

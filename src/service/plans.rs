@@ -303,6 +303,7 @@ pub fn create_plan(
     let json = serde_json::to_string(&plan).map_err(ApiError::internal)?;
     db::write_transaction(c, |c| {
         let row = db::plans::insert(c, user.user_id, &user.org_path, &json)?;
+        audit_minors_planned(c, user, &plan, now)?;
         db::audit::record(
             c,
             AuditEntry::by(user, "dispatch_plan.create", "dispatch_plan")
@@ -318,8 +319,30 @@ pub fn create_plan(
 
 /// A plan, proposed or committed. Plans name candidates: matching staff only, not auditors
 /// (PERMISSIONS.md).
-pub fn get_plan(c: &mut DbConn, user: &Principal, id: i64) -> ApiResult<PlanRow> {
-    load_in_reach::<PlanRow>(c, user, id, Access::Act(Action::Match))
+pub fn get_plan(
+    c: &mut DbConn,
+    user: &Principal,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<PlanRow> {
+    let row = load_in_reach::<PlanRow>(c, user, id, Access::Act(Action::Match))?;
+    audit_minors_planned(c, user, &body_of(&row)?, now)?;
+    Ok(row)
+}
+
+/// PI-04: a plan names its volunteers; minors among them are audited as read.
+fn audit_minors_planned(
+    c: &mut DbConn,
+    user: &Principal,
+    plan: &PlanBody,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let ids: Vec<i64> = plan
+        .activities
+        .iter()
+        .flat_map(|a| a.volunteers.iter().map(|v| v.candidate.volunteer_id))
+        .collect();
+    crate::service::matching::audit_minors_shown(c, user, &ids, "plan", now)
 }
 
 /// The stored plan of a row.

@@ -170,11 +170,14 @@ fn check_event(
     for (i, p) in req.invited_provinces.iter().enumerate() {
         let field = format!("invited_provinces[{i}]");
         if !spring_rain.receives(p) {
-            problems.push(FieldError::new(
-                field.as_str(),
-                "SR-05",
-                "not a border or ethnic receiving province of the configured set (SR-01)",
-            ));
+            problems.push(
+                FieldError::new(
+                    field.as_str(),
+                    "SR-05",
+                    "not a border or ethnic receiving province of the configured set (SR-01)",
+                )
+                .with_rule("SR-05"),
+            );
         } else if req.invited_provinces[..i].contains(p) {
             problems.push(FieldError::new(field, "duplicate", "listed twice"));
         }
@@ -342,14 +345,20 @@ pub fn nominate(
             "invalid_province",
             "the trainee works in the nominating bureau's province",
         )),
+        Ok(r) if !db::reference::region_listed(conn, r.as_str())? => {
+            problems.push(crate::registry::unlisted_region("region_code", r.as_str()))
+        }
         Ok(_) => {}
     }
     if !codes(&event.invited_provinces).contains(&bureau_province) {
-        problems.push(FieldError::new(
-            "organization_id",
-            "SR-05",
-            "the nominating organisation's province is not invited",
-        ));
+        problems.push(
+            FieldError::new(
+                "organization_id",
+                "SR-05",
+                "the nominating organisation's province is not invited",
+            )
+            .with_rule("SR-05"),
+        );
     }
     let Some(mobile) = mobile.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));

@@ -160,6 +160,7 @@ async fn the_category_is_one_of_the_six_scope_categories(app: TestApp) {
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "category");
+    assert_eq!(problem["errors"][0]["rule"], "ACT-12");
     let list = get_json(&app, "/api/v1/activities?limit=50", &w.t.hz_coordinator).await;
     assert_eq!(
         list["items"].as_array().unwrap().len(),

@@ -28,6 +28,7 @@ mod records;
 mod recruitment;
 mod reference;
 mod registration_rules;
+mod rules_to_the_letter;
 mod season_plan;
 mod spring_rain;
 mod training;

@@ -365,6 +365,8 @@ pub struct AssignmentContext {
     pub accompanying_guardian: bool,
     /// A written agreement for this assignment is signed (ACT-09).
     pub agreement_signed: bool,
+    /// A party asked for a written agreement for this assignment (ACT-09 b).
+    pub agreement_requested: bool,
     /// When the check runs.
     pub checked_at: DateTime<Utc>,
 }
@@ -377,6 +379,7 @@ impl AssignmentContext {
             checkpoint,
             accompanying_guardian: false,
             agreement_signed: false,
+            agreement_requested: false,
             checked_at,
         }
     }
@@ -396,6 +399,8 @@ pub struct EligibilityPolicy {
     pub accompanied_below_age: Option<u32>,
     /// MIN-07: minors on a multi-day Spring Rain deployment need an accompanying guardian.
     pub spring_rain_minors_accompanied: bool,
+    /// ACT-09 b: an assignment a party asked a written agreement for needs one.
+    pub agreement_on_request: bool,
     /// ACT-09 c: Spring Rain and cross-province assignments need a written agreement.
     pub agreement_for_cross_province: bool,
     /// ACT-09 d: personal-danger (or hazardous) activities need a written agreement.
@@ -418,6 +423,7 @@ impl Default for EligibilityPolicy {
             minimum_age: Some(6),
             accompanied_below_age: Some(10),
             spring_rain_minors_accompanied: true,
+            agreement_on_request: true,
             agreement_for_cross_province: true,
             agreement_for_personal_danger: true,
             agreement_for_minors: true,

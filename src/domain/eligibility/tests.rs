@@ -122,6 +122,7 @@ pub(crate) fn base() -> Fixture {
             checkpoint: CheckPoint::Confirm,
             accompanying_guardian: false,
             agreement_signed: true,
+            agreement_requested: false,
             checked_at: at("2026-06-01T00:00:00Z"),
         },
         policy: EligibilityPolicy::default(),
@@ -989,6 +990,23 @@ fn written_agreements_are_required_before_confirmation_act_09() {
                 f.volunteer.home_region = region("110105");
             },
             &["agreement_missing"],
+        ),
+        (
+            "a party asked for one, unsigned",
+            |f| {
+                unsigned(f);
+                f.ctx.agreement_requested = true;
+            },
+            &["agreement_missing"],
+        ),
+        (
+            "a party asked for one, policy off",
+            |f| {
+                unsigned(f);
+                f.ctx.agreement_requested = true;
+                f.policy.agreement_on_request = false;
+            },
+            &[],
         ),
         (
             "cross-province, policy off",

@@ -170,3 +170,37 @@ fn entries_show_a_changed_value_next_to_its_default() {
     assert_eq!(entry.rule, "SR-04");
     assert_eq!((entry.value, entry.default), (3.into(), 15.into()));
 }
+
+#[test]
+fn agreement_cases_b_to_e_reach_the_eligibility_checks() {
+    let on = Policy::default().eligibility();
+    assert!(
+        on.agreement_on_request
+            && on.agreement_for_cross_province
+            && on.agreement_for_personal_danger
+            && on.agreement_for_minors
+    );
+    let p = Policy {
+        agreements: AgreementPolicy {
+            either_party_request: false,
+            cross_province: false,
+            personal_danger: false,
+            minors: false,
+        },
+        ..Policy::default()
+    };
+    let off = p.eligibility();
+    assert!(
+        !off.agreement_on_request
+            && !off.agreement_for_cross_province
+            && !off.agreement_for_personal_danger
+            && !off.agreement_for_minors
+    );
+    let entry = p
+        .entries()
+        .into_iter()
+        .find(|e| e.key == "agreements.either_party_request")
+        .unwrap();
+    assert_eq!(entry.rule, "ACT-09");
+    assert_eq!((entry.value, entry.default), (false.into(), true.into()));
+}

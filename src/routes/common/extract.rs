@@ -119,9 +119,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     }
     let (field, code, message) = type_error(&path, &message);
-    Err(ApiError::validation(vec![FieldError::new(
-        field, code, message,
-    )]))
+    let rule = super::fees::ruled_value(std::any::type_name::<T>(), &field, code);
+    let error = FieldError::new(field, code, message);
+    Err(ApiError::validation(vec![match rule {
+        Some(rule) => error.with_rule(rule),
+        None => error,
+    }]))
 }
 
 /// The JSON pointer (RFC 6901) of a serde path, when it has one.

@@ -1,4 +1,5 @@
-//! ACT-02 at the door: a fee field in any JSON body is refused under the rule's name.
+//! ACT-02 at the door: a fee field in any JSON body is refused under the rule's name; and a value
+//! outside a set a rule defines names that rule.
 
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -46,4 +47,19 @@ pub(super) fn refuse_fees(value: &serde_json::Value) -> Result<(), ApiError> {
         true => Ok(()),
         false => Err(ApiError::validation(found).with_code(ErrorCode::Act02)),
     }
+}
+
+/// Value sets a rule defines: (request type, field, rule). A value outside the set is refused
+/// naming the rule (issue 14, acceptance 4).
+const RULED_VALUES: [(&str, &str, &str); 1] = [("::ActivityRequest", "category", "ACT-12")];
+
+pub(super) fn ruled_value(type_name: &str, field: &str, code: &str) -> Option<&'static str> {
+    (code == "invalid_value")
+        .then(|| {
+            RULED_VALUES
+                .iter()
+                .find(|(ty, f, _)| type_name.ends_with(ty) && field == *f)
+                .map(|(_, _, rule)| *rule)
+        })
+        .flatten()
 }

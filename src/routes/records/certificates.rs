@@ -42,7 +42,8 @@ pub struct RecordCertificateResponse {
     pub seal_ref: String,
     pub issued_on: NaiveDate,
     pub publicity_ends_on: NaiveDate,
-    /// `publicity` (first 7 days), `final`, or `revoked` (CRT-05).
+    /// `publicity` (first 7 days), `objected` (held by an undecided objection), `final`, or
+    /// `revoked` (CRT-05).
     pub status: String,
 }
 
@@ -50,7 +51,7 @@ impl RecordCertificateResponse {
     /// The certificate as `view` sees it on `today`. It carries the documented mask (CRT-03)
     /// for the volunteer and those who may reveal the number; other readers get the
     /// restricted one (PI-01).
-    fn new(
+    pub(super) fn new(
         c: RecordCertificateRow,
         view: PersonalView,
         today: NaiveDate,
@@ -177,8 +178,9 @@ pub async fn revoke_certificate(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicCertificateResponse {
     pub number: String,
-    /// `publicity`, `final` or `revoked`.
+    /// `publicity`, `objected` (held by an undecided objection, CRT-05), `final` or `revoked`.
     pub status: String,
+    /// False when revoked or held by an objection.
     pub valid: bool,
     /// Surname only.
     pub volunteer_name: String,
@@ -202,7 +204,7 @@ pub async fn verify_certificate(
     .await?;
     let status = certificate_status(&row, state.clock.today());
     Ok(HttpResponse::Ok().json(PublicCertificateResponse {
-        valid: status != "revoked",
+        valid: !matches!(status, "revoked" | "objected"),
         status: status.to_string(),
         volunteer_name: mask_name(&row.volunteer_name),
         volunteer_number: row.volunteer_number,

@@ -166,6 +166,17 @@ fn check_sending_side(conn: &mut DbConn, site: &SiteRow, fields: &ActivityFields
     }
 }
 
+/// REG-08: a sending province sent as a 6-digit code is a listed region, not only a code under
+/// a known province (`339999` is refused; a 2-digit code names the province itself).
+fn check_sending_listed(conn: &mut DbConn, req: &ActivityRequest) -> ApiResult<()> {
+    match req.sending_province.as_deref().map(RegionCode::parse) {
+        Some(Ok(code)) => {
+            crate::registry::require_listed_region(conn, "sending_province", code.as_str())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Merges a request over the current fields (or defaults for a new activity) and checks the
 /// result; returns the fields and the domain draft they make.
 fn merge(
@@ -415,6 +426,7 @@ pub fn create_activity(
     let site =
         load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
     let links = links(conn, user, &req, None)?;
+    check_sending_listed(conn, &req)?;
     let (fields, _) = merge(req, None, &site, &policy.spring_rain, &links)?;
     check_sending_side(conn, &site, &fields)?;
     check_courses(conn, &fields)?;
@@ -459,6 +471,7 @@ pub fn update_activity(
         load_in_reach::<SiteRow>(conn, user, site_id, Access::Act(Action::ManageActivities))?;
     let stored = db::spring_rain::find_deployment(conn, id)?;
     let links = links(conn, user, &req, stored.as_ref())?;
+    check_sending_listed(conn, &req)?;
     let (fields, draft) = merge(req, Some(&current), &site, &policy.spring_rain, &links)?;
     check_sending_side(conn, &site, &fields)?;
     if fields.headcount_max < current.confirmed_count {

@@ -93,18 +93,24 @@ fn check_start(
             a.volunteer_id,
             CheckPoint::Confirm,
             a.accompanying_guardian.is_some(),
-            true,
+            super::Agreement {
+                requested: false,
+                signed: true,
+            },
             now,
         )?;
         if violations
             .iter()
             .any(|v| v.code == ViolationCode::InsuranceMissing)
         {
-            uninsured.push(FieldError::new(
-                format!("volunteer:{}", a.volunteer_id),
-                "insurance_missing",
-                "ACT-08: not insured for the whole activity",
-            ));
+            uninsured.push(
+                FieldError::new(
+                    format!("volunteer:{}", a.volunteer_id),
+                    "insurance_missing",
+                    "ACT-08: not insured for the whole activity",
+                )
+                .with_rule("ACT-08"),
+            );
         }
     }
     if uninsured.is_empty() {

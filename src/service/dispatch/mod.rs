@@ -14,7 +14,9 @@ pub use activity::move_activity;
 pub use offer::{
     AssignmentQuery, OfferRequest, check_open, list_assignments, make_offer, offer_assignment,
 };
-pub use steps::{AssignmentActionRequest, get_assignment, sign_agreement, take_step};
+pub use steps::{
+    AssignmentActionRequest, get_assignment, request_agreement, sign_agreement, take_step,
+};
 
 use chrono::{DateTime, Utc};
 
@@ -121,6 +123,15 @@ pub fn ineligible(violations: &[Violation]) -> ApiError {
     ApiError::rule(first, "the volunteer is not eligible for this activity").with_errors(errors)
 }
 
+/// Where an assignment's written agreement stands (ACT-09).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Agreement {
+    /// A party asked for one (case b).
+    pub requested: bool,
+    /// Both sides signed it.
+    pub signed: bool,
+}
+
 /// Runs the eligibility engine on the stored data at `now` (call after locking the
 /// volunteer's row when a write depends on it).
 #[allow(clippy::too_many_arguments)]
@@ -131,7 +142,7 @@ pub fn violations_for(
     volunteer_id: i64,
     checkpoint: CheckPoint,
     accompanying_guardian: bool,
-    agreement_signed: bool,
+    agreement: Agreement,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Violation>> {
     let site = db::activities::find_site(conn, activity.site_id)?
@@ -142,7 +153,8 @@ pub fn violations_for(
     let ctx = AssignmentContext {
         checkpoint,
         accompanying_guardian,
-        agreement_signed,
+        agreement_signed: agreement.signed,
+        agreement_requested: agreement.requested,
         checked_at: now,
     };
     Ok(eligibility::check(

@@ -76,6 +76,14 @@ pub fn make_offer(
 ) -> ApiResult<AssignmentRow> {
     check_open(activity)?;
     load_in_reach::<VolunteerRow>(c, user, volunteer_id, Access::Read)?;
+    // PI-02: a withdrawal stops processing for new purposes; pools leave such volunteers out,
+    // and so does a direct offer.
+    if db::privacy::withdrawn_at(c, volunteer_id)?.is_some() {
+        return Err(ApiError::rule(
+            ErrorCode::Pi02,
+            "PI-02: the volunteer withdrew consent to processing and cannot be offered service",
+        ));
+    }
     // Lock the volunteer first: concurrent offers for overlapping activities queue here.
     db::training::lock_volunteer(c, volunteer_id)?;
     let violations = violations_for(
@@ -85,7 +93,7 @@ pub fn make_offer(
         volunteer_id,
         CheckPoint::Offer,
         guardian.is_some(),
-        false,
+        super::Agreement::default(),
         now,
     )?;
     if !violations.is_empty() {

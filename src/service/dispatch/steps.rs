@@ -62,7 +62,10 @@ fn recheck(
     checkpoint: CheckPoint,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let agreement = db::assignments::has_agreement(c, a.id)?;
+    let agreement = super::Agreement {
+        requested: a.agreement_requested_at.is_some(),
+        signed: db::assignments::has_agreement(c, a.id)?,
+    };
     let violations = violations_for(
         c,
         policy,
@@ -199,6 +202,49 @@ pub fn take_step(
         .entity(id, &a.org_path)
         .detail(serde_json::json!({ "from": from.as_str(), "to": to.as_str() })),
     )?;
+    db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))
+}
+
+/// ACT-09 (b): the volunteer or the organiser asks for a written agreement for an offered
+/// assignment; from then on confirming it needs one signed by both (while the policy keeps
+/// case b on). Asking again changes nothing; the other side is told.
+pub fn request_agreement(
+    c: &mut DbConn,
+    user: &Principal,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<AssignmentRow> {
+    let (a, who) = load_as_party(c, user, id, Action::Dispatch)?;
+    if a.status != AssignmentState::Offered {
+        return Err(ApiError::conflict(
+            ErrorCode::TransitionNotAllowed,
+            format!(
+                "ACT-09: a written agreement is asked for before confirmation; this assignment is {}",
+                a.status.as_str()
+            ),
+        ));
+    }
+    if db::assignments::request_agreement(c, id, now.naive_utc())? == 1 {
+        if who == Actor::Organiser {
+            notify(
+                c,
+                a.volunteer_id,
+                "agreement_requested",
+                "服务协议签署请求".into(),
+                "The organiser asks for a written agreement before you confirm.".into(),
+                id,
+            )?;
+        }
+        db::audit::record(
+            c,
+            AuditEntry::by(user, "assignment.agreement_request", "assignment")
+                .entity(id, &a.org_path)
+                .detail(serde_json::json!({ "by": match who {
+                    Actor::Volunteer => "volunteer",
+                    Actor::Organiser => "organiser",
+                } })),
+        )?;
+    }
     db::assignments::find(c, id)?.ok_or_else(|| ApiError::not_found("assignment"))
 }
 

@@ -63,12 +63,18 @@ impl InReach for RecordCertificateRow {
     }
 }
 
-/// The certificate's status on `today` (CRT-05): `publicity` until the period ends.
+/// The certificate's status on `today` (CRT-05): `publicity` until the period ends, then
+/// `final`; `objected` while an objection is undecided, whatever the date.
 pub fn certificate_status(c: &RecordCertificateRow, today: NaiveDate) -> &'static str {
-    match (c.revoked_at.is_some(), today >= c.publicity_ends_on) {
-        (true, _) => "revoked",
-        (false, true) => "final",
-        (false, false) => "publicity",
+    match (
+        c.revoked_at.is_some(),
+        c.objected_at.is_some(),
+        today >= c.publicity_ends_on,
+    ) {
+        (true, _, _) => "revoked",
+        (false, true, _) => "objected",
+        (false, false, true) => "final",
+        (false, false, false) => "publicity",
     }
 }
 
@@ -108,6 +114,7 @@ pub fn issue_certificate(
             "required",
             format!("{field} is part of the certificate (CRT-03)"),
         )
+        .with_rule("CRT-03")
     })
     .collect();
     if !problems.is_empty() {

@@ -5,6 +5,7 @@
 pub mod certificates;
 pub mod corrections;
 pub mod daily;
+pub mod objections;
 pub mod stars;
 
 use chrono::{DateTime, Utc};

@@ -56,6 +56,19 @@ pub fn create_pairing(
     let (Some(sending), Some(receiving)) = (sending, receiving) else {
         return Err(ApiError::invalid(problems));
     };
+    // REG-08: both are listed regions, not only codes under a known province.
+    let mut unlisted = Vec::new();
+    for (field, code) in [
+        ("sending_province", &sending),
+        ("receiving_region", &receiving),
+    ] {
+        if !db::reference::region_listed(conn, code.as_str())? {
+            unlisted.push(crate::registry::unlisted_region(field, code.as_str()));
+        }
+    }
+    if !unlisted.is_empty() {
+        return Err(ApiError::validation(unlisted));
+    }
     let reason = req
         .override_reason
         .map(|r| r.trim().to_string())

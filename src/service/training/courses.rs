@@ -215,6 +215,7 @@ pub fn create_session(
 ) -> ApiResult<SessionRow> {
     user.require(Action::ManageTraining)?;
     let (zone, region) = check_session(&req)?;
+    crate::registry::require_listed_region(conn, "region_code", region.as_str())?;
     load_in_reach::<CourseRow>(conn, user, course_id, Access::Read)?;
     let org_id = req.organization_id.unwrap_or(user.org_id);
     let org = organization_for(conn, user, org_id, Action::ManageTraining)?;
