@@ -682,6 +682,18 @@ pub(super) fn filtered<'a>(
     Ok(q)
 }
 
+/// PI-02: whether the volunteer may be put forward to organisers — the candidate pool's
+/// consent test (not withdrawn; fresh consent to the matching notice in force) for one person.
+pub fn in_candidate_pool(conn: &mut DbConn, volunteer_id: i64) -> QueryResult<bool> {
+    let filter = VolunteerFilter {
+        only_id: Some(volunteer_id),
+        candidate_pool: true,
+        ..Default::default()
+    };
+    let found: i64 = filtered(conn, &filter)?.count().get_result(conn)?;
+    Ok(found > 0)
+}
+
 /// Moves the record to `status`; bumps the version. `number` is set on first activation.
 pub fn set_status(
     conn: &mut DbConn,

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::dispatch::{activity, get_json, login_as, volunteer, world};
+use crate::dispatch::{activity, get_json, login_as, offer, volunteer, world};
 use crate::helpers::{TestApp, assert_problem, resident_id, volunteer_body};
 use crate::records::{add_minutes, confirmed};
 
@@ -198,6 +198,9 @@ async fn pi02_fresh_consent_and_withdrawal_decide_the_candidate_pools(app: TestA
     get_json(&app, &format!("/api/v1/volunteers/{id1}"), &me).await;
     let state = get_json(&app, &path1, &me).await;
     assert_eq!(state["pending_notices"][0]["version"], "2026-12-m");
+    // Nor may anyone offer them service directly before they consent.
+    let res = offer(&app, &w.t.hz_coordinator, act, id2).await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "PI-02").await;
 
     let res = app.post(&path1, &me, &consent).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -239,6 +242,8 @@ async fn pi02_fresh_consent_and_withdrawal_decide_the_candidate_pools(app: TestA
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(pool(&app, &w.t.hz_coordinator, act).await, vec![id2]);
+    let res = offer(&app, &w.t.hz_coordinator, act, id2).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
 }
 db_test!(pi02_fresh_consent_and_withdrawal_decide_the_candidate_pools);
 

@@ -76,12 +76,13 @@ pub fn make_offer(
 ) -> ApiResult<AssignmentRow> {
     check_open(activity)?;
     load_in_reach::<VolunteerRow>(c, user, volunteer_id, Access::Read)?;
-    // PI-02: a withdrawal stops processing for new purposes; pools leave such volunteers out,
-    // and so does a direct offer.
-    if db::privacy::withdrawn_at(c, volunteer_id)?.is_some() {
+    // PI-02: a withdrawal, or a new matching notice not yet consented to, stops processing
+    // for the purpose; pools leave such volunteers out, and so does a direct offer.
+    if !db::volunteers::in_candidate_pool(c, volunteer_id)? {
         return Err(ApiError::rule(
             ErrorCode::Pi02,
-            "PI-02: the volunteer withdrew consent to processing and cannot be offered service",
+            "PI-02: the volunteer withdrew consent to processing, or has not consented to the \
+             notice in force, and cannot be offered service",
         ));
     }
     // Lock the volunteer first: concurrent offers for overlapping activities queue here.
