@@ -11,6 +11,7 @@ use super::certificates::{certificate_by_number, certificate_status};
 use crate::auth::policy::{Action, Principal};
 use crate::crypto::PersonalDataCipher;
 use crate::db::audit::AuditEntry;
+use crate::db::notifications::{Notice, Recipient};
 use crate::db::records::{ObjectionRow, RecordCertificateRow};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
@@ -105,6 +106,23 @@ pub fn lodge_objection(
             detail: Some(serde_json::json!({ "objection_id": row.id })),
         },
     )?;
+    // The staff member who issued it hears of the hold at once; the list is the record.
+    if let Some(issuer) = cert.issued_by {
+        db::notifications::push(
+            conn,
+            Notice {
+                recipient: Recipient::User(issuer),
+                kind: "certificate_objection",
+                title: format!("证明公示期收到异议：{}", cert.number),
+                body: format!(
+                    "An objection holds certificate {} until your organisation decides (CRT-05).",
+                    cert.number
+                ),
+                entity: Some(("record_certificate", cert.id.to_string())),
+                dedupe_key: None,
+            },
+        )?;
+    }
     Ok(row)
 }
 
