@@ -119,7 +119,9 @@ impl Application {
             .map_err(|e| e.to_string())?,
             auth_rate: IpRateLimiter::per_minute(settings.auth_rate_per_minute),
             feedback_rate: IpRateLimiter::per_minute(settings.feedback_rate_per_minute),
-            feedback_token_rate: KeyRateLimiter::per_minute(settings.feedback_token_rate_per_minute),
+            feedback_token_rate: KeyRateLimiter::per_minute(
+                settings.feedback_token_rate_per_minute,
+            ),
             login_failures: FailedLoginThrottle::new(
                 settings.login_max_failures,
                 settings.login_account_ceiling,

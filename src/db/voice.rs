@@ -332,7 +332,5 @@ pub fn published_items(
     if let Some(after) = after_id {
         q = q.filter(rectification_items::id.gt(after));
     }
-    q.order(rectification_items::id)
-        .limit(limit + 1)
-        .load(conn)
+    q.order(rectification_items::id).limit(limit + 1).load(conn)
 }

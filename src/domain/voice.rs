@@ -114,7 +114,11 @@ pub fn check_feedback(
 /// Text a person must give (a summary, an answer, a description): present and bounded.
 pub fn check_text(field: &str, text: &str) -> Option<Invalid> {
     if text.trim().is_empty() {
-        Some(Invalid::new(field, "required", format!("{field} is required")))
+        Some(Invalid::new(
+            field,
+            "required",
+            format!("{field} is required"),
+        ))
     } else if text.chars().count() > MAX_TEXT {
         Some(too_long(field, MAX_TEXT))
     } else {

@@ -50,7 +50,11 @@ pub async fn check_anonymous(req: &HttpRequest, state: &AppState) -> Result<(), 
 /// Public feedback (FB-01): per client address first, so a flood from one client is refused
 /// without using up the activity's quota, then per token, which bounds a distributed flood on
 /// one link while other clients and other links go on.
-pub async fn check_feedback(req: &HttpRequest, state: &AppState, token: &str) -> Result<(), ApiError> {
+pub async fn check_feedback(
+    req: &HttpRequest,
+    state: &AppState,
+    token: &str,
+) -> Result<(), ApiError> {
     let verdict = state
         .feedback_rate
         .check(client_ip(req))

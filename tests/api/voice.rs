@@ -12,7 +12,12 @@ use crate::helpers::{TestApp, assert_problem, resident_id};
 
 /// The activity's start and end, as the server stores them.
 async fn schedule(app: &TestApp, w: &World, id: i64) -> (DateTime<Utc>, DateTime<Utc>) {
-    let a = get_json(app, &format!("/api/v1/activities/{id}"), &w.t.hz_coordinator).await;
+    let a = get_json(
+        app,
+        &format!("/api/v1/activities/{id}"),
+        &w.t.hz_coordinator,
+    )
+    .await;
     let at = |k: &str| {
         DateTime::parse_from_rfc3339(a[k].as_str().unwrap())
             .unwrap()
@@ -96,7 +101,9 @@ async fn public_feedback_works_without_login_and_only_within_its_window(app: Tes
     )
     .await;
     assert_eq!(problem["errors"][0]["rule"], "FB-01");
-    app.state.clock.set(ends + Duration::days(14) + Duration::minutes(1));
+    app.state
+        .clock
+        .set(ends + Duration::days(14) + Duration::minutes(1));
     let problem = assert_problem(
         give(&anon, &app, &token, &body).await,
         StatusCode::CONFLICT,
@@ -110,7 +117,13 @@ async fn public_feedback_works_without_login_and_only_within_its_window(app: Tes
     );
 
     app.state.clock.set(starts + Duration::hours(1));
-    let bad = give(&anon, &app, &token, &json!({"rating": 7, "target_group": "martians"})).await;
+    let bad = give(
+        &anon,
+        &app,
+        &token,
+        &json!({"rating": 7, "target_group": "martians"}),
+    )
+    .await;
     let problem = assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
     let res = give(&anon, &app, "no-such-token", &body).await;
@@ -178,7 +191,10 @@ async fn a_flood_on_one_link_is_limited_per_link(app: TestApp) {
     let w = world(&app).await;
     let first = activity(&app, &w.t.hz_coordinator, w.site, json!({})).await;
     let second = activity(&app, &w.t.hz_coordinator, w.site, json!({})).await;
-    let (t1, t2) = (token_of(&app, &w, first).await, token_of(&app, &w, second).await);
+    let (t1, t2) = (
+        token_of(&app, &w, first).await,
+        token_of(&app, &w, second).await,
+    );
     app.state.clock.set(schedule(&app, &w, first).await.0);
     let body = json!({"rating": 3});
     for ip in ["127.0.0.4", "127.0.0.5"] {
@@ -213,13 +229,25 @@ async fn an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_s
     let (starts, _) = schedule(&app, &w, id).await;
     app.state.clock.set(starts + Duration::hours(1));
     let anon = Client::new();
-    let res = give(&anon, &app, &token, &json!({"rating": 1, "comment": "座位太少，老人站了两个小时"})).await;
+    let res = give(
+        &anon,
+        &app,
+        &token,
+        &json!({"rating": 1, "comment": "座位太少，老人站了两个小时"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let anonymous: Value = res.json().await.unwrap();
     assert_eq!(anonymous["is_issue"], true);
     let due = anonymous["answer_due_on"].as_str().unwrap().to_string();
     let contact = "13912345678";
-    let res = give(&anon, &app, &token, &json!({"rating": 2, "contact": contact})).await;
+    let res = give(
+        &anon,
+        &app,
+        &token,
+        &json!({"rating": 2, "contact": contact}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let with_contact: Value = res.json().await.unwrap();
     assert!(!app.database_contains(contact), "the contact is encrypted");
@@ -299,7 +327,10 @@ async fn an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_s
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let answered: Value = res.json().await.unwrap();
-    assert_eq!((answered["answer"].as_str(), answered["overdue"].as_bool()), (Some(answer), Some(false)));
+    assert_eq!(
+        (answered["answer"].as_str(), answered["overdue"].as_bool()),
+        (Some(answer), Some(false))
+    );
     let res = app
         .post(
             &format!("/api/v1/opinions/{issue}/answer"),
@@ -440,38 +471,86 @@ async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_provinc
     let item_id = item["id"].as_i64().unwrap();
     assert_eq!(item["status"], "open");
     // Another province cannot open an item for Hangzhou.
-    let res = app.post("/api/v1/rectifications", &w.t.xj_admin, &body).await;
+    let res = app
+        .post("/api/v1/rectifications", &w.t.xj_admin, &body)
+        .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     let _ = day;
 
-    let res = step(&app, &w.t.hz_coordinator, item_id, "resolve", json!({"resolution": "x"})).await;
+    let res = step(
+        &app,
+        &w.t.hz_coordinator,
+        item_id,
+        "resolve",
+        json!({"resolution": "x"}),
+    )
+    .await;
     assert_problem(res, StatusCode::CONFLICT, "ledger_step_not_allowed").await;
     let res = step(&app, &w.t.hz_coordinator, item_id, "start", json!({})).await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "in_progress");
     let res = step(&app, &w.t.hz_coordinator, item_id, "resolve", json!({})).await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    let res = step(&app, &w.t.hz_coordinator, item_id, "resolve", json!({"resolution": "坡道已建成"})).await;
+    let res = step(
+        &app,
+        &w.t.hz_coordinator,
+        item_id,
+        "resolve",
+        json!({"resolution": "坡道已建成"}),
+    )
+    .await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "resolved");
     // Only the supervising organisation returns it, and with a reason.
-    let res = step(&app, &w.t.hz_coordinator, item_id, "return", json!({"reason": "x"})).await;
+    let res = step(
+        &app,
+        &w.t.hz_coordinator,
+        item_id,
+        "return",
+        json!({"reason": "x"}),
+    )
+    .await;
     assert_problem(res, StatusCode::FORBIDDEN, "FB-03").await;
     let res = step(&app, &w.t.zj_admin, item_id, "return", json!({})).await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["rule"], "FB-03");
-    let res = step(&app, &w.t.zj_admin, item_id, "return", json!({"reason": "扶手高度不合规范"})).await;
+    let res = step(
+        &app,
+        &w.t.zj_admin,
+        item_id,
+        "return",
+        json!({"reason": "扶手高度不合规范"}),
+    )
+    .await;
     let returned: Value = res.json().await.unwrap();
     assert_eq!(
-        (returned["status"].as_str(), returned["status_reason"].as_str()),
+        (
+            returned["status"].as_str(),
+            returned["status_reason"].as_str()
+        ),
         (Some("in_progress"), Some("扶手高度不合规范"))
     );
     let res = app
-        .post(&format!("/api/v1/rectifications/{item_id}/publish"), &w.t.hz_coordinator, &json!({}))
+        .post(
+            &format!("/api/v1/rectifications/{item_id}/publish"),
+            &w.t.hz_coordinator,
+            &json!({}),
+        )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "item_not_resolved").await;
-    let res = step(&app, &w.t.hz_coordinator, item_id, "resolve", json!({"resolution": "扶手已按规范更换"})).await;
+    let res = step(
+        &app,
+        &w.t.hz_coordinator,
+        item_id,
+        "resolve",
+        json!({"resolution": "扶手已按规范更换"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = app
-        .post(&format!("/api/v1/rectifications/{item_id}/publish"), &w.t.hz_coordinator, &json!({}))
+        .post(
+            &format!("/api/v1/rectifications/{item_id}/publish"),
+            &w.t.hz_coordinator,
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 
@@ -504,7 +583,14 @@ async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_provinc
         .get(&format!("/api/v1/rectifications/{item_id}"), &w.t.xj_admin)
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
-    let res = step(&app, &w.t.xj_admin, item_id, "return", json!({"reason": "x"})).await;
+    let res = step(
+        &app,
+        &w.t.xj_admin,
+        item_id,
+        "return",
+        json!({"reason": "x"}),
+    )
+    .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     let xj = get_json(&app, "/api/v1/rectifications", &w.t.xj_admin).await;
     assert!(xj["items"].as_array().unwrap().is_empty());
@@ -523,9 +609,23 @@ async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_provinc
         .json()
         .await
         .unwrap();
-    let res = step(&app, &w.t.hz_coordinator, rejected["id"].as_i64().unwrap(), "reject", json!({})).await;
+    let res = step(
+        &app,
+        &w.t.hz_coordinator,
+        rejected["id"].as_i64().unwrap(),
+        "reject",
+        json!({}),
+    )
+    .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    let res = step(&app, &w.t.hz_coordinator, rejected["id"].as_i64().unwrap(), "reject", json!({"reason": "与第一项重复"})).await;
+    let res = step(
+        &app,
+        &w.t.hz_coordinator,
+        rejected["id"].as_i64().unwrap(),
+        "reject",
+        json!({"reason": "与第一项重复"}),
+    )
+    .await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "rejected");
     let late: Value = app
         .post("/api/v1/rectifications", &w.t.hz_coordinator, &second)
@@ -571,7 +671,12 @@ async fn public_responses_carry_no_personal_data(app: TestApp) {
         let res = give(&anon, &app, &token, &body).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let text = res.text().await.unwrap();
-        receipts.push(serde_json::from_str::<Value>(&text).unwrap()["receipt_code"].as_str().unwrap().to_string());
+        receipts.push(
+            serde_json::from_str::<Value>(&text).unwrap()["receipt_code"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
         bodies.push(text);
     }
     for issue in opinions(&app, &w.t.hz_coordinator, "issues=true").await {
@@ -598,9 +703,20 @@ async fn public_responses_carry_no_personal_data(app: TestApp) {
         .unwrap();
     let item_id = item["id"].as_i64().unwrap();
     step(&app, &w.t.hz_coordinator, item_id, "start", json!({})).await;
-    step(&app, &w.t.hz_coordinator, item_id, "resolve", json!({"resolution": "已上线提醒"})).await;
+    step(
+        &app,
+        &w.t.hz_coordinator,
+        item_id,
+        "resolve",
+        json!({"resolution": "已上线提醒"}),
+    )
+    .await;
     let res = app
-        .post(&format!("/api/v1/rectifications/{item_id}/publish"), &w.t.hz_coordinator, &json!({}))
+        .post(
+            &format!("/api/v1/rectifications/{item_id}/publish"),
+            &w.t.hz_coordinator,
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 
@@ -612,7 +728,10 @@ async fn public_responses_carry_no_personal_data(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("已提醒志愿者准时到岗"), "the page shows the answer");
+    assert!(
+        page.contains("已提醒志愿者准时到岗"),
+        "the page shows the answer"
+    );
     let published = anon
         .get(app.url("/api/v1/public/rectifications"))
         .send()
@@ -644,7 +763,10 @@ async fn public_responses_carry_no_personal_data(app: TestApp) {
             "13712345678",
             "王科长",
         ] {
-            assert!(!body.contains(needle), "{needle:?} in a public response: {body}");
+            assert!(
+                !body.contains(needle),
+                "{needle:?} in a public response: {body}"
+            );
         }
     }
 }

@@ -32,11 +32,7 @@ fn public_url(req: &HttpRequest, path: &str) -> String {
     format!("{}://{}{path}", info.scheme(), info.host())
 }
 
-async fn link_of(
-    state: &web::Data<AppState>,
-    user: Principal,
-    id: i64,
-) -> ApiResult<FeedbackLink> {
+async fn link_of(state: &web::Data<AppState>, user: Principal, id: i64) -> ApiResult<FeedbackLink> {
     let now = state.clock.now();
     service::write(&state.pool, move |c| {
         service::voice::feedback_link(c, &user, id, now)
@@ -71,13 +67,8 @@ pub async fn get_feedback_qr(
     let link = link_of(&state, user, id.into_inner()).await?;
     let url = public_url(&req, &link.path);
     let code = QrCode::new(url.as_bytes()).map_err(ApiError::internal)?;
-    let image = code
-        .render::<svg::Color>()
-        .min_dimensions(256, 256)
-        .build();
-    Ok(HttpResponse::Ok()
-        .content_type("image/svg+xml")
-        .body(image))
+    let image = code.render::<svg::Color>().min_dimensions(256, 256).build();
+    Ok(HttpResponse::Ok().content_type("image/svg+xml").body(image))
 }
 
 /// Give an opinion on an activity through its feedback link, without an account (FB-01):

@@ -90,7 +90,14 @@ pub async fn start_rectification(
     id: web::Path<i64>,
     body: extract::Json<StepRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(state, user, id.into_inner(), LedgerStep::Start, body.into_inner()).await
+    step(
+        state,
+        user,
+        id.into_inner(),
+        LedgerStep::Start,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// `in_progress → resolved`, with the `resolution` (what was done).
@@ -102,7 +109,14 @@ pub async fn resolve_rectification(
     id: web::Path<i64>,
     body: extract::Json<StepRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(state, user, id.into_inner(), LedgerStep::Resolve, body.into_inner()).await
+    step(
+        state,
+        user,
+        id.into_inner(),
+        LedgerStep::Resolve,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// `open | in_progress → rejected`, with a `reason`.
@@ -114,7 +128,14 @@ pub async fn reject_rectification(
     id: web::Path<i64>,
     body: extract::Json<StepRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(state, user, id.into_inner(), LedgerStep::Reject, body.into_inner()).await
+    step(
+        state,
+        user,
+        id.into_inner(),
+        LedgerStep::Reject,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// The supervising (parent) organisation sends a resolved item back: `resolved →
@@ -127,7 +148,14 @@ pub async fn return_rectification(
     id: web::Path<i64>,
     body: extract::Json<StepRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(state, user, id.into_inner(), LedgerStep::Return, body.into_inner()).await
+    step(
+        state,
+        user,
+        id.into_inner(),
+        LedgerStep::Return,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// Publish a resolved item (text only) on the public rectifications page.

@@ -40,12 +40,8 @@ pub fn feedback_link(
     activity_id: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<FeedbackLink> {
-    let activity = load_in_reach::<ActivityRow>(
-        conn,
-        user,
-        activity_id,
-        Access::Act(Action::HandleOpinions),
-    )?;
+    let activity =
+        load_in_reach::<ActivityRow>(conn, user, activity_id, Access::Act(Action::HandleOpinions))?;
     if matches!(
         activity.status,
         ActivityStatus::Draft | ActivityStatus::Cancelled

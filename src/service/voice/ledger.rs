@@ -86,7 +86,12 @@ pub fn create_item(
     req: NewLedgerItem,
     now: DateTime<Utc>,
 ) -> ApiResult<LedgerItem> {
-    let org = organization_for(conn, user, req.organization_id, Action::ManageRectifications)?;
+    let org = organization_for(
+        conn,
+        user,
+        req.organization_id,
+        Action::ManageRectifications,
+    )?;
     let today = local_date(now);
     let mut problems = Vec::new();
     problems.extend(check_text("description", &req.description));
@@ -203,9 +208,8 @@ pub fn step_item(
     let mut problems = Vec::new();
     if needs_reason(step) {
         match &reason {
-            None => problems.push(
-                Invalid::new("reason", "required", "a reason is required").rule("FB-03"),
-            ),
+            None => problems
+                .push(Invalid::new("reason", "required", "a reason is required").rule("FB-03")),
             Some(r) => problems.extend(check_text("reason", r)),
         }
     }
@@ -272,8 +276,7 @@ pub fn publish_item(
             "the item is published already",
         ));
     }
-    if row.status != LedgerStatus::Resolved
-        || !db::voice::publish_item(conn, id, now.naive_utc())?
+    if row.status != LedgerStatus::Resolved || !db::voice::publish_item(conn, id, now.naive_utc())?
     {
         return Err(ApiError::conflict(
             ErrorCode::ItemNotResolved,

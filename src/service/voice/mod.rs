@@ -12,11 +12,11 @@ pub use feedback::{
 };
 pub use ledger::{
     ItemQuery, LedgerItem, NewLedgerItem, PublicItem, StepRequest, create_item, get_item,
-    list_items, publish_item, public_items, step_item,
+    list_items, public_items, publish_item, step_item,
 };
 pub use opinions::{
-    AnswerRequest, Opinion, OpinionQuery, StaffOpinion, answer_opinion, get_opinion,
-    list_opinions, record_opinion,
+    AnswerRequest, Opinion, OpinionQuery, StaffOpinion, answer_opinion, get_opinion, list_opinions,
+    record_opinion,
 };
 
 use crate::auth::policy::{Action, Principal, Scope};
