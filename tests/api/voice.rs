@@ -46,6 +46,17 @@ async fn give(client: &Client, app: &TestApp, token: &str, body: &Value) -> reqw
         .unwrap()
 }
 
+/// A public GET (no sign-in), expecting 200; the body as text.
+async fn public_text(app: &TestApp, path: &str) -> String {
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
+async fn public_json(app: &TestApp, path: &str) -> Value {
+    serde_json::from_str(&public_text(app, path).await).unwrap()
+}
+
 async fn opinions(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     get_json(app, &format!("/api/v1/opinions?{query}"), token).await["items"]
         .as_array()
@@ -249,7 +260,6 @@ async fn an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_s
     )
     .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let with_contact: Value = res.json().await.unwrap();
     assert!(!app.database_contains(contact), "the contact is encrypted");
     let fine = give(&anon, &app, &token, &json!({"rating": 5})).await;
     assert_eq!(fine.status(), StatusCode::CREATED);
@@ -359,29 +369,17 @@ async fn an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_s
     assert_problem(res, StatusCode::CONFLICT, "not_an_issue").await;
 
     // The person who left no contact reads the answer through the token and the receipt.
-    let page: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/public/feedback/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = public_json(&app, &format!("/api/v1/public/feedback/{token}")).await;
     assert_eq!(page["answers"].as_array().unwrap().len(), 1);
     assert_eq!(page["answers"][0]["answer"], answer);
-    let mine: Value = app
-        .client
-        .get(app.url(&format!(
+    let mine: Value = public_json(
+        &app,
+        &format!(
             "/api/v1/public/feedback/receipts/{}",
             anonymous["receipt_code"].as_str().unwrap()
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert_eq!(mine["answer"], answer);
 
     // The organiser reads the contact left for a reply (audited); an auditor does not.
@@ -422,17 +420,8 @@ async fn an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_s
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let page: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/public/feedback/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = public_json(&app, &format!("/api/v1/public/feedback/{token}")).await;
     assert_eq!(page["answers"].as_array().unwrap().len(), 1);
-    let _ = with_contact;
 }
 db_test!(an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_sees_the_answer);
 
@@ -445,7 +434,6 @@ async fn step(app: &TestApp, token: &str, id: i64, verb: &str, body: Value) -> r
 /// parent returns a resolved item; another province gets 404, the ministry reads it.
 async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_province(app: TestApp) {
     let w = world(&app).await;
-    let day = app.state.clock.today().to_string();
     let id = activity(&app, &w.t.hz_coordinator, w.site, json!({})).await;
     app.state.clock.set(schedule(&app, &w, id).await.0);
     let heard: Value = app
@@ -475,7 +463,6 @@ async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_provinc
         .post("/api/v1/rectifications", &w.t.xj_admin, &body)
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
-    let _ = day;
 
     let res = step(
         &app,
@@ -528,13 +515,7 @@ async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_provinc
         ),
         (Some("in_progress"), Some("扶手高度不合规范"))
     );
-    let res = app
-        .post(
-            &format!("/api/v1/rectifications/{item_id}/publish"),
-            &w.t.hz_coordinator,
-            &json!({}),
-        )
-        .await;
+    let res = step(&app, &w.t.hz_coordinator, item_id, "publish", json!({})).await;
     assert_problem(res, StatusCode::CONFLICT, "item_not_resolved").await;
     let res = step(
         &app,
@@ -545,13 +526,7 @@ async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_provinc
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = app
-        .post(
-            &format!("/api/v1/rectifications/{item_id}/publish"),
-            &w.t.hz_coordinator,
-            &json!({}),
-        )
-        .await;
+    let res = step(&app, &w.t.hz_coordinator, item_id, "publish", json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
 
     let audit = get_json(
@@ -711,46 +686,20 @@ async fn public_responses_carry_no_personal_data(app: TestApp) {
         json!({"resolution": "已上线提醒"}),
     )
     .await;
-    let res = app
-        .post(
-            &format!("/api/v1/rectifications/{item_id}/publish"),
-            &w.t.hz_coordinator,
-            &json!({}),
-        )
-        .await;
+    let res = step(&app, &w.t.hz_coordinator, item_id, "publish", json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
 
-    let page = anon
-        .get(app.url(&format!("/api/v1/public/feedback/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = public_text(&app, &format!("/api/v1/public/feedback/{token}")).await;
     assert!(
         page.contains("已提醒志愿者准时到岗"),
         "the page shows the answer"
     );
-    let published = anon
-        .get(app.url("/api/v1/public/rectifications"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let published = public_text(&app, "/api/v1/public/rectifications").await;
     let items: Value = serde_json::from_str(&published).unwrap();
     assert_eq!(items["items"][0]["measures"], "建立到岗签到提醒");
     bodies.extend([page, published]);
     for r in &receipts {
-        let res = anon
-            .get(app.url(&format!("/api/v1/public/feedback/receipts/{r}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        bodies.push(res.text().await.unwrap());
+        bodies.push(public_text(&app, &format!("/api/v1/public/feedback/receipts/{r}")).await);
     }
     for body in &bodies {
         for needle in [
