@@ -37,6 +37,10 @@ pub struct Settings {
     pub data_key: [u8; 32],
     pub admin_password: Option<String>,
     pub auth_rate_per_minute: u32,
+    /// Public feedback opinions per minute from one client address (FB-01).
+    pub feedback_rate_per_minute: u32,
+    /// Public feedback opinions per minute on one activity's token, from all clients.
+    pub feedback_token_rate_per_minute: u32,
     /// Failed logins per (account, client address) before back-off starts.
     pub login_max_failures: u32,
     /// Failed logins per account from all addresses within the window before it is refused.
@@ -243,6 +247,12 @@ impl Settings {
             data_key,
             admin_password: lookup("SPRINGRAIN_ADMIN_PASSWORD").filter(|v| !v.is_empty()),
             auth_rate_per_minute: parse_or(lookup, "SPRINGRAIN_AUTH_RATE_PER_MINUTE", 30)?,
+            feedback_rate_per_minute: parse_or(lookup, "SPRINGRAIN_FEEDBACK_RATE_PER_MINUTE", 5)?,
+            feedback_token_rate_per_minute: parse_or(
+                lookup,
+                "SPRINGRAIN_FEEDBACK_TOKEN_RATE_PER_MINUTE",
+                120,
+            )?,
             login_max_failures: parse_or(lookup, "SPRINGRAIN_LOGIN_MAX_FAILURES", 5)?,
             login_account_ceiling: parse_or(lookup, "SPRINGRAIN_LOGIN_ACCOUNT_CEILING", 100)?,
             login_failure_window: Duration::from_secs(15 * 60),

@@ -13,7 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::{LaneLimits, PasswordHashing};
-use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
+use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter, KeyRateLimiter};
 use crate::cli;
 use crate::config::Settings;
 use crate::crypto::PersonalDataCipher;
@@ -118,6 +118,10 @@ impl Application {
             )
             .map_err(|e| e.to_string())?,
             auth_rate: IpRateLimiter::per_minute(settings.auth_rate_per_minute),
+            feedback_rate: IpRateLimiter::per_minute(settings.feedback_rate_per_minute),
+            feedback_token_rate: KeyRateLimiter::per_minute(
+                settings.feedback_token_rate_per_minute,
+            ),
             login_failures: FailedLoginThrottle::new(
                 settings.login_max_failures,
                 settings.login_account_ceiling,

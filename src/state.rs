@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHashing;
-use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter};
+use crate::auth::throttle::{FailedLoginThrottle, IpRateLimiter, KeyRateLimiter};
 use crate::config::Settings;
 use crate::crypto::PersonalDataCipher;
 use crate::db::DbPool;
@@ -21,5 +21,8 @@ pub struct AppState {
     pub cipher: PersonalDataCipher,
     pub passwords: PasswordHashing,
     pub auth_rate: IpRateLimiter,
+    /// Public feedback: per client address, and per activity token.
+    pub feedback_rate: IpRateLimiter,
+    pub feedback_token_rate: KeyRateLimiter,
     pub login_failures: FailedLoginThrottle,
 }

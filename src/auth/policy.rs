@@ -155,6 +155,15 @@ pub enum Action {
     ManageSpringRain,
     /// PI-02: draft and publish privacy notices (the ministry)
     ManagePrivacyNotices,
+    /// the people's voice, staff side: an activity's feedback link, opinions heard on home
+    /// visits, interviews and symposiums, written answers to issues (the organiser)
+    HandleOpinions,
+    /// opinions and their answers, and the overdue list (staff and auditors)
+    ReadOpinions,
+    /// rectification ledger items: open, move, publish (a supervisor also returns)
+    ManageRectifications,
+    /// rectification ledgers (a supervisor reads its children's through its subtree)
+    ReadRectifications,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -242,6 +251,10 @@ impl Principal {
             (ReadSpringRain, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
             (ManageSpringRain, MinistryAdmin) => all(),
             (ManagePrivacyNotices, MinistryAdmin) => all(),
+            (HandleOpinions, BureauAdmin | Coordinator) => subtree(),
+            (ReadOpinions | ManageRectifications | ReadRectifications, MinistryAdmin) => all(),
+            (ReadOpinions | ReadRectifications, BureauAdmin | Coordinator | Auditor) => subtree(),
+            (ManageRectifications, BureauAdmin | Coordinator) => subtree(),
             _ => None,
         }
     }

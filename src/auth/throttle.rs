@@ -37,6 +37,33 @@ impl IpRateLimiter {
     }
 }
 
+/// The same GCRA limit keyed by a text (a public feedback token): a flood on one activity's
+/// link slows that link only.
+pub struct KeyRateLimiter {
+    limiter: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+}
+
+impl KeyRateLimiter {
+    pub fn per_minute(requests: u32) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(requests.max(1)).expect("at least one"));
+        Self {
+            limiter: RateLimiter::keyed(quota),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// `Err(seconds to wait)` when this key has used its quota.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        if self.limiter.len() > 100_000 {
+            self.limiter.retain_recent();
+        }
+        self.limiter
+            .check_key(&key.to_string())
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()).as_secs() + 1)
+    }
+}
+
 /// Failed-login limits. Kept in process memory for now (a later issue moves them into the
 /// database so that several instances share them); a restart forgets them.
 ///

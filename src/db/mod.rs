@@ -25,6 +25,7 @@ pub mod stored;
 pub mod training;
 pub mod training_base;
 pub mod users;
+pub mod voice;
 pub mod volunteers;
 
 use std::time::Duration;

@@ -725,9 +725,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feedback_links (activity_id) {
+        activity_id -> BigInt,
+        token -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    opinions (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        channel -> Text,
+        rating -> Nullable<Integer>,
+        body -> Nullable<Text>,
+        target_group -> Nullable<Text>,
+        heard_counts -> Nullable<Text>,
+        heard_on -> Date,
+        contact_enc -> Nullable<Text>,
+        receipt_code -> Nullable<Text>,
+        is_issue -> Bool,
+        answer_due_on -> Nullable<Date>,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<BigInt>,
+        recorded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rectification_items (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        description -> Text,
+        source_opinion_ids -> Text,
+        responsible_person -> Text,
+        measures -> Text,
+        due_on -> Date,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(spring_rain_edition_pairings -> spring_rain_pairings (pairing_id));
 diesel::joinable!(spring_rain_edition_pairings -> spring_rain_editions (edition_id));
 diesel::joinable!(activity_people_reached -> activities (activity_id));
+diesel::joinable!(feedback_links -> activities (activity_id));
+diesel::joinable!(opinions -> activities (activity_id));
 diesel::joinable!(spring_rain_deployments -> activities (activity_id));
 
 diesel::table! {
@@ -761,6 +816,9 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
 );
 
 diesel::allow_tables_to_appear_in_same_query!(
+    feedback_links,
+    opinions,
+    rectification_items,
     region_divisions,
     reference_editions,
     volunteer_attestations,

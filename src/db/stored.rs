@@ -133,6 +133,11 @@ text_column!(
     crate::domain::organization::OrganType,
     "organizations.organ_type"
 );
+text_column!(crate::domain::voice::Channel, "opinions.channel");
+text_column!(
+    crate::domain::voice::LedgerStatus,
+    "rectification_items.status"
+);
 text_column!(
     crate::domain::role::Role,
     "users.role or audit_events.actor_role"

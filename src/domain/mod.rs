@@ -36,6 +36,7 @@ pub mod service_record;
 pub mod spring_rain;
 pub mod stars;
 pub mod training;
+pub mod voice;
 pub mod volunteer;
 
 /// A rule a piece of input breaks: which field, a stable code, and a human explanation.

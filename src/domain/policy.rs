@@ -28,6 +28,26 @@ pub struct Policy {
     pub spring_rain: SpringRainPolicy,
     pub records: RecordsPolicy,
     pub personal_data: PersonalDataPolicy,
+    pub feedback: FeedbackPolicy,
+}
+
+/// Issue 10: the public's feedback window and the written answer's deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedbackPolicy {
+    /// FB-01: days after an activity's end its feedback link still takes opinions (default 14).
+    pub window_days_after_end: u32,
+    /// FB-02: days an issue raised by the public may wait for its written answer (default 15).
+    pub answer_due_days: u32,
+}
+
+impl Default for FeedbackPolicy {
+    fn default() -> Self {
+        Self {
+            window_days_after_end: 14,
+            answer_due_days: 15,
+        }
+    }
 }
 
 /// PI-06: how long a deregistered volunteer's contact and guardian data are kept.
@@ -197,7 +217,7 @@ impl std::fmt::Display for PolicyError {
 }
 
 /// Each key with the rule it configures, in file order; `entries` and the tests use it.
-pub const RULE_IDS: [(&str, &str); 17] = [
+pub const RULE_IDS: [(&str, &str); 19] = [
     ("minors.minimum_age", "MIN-06"),
     ("minors.accompanied_below_age", "MIN-06"),
     ("minors.own_income_adult_from", "MIN-01"),
@@ -215,6 +235,8 @@ pub const RULE_IDS: [(&str, &str); 17] = [
     ("records.publicity_days", "CRT-05"),
     ("records.good_record_min_stars", "STAR-04"),
     ("personal_data.deregistered_retention_days", "PI-06"),
+    ("feedback.window_days_after_end", "FB-01"),
+    ("feedback.answer_due_days", "FB-02"),
 ];
 
 /// A value in force, next to its default, for `GET /api/v1/policy`.
@@ -265,6 +287,16 @@ impl Policy {
                 "personal_data.deregistered_retention_days",
                 self.personal_data.deregistered_retention_days,
                 0..=3650,
+            ),
+            (
+                "feedback.window_days_after_end",
+                self.feedback.window_days_after_end,
+                0..=365,
+            ),
+            (
+                "feedback.answer_due_days",
+                self.feedback.answer_due_days,
+                1..=365,
             ),
             (
                 "records.good_record_min_stars",

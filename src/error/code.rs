@@ -157,6 +157,14 @@ error_codes! {
     EventFull = "event_full": "The training-base event has no places left.";
     CertificateIssued = "certificate_issued": "The trainee's certificate is issued already.";
     NotAttended = "not_attended": "The trainee is not recorded as present.";
+    FeedbackNotOpen = "feedback_not_open": "The activity's feedback window has not opened: it opens at the start (FB-01).";
+    FeedbackClosed = "feedback_closed": "The activity's feedback window has closed (FB-01).";
+    NotAnIssue = "not_an_issue": "The opinion raises no issue, so it takes no written answer (FB-02).";
+    AlreadyAnswered = "already_answered": "The issue has its written answer already.";
+    LedgerStepNotAllowed = "ledger_step_not_allowed": "The ledger item cannot take this step from its state (FB-03).";
+    Fb03 = "FB-03": "Only the supervising (parent) organisation returns a resolved ledger item (FB-03).";
+    ItemNotResolved = "item_not_resolved": "Only a resolved ledger item is published.";
+    ItemPublished = "item_published": "The ledger item is published already.";
 }
 
 impl ErrorCode {

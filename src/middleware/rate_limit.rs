@@ -47,6 +47,27 @@ pub async fn check_anonymous(req: &HttpRequest, state: &AppState) -> Result<(), 
     }
 }
 
+/// Public feedback (FB-01): per client address first, so a flood from one client is refused
+/// without using up the activity's quota, then per token, which bounds a distributed flood on
+/// one link while other clients and other links go on.
+pub async fn check_feedback(
+    req: &HttpRequest,
+    state: &AppState,
+    token: &str,
+) -> Result<(), ApiError> {
+    let verdict = state
+        .feedback_rate
+        .check(client_ip(req))
+        .and_then(|()| state.feedback_token_rate.check(token));
+    match verdict {
+        Ok(()) => Ok(()),
+        Err(retry_after) => {
+            refusal_pause().await;
+            Err(ApiError::too_many_requests(retry_after))
+        }
+    }
+}
+
 /// A refusal is answered after a pause: a flood tool that ignores Retry-After and retries at
 /// once then sends a few requests a second per connection instead of thousands, and the
 /// pause costs a timer, not CPU (measured with `scripts/login-flood.sh`).

@@ -23,6 +23,7 @@ pub mod spring_rain;
 pub mod training;
 pub mod training_base;
 pub mod users;
+pub mod voice;
 pub mod volunteers;
 
 use actix_web::middleware::from_fn;
@@ -62,7 +63,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .wrap(from_fn(limit_auth))
                         .service(records::certificates::verify_certificate)
                         .service(records::objections::lodge_objection)
-                        .service(training_base::verify_certificate),
+                        .service(training_base::verify_certificate)
+                        // Receipts before `/feedback/{token}` for readability (the segment
+                        // counts differ, so neither claims the other's paths).
+                        .service(voice::feedback::get_feedback_receipt)
+                        .service(voice::feedback::submit_feedback)
+                        .service(voice::feedback::get_feedback_page)
+                        .service(voice::ledger::public_rectifications),
                 )
                 .service(
                     scope::scope("/reference")
@@ -206,6 +213,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(spring_rain::report::edition_report)
                 .service(spring_rain::pairings::create_pairing)
                 .service(spring_rain::pairings::list_pairings)
-                .service(spring_rain::pairings::get_pairing),
+                .service(spring_rain::pairings::get_pairing)
+                .service(voice::feedback::get_feedback_link)
+                .service(voice::feedback::get_feedback_qr)
+                .service(voice::opinions::record_opinion)
+                .service(voice::opinions::list_opinions)
+                .service(voice::opinions::get_opinion)
+                .service(voice::opinions::answer_opinion)
+                .service(voice::ledger::create_rectification)
+                .service(voice::ledger::list_rectifications)
+                .service(voice::ledger::get_rectification)
+                .service(voice::ledger::start_rectification)
+                .service(voice::ledger::resolve_rectification)
+                .service(voice::ledger::reject_rectification)
+                .service(voice::ledger::return_rectification)
+                .service(voice::ledger::publish_rectification),
         );
 }

@@ -22,6 +22,7 @@ pub mod spring_rain;
 pub mod training;
 pub mod training_base;
 pub mod users;
+pub mod voice;
 
 /// Runs a use case off the async workers with a pooled connection (reads, or writes that
 /// manage their own transactions).

@@ -34,4 +34,5 @@ mod spring_rain;
 mod training;
 mod training_base;
 mod users;
+mod voice;
 mod volunteers;
