@@ -18,6 +18,7 @@ pub mod plans;
 pub mod privacy;
 pub mod records;
 pub mod recruitment;
+pub mod recognition;
 pub mod reference;
 pub mod schema;
 pub mod spring_rain;
