@@ -155,6 +155,17 @@ pub enum Action {
     ManageSpringRain,
     /// PI-02: draft and publish privacy notices (the ministry)
     ManagePrivacyNotices,
+    /// uphold or dismiss complaints against volunteers (their registering organisation or
+    /// above)
+    ResolveComplaints,
+    /// PI-07: consent to one's full name on public honour lists (one's own)
+    ConsentToPublication,
+    /// STAR-03: read commendations nominated in the subtree
+    ReadCommendations,
+    /// STAR-03: nominate for a commendation (targets in the subtree)
+    NominateCommendations,
+    /// STAR-03: approve or return nominations (at the decider's level or below)
+    DecideCommendations,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -242,6 +253,13 @@ impl Principal {
             (ReadSpringRain, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
             (ManageSpringRain, MinistryAdmin) => all(),
             (ManagePrivacyNotices, MinistryAdmin) => all(),
+            (ResolveComplaints | DecideCommendations, MinistryAdmin) => all(),
+            (ResolveComplaints, BureauAdmin | Coordinator) => subtree(),
+            (DecideCommendations, BureauAdmin) => subtree(),
+            (ConsentToPublication, Volunteer) => self.own(),
+            (ReadCommendations | NominateCommendations, MinistryAdmin) => all(),
+            (ReadCommendations, BureauAdmin | Coordinator | Auditor) => subtree(),
+            (NominateCommendations, BureauAdmin | Coordinator) => subtree(),
             _ => None,
         }
     }

@@ -154,6 +154,10 @@ error_codes! {
     EventFull = "event_full": "The training-base event has no places left.";
     CertificateIssued = "certificate_issued": "The trainee's certificate is issued already.";
     NotAttended = "not_attended": "The trainee is not recorded as present.";
+    AssignmentNotCompleted = "assignment_not_completed": "The assignment has not reached the state this needs (a completed service, or a confirmed one for a complaint).";
+    AlreadyEvaluated = "already_evaluated": "This organisation has evaluated this assignment already.";
+    Star03 = "STAR-03": "STAR-03: a commendation is nominated at or below the nominator's level and decided at or above its own.";
+    TargetNotForKind = "target_not_for_kind": "This kind of commendation cannot name that target (STAR-03).";
 }
 
 impl ErrorCode {
