@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod authz;
 mod deployments;
+mod honours;
 mod dispatch;
 mod dispatch_plans;
 mod errors;
