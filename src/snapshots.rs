@@ -200,9 +200,10 @@ pub fn stats(conn: &mut DbConn, volunteer_id: i64) -> Result<VolunteerStats, Api
     let since = (Utc::now() - TimeDelta::days(90)).naive_utc();
     let recent = db::records::total_minutes(conn, volunteer_id, Some(since))?;
     let (completed, no_shows) = db::assignments::outcome_counts(conn, volunteer_id)?;
-    let (evaluations, evaluation_points) = db::recognition::evaluation_totals(conn, &[volunteer_id])?
-        .remove(&volunteer_id)
-        .unwrap_or_default();
+    let (evaluations, evaluation_points) =
+        db::recognition::evaluation_totals(conn, &[volunteer_id])?
+            .remove(&volunteer_id)
+            .unwrap_or_default();
     Ok(VolunteerStats {
         recent_verified_minutes: u32::try_from(recent).unwrap_or(u32::MAX),
         completed,

@@ -45,10 +45,7 @@ pub struct NewEvaluationRow {
 
 /// `(evaluations, Σ(rating − 1))` per volunteer of `ids` (absent: none). Matching reads it in
 /// bulk, one query per chunk of ids.
-pub fn evaluation_totals(
-    conn: &mut DbConn,
-    ids: &[i64],
-) -> QueryResult<HashMap<i64, (u32, u32)>> {
+pub fn evaluation_totals(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, (u32, u32)>> {
     let rows: Vec<(i64, i32)> = volunteer_evaluations::table
         .filter(volunteer_evaluations::volunteer_id.eq_any(ids))
         .select((

@@ -202,10 +202,7 @@ pub fn check_nomination(
 
 /// STAR-03: approving or returning a commendation at `level` is for an organisation at that
 /// level or above.
-pub fn check_decision(
-    decider: OrgKind,
-    level: CommendationLevel,
-) -> Result<(), CommendationError> {
+pub fn check_decision(decider: OrgKind, level: CommendationLevel) -> Result<(), CommendationError> {
     let highest = approving_level(decider);
     if highest.is_some_and(|h| h >= level) {
         Ok(())
@@ -243,9 +240,22 @@ mod tests {
     fn each_kind_names_its_own_targets() {
         use CommendationKind::*;
         use TargetType::*;
-        assert!(check_nomination(OrgKind::Ministry, ModelVolunteer, Volunteer, CommendationLevel::National).is_ok());
+        assert!(
+            check_nomination(
+                OrgKind::Ministry,
+                ModelVolunteer,
+                Volunteer,
+                CommendationLevel::National
+            )
+            .is_ok()
+        );
         assert_eq!(
-            check_nomination(OrgKind::Ministry, ModelVolunteer, Team, CommendationLevel::National),
+            check_nomination(
+                OrgKind::Ministry,
+                ModelVolunteer,
+                Team,
+                CommendationLevel::National
+            ),
             Err(CommendationError::TargetNotForKind)
         );
         assert!(ModelCollective.targets().contains(&Organization));

@@ -234,7 +234,10 @@ mod tests {
             !good_record(policy, StarLevel::NONE, true, 0),
             "eligible is not awarded"
         );
-        assert!(!good_record(policy, one, false, 0), "suspended or withdrawn");
+        assert!(
+            !good_record(policy, one, false, 0),
+            "suspended or withdrawn"
+        );
         let stricter = GoodRecordPolicy {
             min_awarded_stars: 2,
             ..GoodRecordPolicy::default()

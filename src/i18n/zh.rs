@@ -152,7 +152,9 @@ pub fn detail(code: &str) -> Option<&'static str> {
         "event_full" => "培训基地活动名额已满",
         "certificate_issued" => "该学员的结业证书已颁发",
         "not_attended" => "该学员未登记出勤，不能颁发证书",
-        "assignment_not_completed" => "该任务尚未达到所需状态（评价需已完成服务，投诉需已确认任务）",
+        "assignment_not_completed" => {
+            "该任务尚未达到所需状态（评价需已完成服务，投诉需已确认任务）"
+        }
         "already_evaluated" => "本单位已评价过该任务",
         "STAR-03" => "表彰只能按提名单位的层级及以下提名，并由同级或上级单位审批（STAR-03）",
         "target_not_for_kind" => "该类表彰不能授予此对象",

@@ -83,7 +83,12 @@ async fn an_upheld_complaint_ends_the_good_record_and_a_dismissed_one_does_not(a
     let first: Value = lodge("演出迟到一小时").await.json().await.unwrap();
     assert_eq!(first["status"], "investigating");
     let second: Value = lodge("对老人态度粗暴").await.json().await.unwrap();
-    let conduct = get_json(&app, &format!("/api/v1/volunteers/{}/conduct", s.volunteer), zj).await;
+    let conduct = get_json(
+        &app,
+        &format!("/api/v1/volunteers/{}/conduct", s.volunteer),
+        zj,
+    )
+    .await;
     assert_eq!(conduct["complaints"].as_array().unwrap().len(), 2);
 
     let decide = |id: &Value, verb: &str, token: &str, reason: &str| {
@@ -100,7 +105,12 @@ async fn an_upheld_complaint_ends_the_good_record_and_a_dismissed_one_does_not(a
     let auditor = decide(&first["id"], "dismiss", &s.w.t.zj_auditor, "不属实").await;
     assert_eq!(auditor.status(), StatusCode::FORBIDDEN);
     let no_reason = decide(&first["id"], "dismiss", zj, "").await;
-    assert_problem(no_reason, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_problem(
+        no_reason,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
 
     let dismissed: Value = decide(&first["id"], "dismiss", zj, "经核实，系交通管制所致")
         .await
@@ -117,7 +127,12 @@ async fn an_upheld_complaint_ends_the_good_record_and_a_dismissed_one_does_not(a
 
     let upheld = decide(&second["id"], "uphold", zj, "经走访核实").await;
     assert_eq!(upheld.status(), StatusCode::OK);
-    let stars = get_json(&app, &format!("/api/v1/volunteers/{}/stars", s.volunteer), zj).await;
+    let stars = get_json(
+        &app,
+        &format!("/api/v1/volunteers/{}/stars", s.volunteer),
+        zj,
+    )
+    .await;
     assert_eq!(stars["good_record"], false, "{stars}");
     assert_eq!(stars["upheld_complaints"], 1);
     assert_eq!(audited(&app, "complaint.dismissed"), 1);
@@ -154,15 +169,25 @@ async fn evaluations_appear_on_the_record_once_per_organisation_and_weigh_on_rel
     let hz = &s.w.t.hz_coordinator;
     let path = format!("/api/v1/assignments/{}/evaluations", s.assignment);
     // Not before the service is completed.
-    let early = app.post(&path, hz, &json!({"rating": 5, "note": "好"})).await;
+    let early = app
+        .post(&path, hz, &json!({"rating": 5, "note": "好"}))
+        .await;
     assert_problem(early, StatusCode::CONFLICT, "assignment_not_completed").await;
     complete(&app, s.assignment);
     let second = activity(&app, hz, s.w.site, json!({"title": "社区读书会"})).await;
     let candidates = format!("/api/v1/activities/{second}/candidates");
-    assert_eq!(reliability(&app, &candidates, hz, s.volunteer).await, Some(1.0));
+    assert_eq!(
+        reliability(&app, &candidates, hz, s.volunteer).await,
+        Some(1.0)
+    );
 
     let out_of_range = app.post(&path, hz, &json!({"rating": 6})).await;
-    let body = assert_problem(out_of_range, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let body = assert_problem(
+        out_of_range,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["errors"][0]["field"], "rating");
     // The volunteer does not evaluate their own service.
     let own = app.post(&path, &s.me, &json!({"rating": 5})).await;
@@ -174,20 +199,33 @@ async fn evaluations_appear_on_the_record_once_per_organisation_and_weigh_on_rel
         .json()
         .await
         .unwrap();
-    assert_eq!((made["side"].as_str(), made["rating"].as_i64()), (Some("organiser"), Some(1)));
+    assert_eq!(
+        (made["side"].as_str(), made["rating"].as_i64()),
+        (Some("organiser"), Some(1))
+    );
     let twice = app.post(&path, hz, &json!({"rating": 2})).await;
     assert_problem(twice, StatusCode::CONFLICT, "already_evaluated").await;
 
     // One completed service and one poor evaluation: 1.0 × (0 + 8) / (4 + 8).
-    let now = reliability(&app, &candidates, hz, s.volunteer).await.expect("still a candidate");
+    let now = reliability(&app, &candidates, hz, s.volunteer)
+        .await
+        .expect("still a candidate");
     assert!((now - 8.0 / 12.0).abs() < 1e-9, "reliability {now}");
 
     let mine = get_json(&app, "/api/v1/me/conduct", &s.me).await;
     assert_eq!(mine["evaluations"][0]["note"], "未按要求排练");
-    let staff = get_json(&app, &format!("/api/v1/volunteers/{}/conduct", s.volunteer), &s.w.t.zj_admin).await;
+    let staff = get_json(
+        &app,
+        &format!("/api/v1/volunteers/{}/conduct", s.volunteer),
+        &s.w.t.zj_admin,
+    )
+    .await;
     assert_eq!(staff["evaluations"].as_array().unwrap().len(), 1);
     let other = app
-        .get(&format!("/api/v1/volunteers/{}/conduct", s.volunteer), &s.w.t.xj_admin)
+        .get(
+            &format!("/api/v1/volunteers/{}/conduct", s.volunteer),
+            &s.w.t.xj_admin,
+        )
         .await;
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
 }
@@ -216,7 +254,9 @@ async fn a_nomination_above_the_nominators_level_and_an_approval_below_its_level
     app: TestApp,
 ) {
     let w = world(&app).await;
-    let v = volunteer(&app, &w, "王五", 7, |_| {}).await["id"].as_i64().unwrap();
+    let v = volunteer(&app, &w, "王五", 7, |_| {}).await["id"]
+        .as_i64()
+        .unwrap();
     let t = &w.t;
     // Hangzhou (a municipal bureau) nominates at municipal level at most.
     let above = nominate(&app, &t.hz_coordinator, model_volunteer("provincial", v)).await;
@@ -227,7 +267,11 @@ async fn a_nomination_above_the_nominators_level_and_an_approval_below_its_level
     let national = nominate(&app, &t.zj_admin, model_volunteer("national", v)).await;
     assert_problem(national, StatusCode::UNPROCESSABLE_ENTITY, "STAR-03").await;
     let list = get_json(&app, "/api/v1/commendations", &t.zj_admin).await;
-    assert_eq!(list["items"], json!([]), "refused nominations leave nothing");
+    assert_eq!(
+        list["items"],
+        json!([]),
+        "refused nominations leave nothing"
+    );
     // A model volunteer names a volunteer, not a site.
     let wrong = nominate(
         &app,
@@ -235,7 +279,12 @@ async fn a_nomination_above_the_nominators_level_and_an_approval_below_its_level
         json!({"kind": "model_volunteer", "level": "provincial", "target_type": "site", "target_id": w.site, "citation": "好"}),
     )
     .await;
-    assert_problem(wrong, StatusCode::UNPROCESSABLE_ENTITY, "target_not_for_kind").await;
+    assert_problem(
+        wrong,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "target_not_for_kind",
+    )
+    .await;
     let auditor = nominate(&app, &t.zj_auditor, model_volunteer("municipal", v)).await;
     assert_eq!(auditor.status(), StatusCode::FORBIDDEN);
 
@@ -249,8 +298,12 @@ async fn a_nomination_above_the_nominators_level_and_an_approval_below_its_level
         .await["id"]
         .as_i64()
         .unwrap();
-    let county_admin = app.staff(&t.admin, "xh.admin", "bureau_admin", county).await;
-    let county_coordinator = app.staff(&t.admin, "xh.coordinator", "coordinator", county).await;
+    let county_admin = app
+        .staff(&t.admin, "xh.admin", "bureau_admin", county)
+        .await;
+    let county_coordinator = app
+        .staff(&t.admin, "xh.coordinator", "coordinator", county)
+        .await;
     let lei_feng = nominate(
         &app,
         &county_coordinator,
@@ -275,12 +328,24 @@ async fn a_nomination_above_the_nominators_level_and_an_approval_below_its_level
         StatusCode::FORBIDDEN,
         "coordinators nominate, bureaus approve"
     );
-    assert_problem(approve(&t.xj_admin).await, StatusCode::NOT_FOUND, "not_found").await;
-    let hz_admin = app.staff(&t.admin, "hz.admin", "bureau_admin", t.hangzhou).await;
+    assert_problem(
+        approve(&t.xj_admin).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let hz_admin = app
+        .staff(&t.admin, "hz.admin", "bureau_admin", t.hangzhou)
+        .await;
     let approved: Value = approve(&hz_admin).await.json().await.unwrap();
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["deciding_organization_id"], t.hangzhou);
-    assert_problem(approve(&t.zj_admin).await, StatusCode::CONFLICT, "already_decided").await;
+    assert_problem(
+        approve(&t.zj_admin).await,
+        StatusCode::CONFLICT,
+        "already_decided",
+    )
+    .await;
 
     // Zhejiang nominates provincially and decides its own level; a return needs a note.
     let provincial: Value = nominate(&app, &t.zj_admin, model_volunteer("provincial", v))
@@ -302,7 +367,12 @@ async fn a_nomination_above_the_nominators_level_and_an_approval_below_its_level
     assert_eq!(audited(&app, "commendation.approved"), 1);
     assert_eq!(audited(&app, "commendation.returned"), 1);
     // The volunteer's record shows the commendation.
-    let record = get_json(&app, &format!("/api/v1/volunteers/{v}/conduct"), &t.zj_admin).await;
+    let record = get_json(
+        &app,
+        &format!("/api/v1/volunteers/{v}/conduct"),
+        &t.zj_admin,
+    )
+    .await;
     assert_eq!(record["commendations"][0]["status"], "returned");
 }
 db_test!(a_nomination_above_the_nominators_level_and_an_approval_below_its_level_are_refused);
@@ -351,8 +421,14 @@ async fn get_public(app: &TestApp, path: &str) -> (StatusCode, String) {
 async fn public_pages_show_no_id_number_mobile_or_unconsented_name(app: TestApp) {
     let w = world(&app).await;
     let consenting = volunteer(&app, &w, "张三丰", 11, |_| {}).await;
-    let private = volunteer(&app, &w, "李四海", 12, |b| b["mobile"] = json!("13912345678")).await;
-    let (c_id, p_id) = (consenting["id"].as_i64().unwrap(), private["id"].as_i64().unwrap());
+    let private = volunteer(&app, &w, "李四海", 12, |b| {
+        b["mobile"] = json!("13912345678")
+    })
+    .await;
+    let (c_id, p_id) = (
+        consenting["id"].as_i64().unwrap(),
+        private["id"].as_i64().unwrap(),
+    );
     let me = login_as(&app, &consenting, "zhang.sanfeng").await;
     let consent = put(
         &app,
@@ -383,9 +459,19 @@ async fn public_pages_show_no_id_number_mobile_or_unconsented_name(app: TestApp)
     .json()
     .await
     .unwrap();
-    app.post(&format!("/api/v1/commendations/{}/approve", post["id"]), &w.t.zj_admin, &json!({}))
-        .await;
-    activity(&app, &w.t.hz_coordinator, w.site, json!({"target_groups": ["elderly"]})).await;
+    app.post(
+        &format!("/api/v1/commendations/{}/approve", post["id"]),
+        &w.t.zj_admin,
+        &json!({}),
+    )
+    .await;
+    activity(
+        &app,
+        &w.t.hz_coordinator,
+        w.site,
+        json!({"target_groups": ["elderly"]}),
+    )
+    .await;
 
     let honours = get_public(&app, "/api/v1/public/honours").await;
     assert_eq!(honours.0, StatusCode::OK);
@@ -397,12 +483,19 @@ async fn public_pages_show_no_id_number_mobile_or_unconsented_name(app: TestApp)
         .map(|h| h["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["张三丰", "李**", "西湖区某社区文化家园"]);
-    let activities = get_public(&app, "/api/v1/public/activities?region=33&form=performance&target_group=elderly").await;
+    let activities = get_public(
+        &app,
+        "/api/v1/public/activities?region=33&form=performance&target_group=elderly",
+    )
+    .await;
     let found: Value = serde_json::from_str(&activities.1).unwrap();
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     assert_eq!(found["items"][0]["organiser"], "杭州市文化广电旅游局");
     let elsewhere = get_public(&app, "/api/v1/public/activities?region=65").await;
-    assert_eq!(serde_json::from_str::<Value>(&elsewhere.1).unwrap()["items"], json!([]));
+    assert_eq!(
+        serde_json::from_str::<Value>(&elsewhere.1).unwrap()["items"],
+        json!([])
+    );
     let bad = get_public(&app, "/api/v1/public/activities?region=3x").await;
     assert_eq!(bad.0, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -413,14 +506,22 @@ async fn public_pages_show_no_id_number_mobile_or_unconsented_name(app: TestApp)
         "/api/v1/public/honours?kind=model_volunteer",
         "/api/v1/public/honours?level=provincial",
     ] {
-        let mut next = format!("{path}{}limit=1", if path.contains('?') { "&" } else { "?" });
+        let mut next = format!(
+            "{path}{}limit=1",
+            if path.contains('?') { "&" } else { "?" }
+        );
         loop {
             let (status, body) = get_public(&app, &next).await;
             assert_eq!(status, StatusCode::OK, "{next}");
             let page: Value = serde_json::from_str(&body).unwrap();
             bodies.push(body);
             match page["next_cursor"].as_str() {
-                Some(c) => next = format!("{path}{}limit=1&cursor={c}", if path.contains('?') { "&" } else { "?" }),
+                Some(c) => {
+                    next = format!(
+                        "{path}{}limit=1&cursor={c}",
+                        if path.contains('?') { "&" } else { "?" }
+                    )
+                }
                 None => break,
             }
         }

@@ -73,12 +73,7 @@ pub struct NominationRequest {
 }
 
 /// The target, loaded through the guard: the nominator must reach it.
-fn check_target(
-    conn: &mut DbConn,
-    user: &Principal,
-    target: TargetType,
-    id: i64,
-) -> ApiResult<()> {
+fn check_target(conn: &mut DbConn, user: &Principal, target: TargetType, id: i64) -> ApiResult<()> {
     let act = Access::Act(Action::NominateCommendations);
     match target {
         TargetType::Volunteer => {
@@ -180,12 +175,8 @@ pub fn decide(
     req: CommendationDecisionRequest,
     now: DateTime<Utc>,
 ) -> ApiResult<CommendationRow> {
-    let c = load_in_reach::<CommendationRow>(
-        conn,
-        user,
-        id,
-        Access::Act(Action::DecideCommendations),
-    )?;
+    let c =
+        load_in_reach::<CommendationRow>(conn, user, id, Access::Act(Action::DecideCommendations))?;
     let mut problems = Vec::new();
     check_text("note", &req.note, !approve, &mut problems);
     if !problems.is_empty() {

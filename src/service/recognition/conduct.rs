@@ -241,9 +241,13 @@ pub fn decide_complaint(
     }
     db::audit::record(
         conn,
-        AuditEntry::by(user, &format!("complaint.{}", outcome.as_str()), "volunteer")
-            .entity(volunteer.id, &volunteer.org_path)
-            .detail(serde_json::json!({ "complaint_id": complaint.id })),
+        AuditEntry::by(
+            user,
+            &format!("complaint.{}", outcome.as_str()),
+            "volunteer",
+        )
+        .entity(volunteer.id, &volunteer.org_path)
+        .detail(serde_json::json!({ "complaint_id": complaint.id })),
     )?;
     db::recognition::find_complaint(conn, complaint.id)?
         .ok_or_else(|| ApiError::internal("complaint vanished"))

@@ -117,9 +117,7 @@ pub fn honours(conn: &mut DbConn, f: &HonourFilter) -> ApiResult<Vec<PublicHonou
                     (name_in(&activities, r.target_id), Some(r.citation.clone()))
                 }
                 TargetType::Site => (name_in(&sites, r.target_id), Some(r.citation.clone())),
-                TargetType::Organization => {
-                    (name_in(&orgs, r.target_id), Some(r.citation.clone()))
-                }
+                TargetType::Organization => (name_in(&orgs, r.target_id), Some(r.citation.clone())),
             };
             Ok(PublicHonour {
                 id: r.id,
