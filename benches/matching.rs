@@ -222,6 +222,7 @@ fn volunteer(rng: &mut Rng, id: i64) -> (VolunteerSnapshot, Vec<Commitment>, Vol
         recent_verified_minutes: rng.below(3_000) as u32,
         completed: rng.below(30) as u32,
         no_shows: rng.below(3) as u32,
+        ..VolunteerStats::default()
     };
     (snapshot, commitments, stats)
 }

@@ -200,10 +200,16 @@ pub fn stats(conn: &mut DbConn, volunteer_id: i64) -> Result<VolunteerStats, Api
     let since = (Utc::now() - TimeDelta::days(90)).naive_utc();
     let recent = db::records::total_minutes(conn, volunteer_id, Some(since))?;
     let (completed, no_shows) = db::assignments::outcome_counts(conn, volunteer_id)?;
+    let (evaluations, evaluation_points) =
+        db::recognition::evaluation_totals(conn, &[volunteer_id])?
+            .remove(&volunteer_id)
+            .unwrap_or_default();
     Ok(VolunteerStats {
         recent_verified_minutes: u32::try_from(recent).unwrap_or(u32::MAX),
         completed,
         no_shows,
+        evaluations,
+        evaluation_points,
     })
 }
 
@@ -293,6 +299,8 @@ pub fn candidate_stats(p: &db::candidates::Profile) -> VolunteerStats {
         recent_verified_minutes: u32::try_from(p.recent_minutes).unwrap_or(u32::MAX),
         completed: p.completed,
         no_shows: p.no_shows,
+        evaluations: p.evaluations,
+        evaluation_points: p.evaluation_points,
     }
 }
 

@@ -164,6 +164,17 @@ pub enum Action {
     ManageRectifications,
     /// rectification ledgers (a supervisor reads its children's through its subtree)
     ReadRectifications,
+    /// uphold or dismiss complaints against volunteers (their registering organisation or
+    /// above)
+    ResolveComplaints,
+    /// PI-07: consent to one's full name on public honour lists (one's own)
+    ConsentToPublication,
+    /// STAR-03: read commendations nominated in the subtree
+    ReadCommendations,
+    /// STAR-03: nominate for a commendation (targets in the subtree)
+    NominateCommendations,
+    /// STAR-03: approve or return nominations (at the decider's level or below)
+    DecideCommendations,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -255,6 +266,13 @@ impl Principal {
             (ReadOpinions | ManageRectifications | ReadRectifications, MinistryAdmin) => all(),
             (ReadOpinions | ReadRectifications, BureauAdmin | Coordinator | Auditor) => subtree(),
             (ManageRectifications, BureauAdmin | Coordinator) => subtree(),
+            (ResolveComplaints | DecideCommendations, MinistryAdmin) => all(),
+            (ResolveComplaints, BureauAdmin | Coordinator) => subtree(),
+            (DecideCommendations, BureauAdmin) => subtree(),
+            (ConsentToPublication, Volunteer) => self.own(),
+            (ReadCommendations | NominateCommendations, MinistryAdmin) => all(),
+            (ReadCommendations, BureauAdmin | Coordinator | Auditor) => subtree(),
+            (NominateCommendations, BureauAdmin | Coordinator) => subtree(),
             _ => None,
         }
     }

@@ -94,6 +94,9 @@ pub struct Profile {
     pub recent_minutes: i64,
     pub completed: u32,
     pub no_shows: u32,
+    /// Evaluations of the volunteer's service and the sum of their `rating − 1`.
+    pub evaluations: u32,
+    pub evaluation_points: u32,
 }
 
 /// The profiles of `ids` (absent ids get an empty profile). Minutes count verified service
@@ -285,6 +288,11 @@ fn load_chunk(
         } else {
             p.no_shows += 1;
         }
+    }
+    for (id, (evaluations, points)) in super::recognition::evaluation_totals(conn, ids)? {
+        let p = out.entry(id).or_default();
+        p.evaluations = evaluations;
+        p.evaluation_points = points;
     }
     Ok(())
 }

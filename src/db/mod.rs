@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod organizations;
 pub mod plans;
 pub mod privacy;
+pub mod recognition;
 pub mod records;
 pub mod recruitment;
 pub mod reference;

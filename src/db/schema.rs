@@ -819,6 +819,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback_links,
     opinions,
     rectification_items,
+    volunteer_evaluations,
+    volunteer_complaints,
+    commendations,
+    honour_publication_consents,
     region_divisions,
     reference_editions,
     volunteer_attestations,
@@ -1014,3 +1018,72 @@ diesel::table! {
 
 diesel::joinable!(attendance_days -> assignments (assignment_id));
 diesel::joinable!(team_evaluations -> activities (activity_id));
+
+// Issue 10: evaluations and complaints about volunteers, commendations (STAR-03) and the
+// consent to publish one's name on honour lists (PI-07).
+diesel::table! {
+    volunteer_evaluations (id) {
+        id -> BigInt,
+        assignment_id -> BigInt,
+        volunteer_id -> BigInt,
+        activity_id -> BigInt,
+        evaluator_organization_id -> BigInt,
+        evaluator_org_path -> Text,
+        side -> Text,
+        rating -> Integer,
+        note -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    volunteer_complaints (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        org_path -> Text,
+        assignment_id -> BigInt,
+        activity_id -> BigInt,
+        lodging_organization_id -> BigInt,
+        lodging_org_path -> Text,
+        description -> Text,
+        status -> Text,
+        outcome_reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        lodged_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    commendations (id) {
+        id -> BigInt,
+        kind -> Text,
+        level -> Text,
+        target_type -> Text,
+        target_id -> BigInt,
+        citation -> Text,
+        year -> Integer,
+        nominating_organization_id -> BigInt,
+        nominating_org_path -> Text,
+        status -> Text,
+        decision_note -> Nullable<Text>,
+        deciding_organization_id -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        nominated_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    honour_publication_consents (volunteer_id) {
+        volunteer_id -> BigInt,
+        consented_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(volunteer_evaluations -> assignments (assignment_id));
+diesel::joinable!(volunteer_complaints -> volunteers (volunteer_id));
+diesel::joinable!(honour_publication_consents -> volunteers (volunteer_id));

@@ -11,7 +11,7 @@
 //! | language_match | speaks every required and local language of the site; none listed: 1.0. A Spring Rain deployment to a region with minority languages in the policy's table (`spring_rain.region_languages`) counts "speaks one of the region's languages" as one more wanted language | 0.10, **0.35** in border/ethnic regions or at minority-language sites |
 //! | distance | lives at the site (1 / (1 + km / 10)); without coordinates: same county 0.5, prefecture 0.25, province 0.1; not used for Spring Rain, where distance is the point | 0.20 |
 //! | fairness | no verified minutes recently (1 / (1 + minutes / 600)) | 0.15 |
-//! | reliability | no no-shows: (completed + 2) / (completed + no-shows + 2), so newcomers start at 1.0 | 0.15 |
+//! | reliability | no no-shows and top evaluations: (completed + 2) / (completed + no-shows + 2) × (Σ(rating − 1) + 8) / (4 × evaluations + 8), so newcomers start at 1.0 | 0.15 |
 //! | preference | prefers one of the activity's target groups; no preference stated: 0.5 | 0.10 |
 
 pub mod dispatch;
@@ -25,6 +25,7 @@ use super::eligibility::{
     ActivityRequirements, AssignmentContext, Commitment, EligibilityPolicy, GeoPoint, Programme,
     Violation, VolunteerSnapshot, check,
 };
+use super::recognition::evaluation_share;
 use super::region::{RegionCode, SPRING_RAIN_RECEIVING_PREFIXES};
 
 use std::collections::BTreeMap;
@@ -39,6 +40,10 @@ pub struct VolunteerStats {
     pub recent_verified_minutes: u32,
     pub completed: u32,
     pub no_shows: u32,
+    /// Evaluations of the volunteer's service (organiser and receiving side), and the sum of
+    /// their `rating − 1` (0–4 each).
+    pub evaluations: u32,
+    pub evaluation_points: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,7 +145,8 @@ pub fn score(
         fairness: 1.0
             / (1.0 + f64::from(stats.recent_verified_minutes) / policy.fairness_half_minutes),
         reliability: (f64::from(stats.completed) + 2.0)
-            / (f64::from(stats.completed) + f64::from(stats.no_shows) + 2.0),
+            / (f64::from(stats.completed) + f64::from(stats.no_shows) + 2.0)
+            * evaluation_share(stats.evaluations, stats.evaluation_points),
         preference: preference(activity, volunteer),
     };
     let mut w = policy.weights;

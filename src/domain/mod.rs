@@ -28,6 +28,7 @@ pub mod identity;
 pub mod matching;
 pub mod organization;
 pub mod policy;
+pub mod recognition;
 pub mod recruitment;
 pub mod reference;
 pub mod region;

@@ -192,6 +192,8 @@ pub struct RecordsPolicy {
     pub publicity_days: u32,
     /// STAR-04: the awarded star level a "good record" needs (default 1).
     pub good_record_min_stars: u8,
+    /// STAR-04: upheld complaints a "good record" tolerates (default 0).
+    pub good_record_max_upheld_complaints: u32,
 }
 
 impl Default for RecordsPolicy {
@@ -199,6 +201,7 @@ impl Default for RecordsPolicy {
         Self {
             publicity_days: 7,
             good_record_min_stars: 1,
+            good_record_max_upheld_complaints: 0,
         }
     }
 }
@@ -217,7 +220,7 @@ impl std::fmt::Display for PolicyError {
 }
 
 /// Each key with the rule it configures, in file order; `entries` and the tests use it.
-pub const RULE_IDS: [(&str, &str); 19] = [
+pub const RULE_IDS: [(&str, &str); 20] = [
     ("minors.minimum_age", "MIN-06"),
     ("minors.accompanied_below_age", "MIN-06"),
     ("minors.own_income_adult_from", "MIN-01"),
@@ -234,6 +237,7 @@ pub const RULE_IDS: [(&str, &str); 19] = [
     ("spring_rain.region_languages", "SR-01"),
     ("records.publicity_days", "CRT-05"),
     ("records.good_record_min_stars", "STAR-04"),
+    ("records.good_record_max_upheld_complaints", "STAR-04"),
     ("personal_data.deregistered_retention_days", "PI-06"),
     ("feedback.window_days_after_end", "FB-01"),
     ("feedback.answer_due_days", "FB-02"),
@@ -302,6 +306,11 @@ impl Policy {
                 "records.good_record_min_stars",
                 u32::from(r.good_record_min_stars),
                 1..=u32::from(StarLevel::MAX.get()),
+            ),
+            (
+                "records.good_record_max_upheld_complaints",
+                r.good_record_max_upheld_complaints,
+                0..=100,
             ),
         ];
         for (key, value, range) in ranges {
@@ -389,6 +398,7 @@ impl Policy {
     pub fn good_record(&self) -> GoodRecordPolicy {
         GoodRecordPolicy {
             min_awarded_stars: self.records.good_record_min_stars,
+            max_upheld_complaints: self.records.good_record_max_upheld_complaints,
         }
     }
 

@@ -66,21 +66,31 @@ pub fn standing(cumulative_minutes: u64, awarded: StarLevel) -> StarStanding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GoodRecordPolicy {
     pub min_awarded_stars: u8,
+    /// Upheld complaints a good record tolerates (default 0: none).
+    pub max_upheld_complaints: u32,
 }
 
 impl Default for GoodRecordPolicy {
     fn default() -> Self {
         Self {
             min_awarded_stars: 1,
+            max_upheld_complaints: 0,
         }
     }
 }
 
 /// Whether a volunteer has a good record (STAR-04): an awarded (not merely eligible) star
-/// level at the policy's minimum, and an active registration. The service records no
-/// complaints yet, so none can be upheld against the volunteer.
-pub fn good_record(policy: GoodRecordPolicy, awarded: StarLevel, active: bool) -> bool {
-    active && awarded.get() >= policy.min_awarded_stars
+/// level at the policy's minimum, an active registration, and no more upheld complaints than
+/// the policy tolerates (dismissed and pending complaints do not count).
+pub fn good_record(
+    policy: GoodRecordPolicy,
+    awarded: StarLevel,
+    active: bool,
+    upheld_complaints: u32,
+) -> bool {
+    active
+        && awarded.get() >= policy.min_awarded_stars
+        && upheld_complaints <= policy.max_upheld_complaints
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,16 +229,32 @@ mod tests {
     fn a_good_record_needs_an_awarded_star_and_an_active_registration() {
         let policy = GoodRecordPolicy::default();
         let one = StarLevel::new(1).unwrap();
-        assert!(good_record(policy, one, true));
+        assert!(good_record(policy, one, true, 0));
         assert!(
-            !good_record(policy, StarLevel::NONE, true),
+            !good_record(policy, StarLevel::NONE, true, 0),
             "eligible is not awarded"
         );
-        assert!(!good_record(policy, one, false), "suspended or withdrawn");
+        assert!(
+            !good_record(policy, one, false, 0),
+            "suspended or withdrawn"
+        );
         let stricter = GoodRecordPolicy {
             min_awarded_stars: 2,
+            ..GoodRecordPolicy::default()
         };
-        assert!(!good_record(stricter, one, true));
-        assert!(good_record(stricter, StarLevel::new(2).unwrap(), true));
+        assert!(!good_record(stricter, one, true, 0));
+        assert!(good_record(stricter, StarLevel::new(2).unwrap(), true, 0));
+    }
+
+    #[test]
+    fn an_upheld_complaint_ends_a_good_record_unless_the_policy_tolerates_it() {
+        let one = StarLevel::new(1).unwrap();
+        assert!(!good_record(GoodRecordPolicy::default(), one, true, 1));
+        let lenient = GoodRecordPolicy {
+            max_upheld_complaints: 1,
+            ..GoodRecordPolicy::default()
+        };
+        assert!(good_record(lenient, one, true, 1));
+        assert!(!good_record(lenient, one, true, 2));
     }
 }

@@ -165,6 +165,10 @@ error_codes! {
     Fb03 = "FB-03": "Only the supervising (parent) organisation returns a resolved ledger item (FB-03).";
     ItemNotResolved = "item_not_resolved": "Only a resolved ledger item is published.";
     ItemPublished = "item_published": "The ledger item is published already.";
+    AssignmentNotCompleted = "assignment_not_completed": "The assignment has not reached the state this needs (a completed service, or a confirmed one for a complaint).";
+    AlreadyEvaluated = "already_evaluated": "This organisation has evaluated this assignment already.";
+    Star03 = "STAR-03": "STAR-03: a commendation is nominated at or below the nominator's level and decided at or above its own.";
+    TargetNotForKind = "target_not_for_kind": "This kind of commendation cannot name that target (STAR-03).";
 }
 
 impl ErrorCode {

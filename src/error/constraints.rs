@@ -15,6 +15,12 @@ struct Unique {
 
 const UNIQUE: &[Unique] = &[
     Unique {
+        postgres: "volunteer_evaluations_once",
+        sqlite: "volunteer_evaluations.assignment_id, volunteer_evaluations.evaluator_organization_id",
+        code: ErrorCode::AlreadyEvaluated,
+        detail: "this organisation has evaluated this assignment already",
+    },
+    Unique {
         postgres: "volunteers_id_hash_key",
         sqlite: "volunteers.id_hash",
         code: ErrorCode::DuplicateIdNumber,

@@ -73,6 +73,7 @@ pub fn object(name: &str) -> Option<&'static str> {
         "trainee" => "学员",
         "training-base event" => "培训基地活动",
         "star application" => "星级申请",
+        "complaint" => "投诉",
         "user" => "用户",
         "volunteer" => "志愿者",
         _ => return None,
@@ -162,6 +163,12 @@ pub fn detail(code: &str) -> Option<&'static str> {
         "FB-03" => "只有上级（监督）单位可以退回已整改事项（FB-03）",
         "item_not_resolved" => "只有已整改完成的事项可以公开",
         "item_published" => "该整改事项已公开",
+        "assignment_not_completed" => {
+            "该任务尚未达到所需状态（评价需已完成服务，投诉需已确认任务）"
+        }
+        "already_evaluated" => "本单位已评价过该任务",
+        "STAR-03" => "表彰只能按提名单位的层级及以下提名，并由同级或上级单位审批（STAR-03）",
+        "target_not_for_kind" => "该类表彰不能授予此对象",
         "session_started" => "培训场次已开始",
         "session_not_ended" => "培训场次尚未结束",
         "result_recorded" => "培训结果已登记",

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod commendations;
 pub mod common;
 pub mod deployments;
 pub mod fallback;
@@ -16,6 +17,8 @@ pub mod organizations;
 pub mod plans;
 pub mod policy;
 pub mod privacy;
+pub mod public;
+pub mod recognition;
 pub mod records;
 pub mod recruitment;
 pub mod reference;
@@ -69,7 +72,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .service(voice::feedback::get_feedback_receipt)
                         .service(voice::feedback::submit_feedback)
                         .service(voice::feedback::get_feedback_page)
-                        .service(voice::ledger::public_rectifications),
+                        .service(voice::ledger::public_rectifications)
+                        .service(public::public_activities)
+                        .service(public::public_honours),
                 )
                 .service(
                     scope::scope("/reference")
@@ -81,6 +86,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .service(reference::list_course_categories),
                 )
                 .service(me::get_me)
+                .service(recognition::my_conduct)
                 .service(policy::get_policy)
                 .service(privacy::list_notices)
                 .service(privacy::create_notice)
@@ -192,6 +198,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(records::stars::apply_for_star)
                 .service(records::stars::grant_star)
                 .service(records::stars::reject_star)
+                .service(recognition::evaluate)
+                .service(recognition::lodge_complaint)
+                .service(recognition::uphold_complaint)
+                .service(recognition::dismiss_complaint)
+                .service(recognition::get_conduct)
+                .service(recognition::put_publication_consent)
+                .service(commendations::nominate)
+                .service(commendations::list_commendations)
+                .service(commendations::get_commendation)
+                .service(commendations::approve_commendation)
+                .service(commendations::return_commendation)
+                .service(commendations::reject_commendation)
                 .service(records::certificates::issue_certificate)
                 .service(records::certificates::list_certificates)
                 .service(records::certificates::revoke_certificate)

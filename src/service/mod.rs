@@ -15,6 +15,7 @@ pub mod organizations;
 pub mod plans;
 pub mod privacy;
 pub mod reach;
+pub mod recognition;
 pub mod records;
 pub mod recruitment;
 pub mod sessions;

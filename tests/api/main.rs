@@ -13,6 +13,7 @@ mod deployments;
 mod dispatch;
 mod dispatch_plans;
 mod errors;
+mod honours;
 mod hygiene;
 mod idempotency;
 mod identity_disputes;

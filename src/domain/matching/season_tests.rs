@@ -238,6 +238,7 @@ fn a_season_of_50_deployments_and_2000_candidates_matches_the_hungarian_method()
                 recent_verified_minutes: rng.below(3000) as u32,
                 completed: rng.below(10) as u32,
                 no_shows: rng.below(3) as u32,
+                ..VolunteerStats::default()
             };
             person(i + 1, &skills, &speaks, stats)
         })
@@ -293,6 +294,7 @@ fn small_season() -> impl Strategy<Value = (Vec<Deployment>, Vec<Person>)> {
                         recent_verified_minutes: minutes,
                         completed: 1,
                         no_shows,
+                        ..VolunteerStats::default()
                     };
                     person(i as i64 + 1, &skills, &langs, stats)
                 })

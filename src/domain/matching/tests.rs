@@ -241,6 +241,7 @@ fn fairness_reliability_and_preference_follow_their_formulas() {
         recent_verified_minutes: recent,
         completed,
         no_shows,
+        ..VolunteerStats::default()
     };
     assert!(close(components(&f, stats(600, 0, 0)).fairness, 0.5));
     assert!(components(&f, stats(60, 0, 0)).fairness > components(&f, stats(120, 0, 0)).fairness);
@@ -249,6 +250,13 @@ fn fairness_reliability_and_preference_follow_their_formulas() {
         10.0 / 12.0
     ));
     assert!(close(components(&f, stats(0, 0, 3)).reliability, 0.4));
+    // Evaluations scale it: two of the lowest rating halve a clean history's 1.0.
+    let evaluated = VolunteerStats {
+        evaluations: 2,
+        evaluation_points: 0,
+        ..stats(0, 0, 0)
+    };
+    assert!(close(components(&f, evaluated).reliability, 0.5));
 
     let mut g = base();
     g.volunteer.preferred_target_groups = vec!["general_public".into()];
@@ -284,7 +292,7 @@ proptest! {
         if spring_rain {
             f.activity.programme = Programme::SpringRain;
         }
-        let s = score(&f.activity, &f.volunteer, &VolunteerStats { recent_verified_minutes: recent, completed, no_shows }, &ScoringPolicy::default());
+        let s = score(&f.activity, &f.volunteer, &VolunteerStats { recent_verified_minutes: recent, completed, no_shows, ..VolunteerStats::default() }, &ScoringPolicy::default());
         let c = s.components;
         for x in [s.total, c.skill_fit, c.language_match, c.distance, c.fairness, c.reliability, c.preference] {
             prop_assert!((0.0..=1.0).contains(&x), "{:?}", s);

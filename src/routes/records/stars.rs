@@ -37,9 +37,12 @@ pub struct StarsResponse {
     pub next_awardable: Option<u8>,
     /// Corrections pushed the eligible level below the awarded one.
     pub needs_review: bool,
-    /// STAR-04: a good record (an awarded star, an active registration), which makes the
-    /// volunteer eligible for preferential cultural benefits.
+    /// STAR-04: a good record (an awarded star, an active registration, no upheld complaint
+    /// beyond what the policy tolerates), which makes the volunteer eligible for preferential
+    /// cultural benefits.
     pub good_record: bool,
+    /// Complaints upheld against the volunteer (STAR-04).
+    pub upheld_complaints: i64,
     pub awards: Vec<StarAwardResponse>,
 }
 
@@ -54,6 +57,7 @@ impl From<Stars> for StarsResponse {
             next_awardable: s.standing.next_awardable.map(|l| l.get()),
             needs_review: s.standing.needs_review,
             good_record: s.good_record,
+            upheld_complaints: s.upheld_complaints,
             awards: s
                 .awards
                 .into_iter()

@@ -35,6 +35,8 @@ pub struct Stars {
     /// Sum of current service-record minutes.
     pub verified_minutes: i64,
     pub standing: StarStanding,
+    /// Complaints upheld against the volunteer (STAR-04).
+    pub upheld_complaints: i64,
     /// STAR-04.
     pub good_record: bool,
     pub awards: Vec<StarAwardRow>,
@@ -58,10 +60,17 @@ fn stars_of(
         StarLevel::new(awarded as u8).unwrap_or(StarLevel::NONE),
     );
     let active = volunteer.status == VolunteerStatus::Active;
+    let upheld = db::recognition::upheld_count(conn, volunteer.id)?;
     Ok(Stars {
         volunteer_id: volunteer.id,
         verified_minutes: minutes,
-        good_record: good_record(good, standing.awarded, active),
+        upheld_complaints: upheld,
+        good_record: good_record(
+            good,
+            standing.awarded,
+            active,
+            u32::try_from(upheld).unwrap_or(u32::MAX),
+        ),
         standing,
         awards,
     })
