@@ -11,6 +11,7 @@ pub mod auth;
 pub mod candidates;
 pub mod consents;
 pub mod idempotency;
+pub mod implementation_plans;
 pub mod identity_disputes;
 pub mod notifications;
 pub mod organizations;

@@ -154,6 +154,8 @@ error_codes! {
     EventFull = "event_full": "The training-base event has no places left.";
     CertificateIssued = "certificate_issued": "The trainee's certificate is issued already.";
     NotAttended = "not_attended": "The trainee is not recorded as present.";
+    CampaignTaken = "campaign_taken": "A campaign with this year and title exists already (PLAN-01).";
+    PlanExists = "plan_exists": "The province has a plan for this campaign already (PLAN-01).";
 }
 
 impl ErrorCode {
