@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text, Timestamp};
 
 use super::schema::{
-    implementation_plan_activity_targets as targets, implementation_plans as plans,
-    organizations, plan_campaign_stages as stages, plan_campaigns as campaigns,
+    implementation_plan_activity_targets as targets, implementation_plans as plans, organizations,
+    plan_campaign_stages as stages, plan_campaigns as campaigns,
 };
 use super::{DbConn, subtree_bounds};
 use crate::domain::implementation_plan::PlanStatus;
@@ -273,17 +273,21 @@ pub fn submit(
     by: i64,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(plans::table.find(id).filter(plans::status.eq(from.as_str())))
-        .set((
-            plans::status.eq(PlanStatus::Submitted.as_str()),
-            plans::late.eq(late),
-            plans::first_submitted_at.eq(first_submitted_at),
-            plans::submitted_at.eq(now),
-            plans::submitted_by.eq(by),
-            plans::updated_at.eq(now),
-            plans::version.eq(plans::version + 1),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        plans::table
+            .find(id)
+            .filter(plans::status.eq(from.as_str())),
+    )
+    .set((
+        plans::status.eq(PlanStatus::Submitted.as_str()),
+        plans::late.eq(late),
+        plans::first_submitted_at.eq(first_submitted_at),
+        plans::submitted_at.eq(now),
+        plans::submitted_by.eq(by),
+        plans::updated_at.eq(now),
+        plans::version.eq(plans::version + 1),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

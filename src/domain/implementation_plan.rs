@@ -53,7 +53,11 @@ pub fn check_campaign(
         let field = |f: &str| format!("stages[{i}].{f}");
         let name = s.name.trim().chars().count();
         if name == 0 {
-            out.push(Invalid::new(field("name"), "required", "a stage has a name"));
+            out.push(Invalid::new(
+                field("name"),
+                "required",
+                "a stage has a name",
+            ));
         } else if name > MAX_STAGE_NAME {
             out.push(Invalid::new(
                 field("name"),
@@ -178,7 +182,9 @@ mod tests {
             stage("查找问题", "2012-05-01", "2012-08-31"),
             stage("整改提高", "2012-09-01", "2012-12-31"),
         ];
-        assert!(check_campaign(d("2012-03-01"), d("2012-12-31"), d("2012-03-31"), &stages).is_empty());
+        assert!(
+            check_campaign(d("2012-03-01"), d("2012-12-31"), d("2012-03-31"), &stages).is_empty()
+        );
     }
 
     #[test]
@@ -256,8 +262,20 @@ mod tests {
     #[test]
     fn the_summary_waits_for_the_end_of_the_period_and_an_approved_plan() {
         let end = d("2012-12-31");
-        assert!(!may_write_summary(PlanStatus::Approved, end, d("2012-12-31")));
-        assert!(may_write_summary(PlanStatus::Approved, end, d("2013-01-01")));
-        assert!(!may_write_summary(PlanStatus::Submitted, end, d("2013-01-01")));
+        assert!(!may_write_summary(
+            PlanStatus::Approved,
+            end,
+            d("2012-12-31")
+        ));
+        assert!(may_write_summary(
+            PlanStatus::Approved,
+            end,
+            d("2013-01-01")
+        ));
+        assert!(!may_write_summary(
+            PlanStatus::Submitted,
+            end,
+            d("2013-01-01")
+        ));
     }
 }

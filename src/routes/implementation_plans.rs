@@ -191,7 +191,11 @@ pub async fn approve_plan(
     id: web::Path<i64>,
     body: extract::Json<DecisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (id, comment, now) = (id.into_inner(), body.into_inner().comment, state.clock.now());
+    let (id, comment, now) = (
+        id.into_inner(),
+        body.into_inner().comment,
+        state.clock.now(),
+    );
     let out = service::write(&state.pool, move |c| {
         plans::decide_plan(c, &user, id, true, comment, now)
     })
@@ -208,7 +212,11 @@ pub async fn return_plan(
     id: web::Path<i64>,
     body: extract::Json<DecisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (id, comment, now) = (id.into_inner(), body.into_inner().comment, state.clock.now());
+    let (id, comment, now) = (
+        id.into_inner(),
+        body.into_inner().comment,
+        state.clock.now(),
+    );
     let out = service::write(&state.pool, move |c| {
         plans::decide_plan(c, &user, id, false, comment, now)
     })

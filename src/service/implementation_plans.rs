@@ -130,7 +130,11 @@ fn text_problem(field: &str, value: &str, max: usize, out: &mut Vec<Invalid>) {
     if n == 0 {
         out.push(Invalid::new(field, "required", "required"));
     } else if n > max {
-        out.push(Invalid::new(field, "too_long", format!("at most {max} characters")));
+        out.push(Invalid::new(
+            field,
+            "too_long",
+            format!("at most {max} characters"),
+        ));
     }
 }
 
@@ -398,9 +402,17 @@ fn checked(
         for (i, ct) in list.iter().enumerate() {
             let field = format!("targets.activities_by_{dimension}[{i}]");
             if !known.contains(&ct.code) {
-                problems.push(Invalid::new(format!("{field}.code"), unknown, "unknown code"));
+                problems.push(Invalid::new(
+                    format!("{field}.code"),
+                    unknown,
+                    "unknown code",
+                ));
             } else if !seen.insert(ct.code.clone()) {
-                problems.push(Invalid::new(format!("{field}.code"), "duplicate", "listed twice"));
+                problems.push(Invalid::new(
+                    format!("{field}.code"),
+                    "duplicate",
+                    "listed twice",
+                ));
             }
             if !(0..=MAX_TARGET).contains(&ct.target) {
                 problems.push(Invalid::new(
@@ -454,7 +466,8 @@ pub fn create_plan(
     let org = organization_for(
         conn,
         user,
-        req.organization_id.unwrap_or_else(|| own_province_org(user)),
+        req.organization_id
+            .unwrap_or_else(|| own_province_org(user)),
         Action::EditImplementationPlans,
     )?;
     if org.kind != OrgKind::ProvincialBureau {
@@ -491,7 +504,13 @@ pub fn create_plan(
         },
         &activity_targets,
     )?;
-    audit(conn, user, &row, "create", serde_json::json!({ "campaign_id": campaign.id }))?;
+    audit(
+        conn,
+        user,
+        &row,
+        "create",
+        serde_json::json!({ "campaign_id": campaign.id }),
+    )?;
     plan_view(conn, row, None)
 }
 
@@ -535,7 +554,8 @@ pub fn update_plan(
     req: UpdatePlanRequest,
     now: DateTime<Utc>,
 ) -> ApiResult<Option<PlanView>> {
-    let plan = load_in_reach::<PlanRow>(conn, user, id, Access::Act(Action::EditImplementationPlans))?;
+    let plan =
+        load_in_reach::<PlanRow>(conn, user, id, Access::Act(Action::EditImplementationPlans))?;
     if plan.status.after(PlanAction::Edit).is_none() {
         return Err(not_now(plan.status, "edited"));
     }
@@ -554,7 +574,13 @@ pub fn update_plan(
     )? {
         return Ok(None);
     }
-    audit(conn, user, &plan, "update", serde_json::json!({ "version": version + 1 }))?;
+    audit(
+        conn,
+        user,
+        &plan,
+        "update",
+        serde_json::json!({ "version": version + 1 }),
+    )?;
     let row = reload(conn, id)?;
     plan_view(conn, row, None).map(Some)
 }
@@ -566,7 +592,8 @@ pub fn submit_plan(
     id: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<PlanView> {
-    let plan = load_in_reach::<PlanRow>(conn, user, id, Access::Act(Action::EditImplementationPlans))?;
+    let plan =
+        load_in_reach::<PlanRow>(conn, user, id, Access::Act(Action::EditImplementationPlans))?;
     if plan.status.after(PlanAction::Submit).is_none() {
         return Err(not_now(plan.status, "submitted"));
     }
@@ -587,7 +614,13 @@ pub fn submit_plan(
             "the plan changed meanwhile; retry",
         ));
     }
-    audit(conn, user, &plan, "submit", serde_json::json!({ "late": late }))?;
+    audit(
+        conn,
+        user,
+        &plan,
+        "submit",
+        serde_json::json!({ "late": late }),
+    )?;
     let row = reload(conn, id)?;
     plan_view(conn, row, None)
 }
@@ -608,7 +641,9 @@ pub fn decide_plan(
         id,
         Access::Act(Action::DecideImplementationPlans),
     )?;
-    let comment = comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    let comment = comment
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
     let mut problems = Vec::new();
     match &comment {
         None if !approve => problems.push(Invalid::new(
@@ -633,7 +668,14 @@ pub fn decide_plan(
     let Some(to) = plan.status.after(action) else {
         return Err(not_now(plan.status, verb));
     };
-    if !store::decide(conn, id, to, comment.as_deref(), user.user_id, now.naive_utc())? {
+    if !store::decide(
+        conn,
+        id,
+        to,
+        comment.as_deref(),
+        user.user_id,
+        now.naive_utc(),
+    )? {
         return Err(not_now(plan.status, verb));
     }
     let mut recipients = db::users::bureau_admins_over(conn, &plan.org_path)?;
@@ -682,7 +724,8 @@ pub fn write_summary(
     text: String,
     now: DateTime<Utc>,
 ) -> ApiResult<PlanView> {
-    let plan = load_in_reach::<PlanRow>(conn, user, id, Access::Act(Action::EditImplementationPlans))?;
+    let plan =
+        load_in_reach::<PlanRow>(conn, user, id, Access::Act(Action::EditImplementationPlans))?;
     let mut problems = Vec::new();
     text_problem("summary_evaluation", &text, MAX_LONG_TEXT, &mut problems);
     if !problems.is_empty() {
@@ -746,7 +789,11 @@ fn progress(conn: &mut DbConn, plan: &PlanRow, campaign: &CampaignRow) -> ApiRes
             "activities_by_target_group",
             store::activities_by_target_group(conn, &w)?,
         ),
-        (FORM, "activities_by_form", store::activities_by_form(conn, &w)?),
+        (
+            FORM,
+            "activities_by_form",
+            store::activities_by_form(conn, &w)?,
+        ),
     ] {
         let actual: HashMap<String, i64> = actual.into_iter().map(|c| (c.code, c.n)).collect();
         for t in targets.iter().filter(|t| t.dimension == dimension) {
@@ -768,7 +815,11 @@ fn progress(conn: &mut DbConn, plan: &PlanRow, campaign: &CampaignRow) -> ApiRes
         plan.target_teams_received,
         store::teams_received(conn, &w)?,
     ));
-    items.push(item("verified_hours", plan.target_verified_hours, minutes / 60));
+    items.push(item(
+        "verified_hours",
+        plan.target_verified_hours,
+        minutes / 60,
+    ));
     Ok(Progress {
         period_from: campaign.period_from,
         period_to: campaign.period_to,

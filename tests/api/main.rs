@@ -16,6 +16,7 @@ mod errors;
 mod hygiene;
 mod idempotency;
 mod identity_disputes;
+mod implementation_plans;
 mod import;
 mod migrations;
 mod openapi;
