@@ -381,6 +381,29 @@ async fn missing_lists_exactly_the_provinces_without_a_submitted_plan(app: TestA
     .await;
     let missing = get_json(&app, &missing_url, &t.admin).await;
     assert_eq!(missing["provinces"].as_array().unwrap().len(), 29);
+    // Every transition of Tibet's plan is in the audit trail, in order.
+    let trail = get_json(
+        &app,
+        &format!("/api/v1/audit-events?entity_type=implementation_plan&entity_id={xz}"),
+        &t.admin,
+    )
+    .await;
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "implementation_plan.create",
+            "implementation_plan.submit",
+            "implementation_plan.return",
+            "implementation_plan.update",
+            "implementation_plan.submit",
+        ]
+    );
     // A submitted plan is not edited.
     let res = app
         .client
