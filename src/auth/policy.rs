@@ -175,6 +175,16 @@ pub enum Action {
     NominateCommendations,
     /// STAR-03: approve or return nominations (at the decider's level or below)
     DecideCommendations,
+    /// PLAN-01: open implementation-plan campaigns (the ministry)
+    ManagePlanCampaigns,
+    /// PLAN-01: read campaigns (every staff member)
+    ReadPlanCampaigns,
+    /// PLAN-01: read implementation plans and who has not submitted
+    ReadImplementationPlans,
+    /// PLAN-01: draft, edit and submit the province's plan, write its summary (the bureau)
+    EditImplementationPlans,
+    /// PLAN-01: approve or return submitted plans (the ministry)
+    DecideImplementationPlans,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -203,6 +213,7 @@ impl Principal {
         use Role::*;
         let all = || Some(Scope::All);
         let subtree = || Some(self.own_subtree());
+        let province = || Some(Scope::Subtree(province_path(&self.org_path)));
         match (action, self.role) {
             (ReadOrganizations, MinistryAdmin) => all(),
             (ReadOrganizations, BureauAdmin | Coordinator | Auditor) => subtree(),
@@ -273,6 +284,14 @@ impl Principal {
             (ReadCommendations | NominateCommendations, MinistryAdmin) => all(),
             (ReadCommendations, BureauAdmin | Coordinator | Auditor) => subtree(),
             (NominateCommendations, BureauAdmin | Coordinator) => subtree(),
+            // PLAN-01: a plan belongs to the province; its bureau admins (at any level of the
+            // province) keep it, its coordinators read it, auditors read their subtree's.
+            (ManagePlanCampaigns | DecideImplementationPlans, MinistryAdmin) => all(),
+            (ReadPlanCampaigns, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
+            (ReadImplementationPlans, MinistryAdmin) => all(),
+            (ReadImplementationPlans | EditImplementationPlans, BureauAdmin) => province(),
+            (ReadImplementationPlans, Coordinator) => province(),
+            (ReadImplementationPlans, Auditor) => subtree(),
             _ => None,
         }
     }
@@ -417,6 +436,23 @@ mod tests {
             assert_eq!(other.scope_for(Action::ManageSpringRain), None);
         }
         assert_eq!(volunteer.scope_for(Action::ReadSpringRain), None);
+        // PLAN-01: the ministry decides; a bureau keeps its province's plan, wherever in the
+        // province it sits; coordinators read it.
+        let hz_admin = principal(Role::BureauAdmin, "/1/15/40/");
+        assert_eq!(
+            hz_admin.scope_for(Action::EditImplementationPlans),
+            Some(Scope::Subtree("/1/15/".into()))
+        );
+        assert_eq!(
+            coordinator.scope_for(Action::ReadImplementationPlans),
+            Some(Scope::Subtree("/1/15/".into()))
+        );
+        assert_eq!(coordinator.scope_for(Action::EditImplementationPlans), None);
+        for other in [&bureau, &coordinator, &auditor, &volunteer] {
+            assert_eq!(other.scope_for(Action::ManagePlanCampaigns), None);
+            assert_eq!(other.scope_for(Action::DecideImplementationPlans), None);
+        }
+        assert_eq!(ministry.scope_for(Action::EditImplementationPlans), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod candidates;
 pub mod consents;
 pub mod idempotency;
 pub mod identity_disputes;
+pub mod implementation_plans;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;

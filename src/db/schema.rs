@@ -810,6 +810,71 @@ diesel::table! {
     }
 }
 
+// Issue 11, PLAN-01: campaigns, their stages, provincial implementation plans and targets.
+diesel::table! {
+    plan_campaigns (id) {
+        id -> BigInt,
+        year -> Integer,
+        title -> Text,
+        due_date -> Date,
+        period_from -> Date,
+        period_to -> Date,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_campaign_stages (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+    }
+}
+
+diesel::table! {
+    implementation_plans (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        organization_id -> BigInt,
+        org_path -> Text,
+        province -> Text,
+        status -> Text,
+        measures -> Text,
+        target_volunteers_registered -> Integer,
+        target_volunteers_trained -> Integer,
+        target_teams_sent -> Integer,
+        target_teams_received -> Integer,
+        target_verified_hours -> Integer,
+        late -> Bool,
+        first_submitted_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        review_comment -> Nullable<Text>,
+        summary_evaluation -> Nullable<Text>,
+        summary_written_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    implementation_plan_activity_targets (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        dimension -> Text,
+        code -> Text,
+        target -> Integer,
+    }
+}
+
 diesel::allow_columns_to_appear_in_same_group_by_clause!(
     training_base_events::host_province,
     training_base_trainees::trainee_province,
@@ -823,6 +888,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     volunteer_complaints,
     commendations,
     honour_publication_consents,
+    plan_campaigns,
+    plan_campaign_stages,
+    implementation_plans,
+    implementation_plan_activity_targets,
     region_divisions,
     reference_editions,
     volunteer_attestations,

@@ -170,3 +170,7 @@ mod tests {
         );
     }
 }
+text_column!(
+    crate::domain::implementation_plan::PlanStatus,
+    "implementation_plans.status"
+);

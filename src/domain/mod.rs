@@ -25,6 +25,7 @@ pub mod attendance;
 pub mod calendar;
 pub mod eligibility;
 pub mod identity;
+pub mod implementation_plan;
 pub mod matching;
 pub mod organization;
 pub mod policy;

@@ -169,6 +169,8 @@ error_codes! {
     AlreadyEvaluated = "already_evaluated": "This organisation has evaluated this assignment already.";
     Star03 = "STAR-03": "STAR-03: a commendation is nominated at or below the nominator's level and decided at or above its own.";
     TargetNotForKind = "target_not_for_kind": "This kind of commendation cannot name that target (STAR-03).";
+    CampaignTaken = "campaign_taken": "A campaign with this year and title exists already (PLAN-01).";
+    PlanExists = "plan_exists": "The province has a plan for this campaign already (PLAN-01).";
 }
 
 impl ErrorCode {

@@ -21,6 +21,18 @@ const UNIQUE: &[Unique] = &[
         detail: "this organisation has evaluated this assignment already",
     },
     Unique {
+        postgres: "implementation_plans_campaign_org_key",
+        sqlite: "implementation_plans.campaign_id, implementation_plans.organization_id",
+        code: ErrorCode::PlanExists,
+        detail: "the province has a plan for this campaign already",
+    },
+    Unique {
+        postgres: "plan_campaigns_year_title_key",
+        sqlite: "plan_campaigns.year, plan_campaigns.title",
+        code: ErrorCode::CampaignTaken,
+        detail: "a campaign with this year and title exists already",
+    },
+    Unique {
         postgres: "volunteers_id_hash_key",
         sqlite: "volunteers.id_hash",
         code: ErrorCode::DuplicateIdNumber,

@@ -63,6 +63,8 @@ pub fn object(name: &str) -> Option<&'static str> {
         "organization" => "组织",
         "parent organization" => "上级组织",
         "plan" => "计划",
+        "implementation plan" => "实施方案",
+        "plan campaign" => "实施方案征集",
         "recruitment" => "招募",
         "rectification" => "整改事项",
         "request" => "申请",
@@ -169,6 +171,8 @@ pub fn detail(code: &str) -> Option<&'static str> {
         "already_evaluated" => "本单位已评价过该任务",
         "STAR-03" => "表彰只能按提名单位的层级及以下提名，并由同级或上级单位审批（STAR-03）",
         "target_not_for_kind" => "该类表彰不能授予此对象",
+        "campaign_taken" => "该年度已有同名的实施方案征集（PLAN-01）",
+        "plan_exists" => "本省已就该征集提交过实施方案（PLAN-01）",
         "session_started" => "培训场次已开始",
         "session_not_ended" => "培训场次尚未结束",
         "result_recorded" => "培训结果已登记",
@@ -328,6 +332,9 @@ pub fn field_message(code: &str) -> Option<&'static str> {
         "spring_rain_only" => "{field} 仅适用于春雨工程项目",
         "not_sending_side" => "{field}：春雨工程项目由派出省份组织",
         "pairing_not_in_edition" => "{field}：该对口关系未参加本届次",
+        "outside_period" => "{field} 超出征集的起止期间",
+        "overlaps_previous" => "{field} 与前一阶段的时间重叠",
+        "not_a_province" => "{field} 不是省级文化和旅游厅（局）",
         _ => return None,
     })
 }

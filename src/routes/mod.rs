@@ -9,6 +9,7 @@ pub mod common;
 pub mod deployments;
 pub mod fallback;
 pub mod identity_disputes;
+pub mod implementation_plans;
 pub mod matching;
 pub mod me;
 pub mod notifications;
@@ -155,6 +156,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training_base::list_trainees)
                 .service(training_base::record_attendance)
                 .service(training_base::issue_certificate)
+                .service(implementation_plans::create_campaign)
+                .service(implementation_plans::list_campaigns)
+                .service(implementation_plans::get_campaign)
+                .service(implementation_plans::missing_plans)
+                .service(implementation_plans::create_plan)
+                .service(implementation_plans::list_plans)
+                .service(implementation_plans::get_plan)
+                .service(implementation_plans::update_plan)
+                .service(implementation_plans::submit_plan)
+                .service(implementation_plans::approve_plan)
+                .service(implementation_plans::return_plan)
+                .service(implementation_plans::write_summary)
                 .service(notifications::list_notifications)
                 .service(notifications::mark_read)
                 .service(activities::sites::create_site)

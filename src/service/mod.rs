@@ -9,6 +9,7 @@ use crate::error::ApiResult;
 pub mod activities;
 pub mod dispatch;
 pub mod identity_disputes;
+pub mod implementation_plans;
 pub mod matching;
 pub mod notifications;
 pub mod organizations;

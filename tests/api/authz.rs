@@ -95,6 +95,31 @@ async fn no_zhejiang_role_reaches_any_xinjiang_object(app: TestApp) {
     // Zhejiang's roles, including a volunteer with a login.
     let zj_volunteer = volunteer(&app, &w, "浙江志愿者", 2, |_| {}).await;
     let zj_volunteer_token = login_as(&app, &zj_volunteer, "zj.volunteer").await;
+    // PLAN-01: Xinjiang's implementation plan for a campaign of the ministry.
+    let campaign: Value = app
+        .post(
+            "/api/v1/campaigns",
+            &t.admin,
+            &json!({"year": 2030, "title": "实施方案", "due_date": "2030-03-31", "period_from": "2030-01-01", "period_to": "2030-12-31",
+                "stages": [{"name": "学习动员", "starts_on": "2030-01-01", "ends_on": "2030-12-31"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let xj_plan = app
+        .post(
+            "/api/v1/implementation-plans",
+            &t.xj_admin,
+            &json!({"campaign_id": campaign["id"], "targets": {"volunteers_registered": 1, "volunteers_trained": 1,
+                "spring_rain_teams_sent": 0, "spring_rain_teams_received": 1, "verified_hours": 1}}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let roles = [
         ("bureau_admin", t.zj_admin.clone()),
         ("coordinator", t.hz_coordinator.clone()),
@@ -118,8 +143,13 @@ async fn no_zhejiang_role_reaches_any_xinjiang_object(app: TestApp) {
         format!("/api/v1/assignments/{xj_assignment}"),
         format!("/api/v1/recruitments/{xj_recruitment}"),
         format!("/api/v1/courses/{xj_course}"),
+        format!("/api/v1/implementation-plans/{xj_plan}"),
     ];
     let writes = [
+        (
+            format!("/api/v1/implementation-plans/{xj_plan}/submit"),
+            json!({}),
+        ),
         (
             "/api/v1/users".to_string(),
             json!({"username": "intruder", "password": "Quite-strong-pass-1", "role": "coordinator", "organization_id": organ["id"]}),
@@ -193,6 +223,7 @@ async fn no_zhejiang_role_reaches_any_xinjiang_object(app: TestApp) {
             ("/api/v1/volunteers?limit=200", xj_volunteer),
             ("/api/v1/activities?limit=200", xj_activity),
             ("/api/v1/assignments?limit=200", xj_assignment),
+            ("/api/v1/implementation-plans?limit=200", xj_plan),
         ] {
             let res = app.get(list, token).await;
             if res.status().is_success() {

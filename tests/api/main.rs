@@ -17,6 +17,7 @@ mod honours;
 mod hygiene;
 mod idempotency;
 mod identity_disputes;
+mod implementation_plans;
 mod import;
 mod migrations;
 mod openapi;
