@@ -155,6 +155,12 @@ pub enum Action {
     ManageSpringRain,
     /// PI-02: draft and publish privacy notices (the ministry)
     ManagePrivacyNotices,
+    /// the overview and breakdowns of the subtree's figures
+    ReadStatistics,
+    /// HRS-07: export service records for the national exchange (audited, PI-04)
+    ExportServiceRecords,
+    /// HRS-07: record how the exchange went (sent, acknowledged, failed)
+    SetRecordSyncStatus,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -242,6 +248,11 @@ impl Principal {
             (ReadSpringRain, MinistryAdmin | BureauAdmin | Coordinator | Auditor) => all(),
             (ManageSpringRain, MinistryAdmin) => all(),
             (ManagePrivacyNotices, MinistryAdmin) => all(),
+            (ReadStatistics, MinistryAdmin) => all(),
+            (ReadStatistics, BureauAdmin | Coordinator | Auditor) => subtree(),
+            // The exchange is a bureau's (or the ministry's) data duty, like exporting volunteers.
+            (ExportServiceRecords | SetRecordSyncStatus, MinistryAdmin) => all(),
+            (ExportServiceRecords | SetRecordSyncStatus, BureauAdmin) => subtree(),
             _ => None,
         }
     }

@@ -740,7 +740,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_record_sync (record_id) {
+        record_id -> BigInt,
+        status -> Text,
+        updated_at -> Timestamp,
+        updated_by -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    service_record_sync,
     region_divisions,
     reference_editions,
     volunteer_attestations,

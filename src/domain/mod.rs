@@ -34,6 +34,7 @@ pub mod region;
 pub mod role;
 pub mod service_record;
 pub mod spring_rain;
+pub mod stats;
 pub mod stars;
 pub mod training;
 pub mod volunteer;

@@ -3,6 +3,7 @@
 //! One file per group of actions; this file holds what they share.
 
 pub mod certificates;
+pub mod exchange;
 pub mod service_records;
 pub mod stars;
 
