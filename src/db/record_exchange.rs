@@ -89,7 +89,10 @@ pub fn export_page(conn: &mut DbConn, f: &ExportFilter) -> QueryResult<Vec<Expor
     if f.period.to.is_some() {
         next(&mut sql, "r.service_date <=");
     }
-    sql.push_str(&format!(" ORDER BY r.id LIMIT {}", f.limit.clamp(1, 10_000)));
+    sql.push_str(&format!(
+        " ORDER BY r.id LIMIT {}",
+        f.limit.clamp(1, 10_000)
+    ));
     let mut query = diesel::sql_query(sql)
         .into_boxed::<MultiBackend>()
         .bind::<BigInt, _>(f.after_id);

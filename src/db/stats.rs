@@ -70,7 +70,8 @@ impl Sql {
     /// ` AND col` (a DATE) inside the period.
     fn on_days(&mut self, col: &str, p: &Period) -> &mut Self {
         if let Some(from) = p.from {
-            self.push(&format!(" AND {col} >= ")).param(Bind::Date(from));
+            self.push(&format!(" AND {col} >= "))
+                .param(Bind::Date(from));
         }
         if let Some(to) = p.to {
             self.push(&format!(" AND {col} <= ")).param(Bind::Date(to));
@@ -80,9 +81,8 @@ impl Sql {
 
     /// ` AND col` (a UTC TIMESTAMP) on one of the period's Beijing days.
     fn at_times(&mut self, col: &str, p: &Period) -> &mut Self {
-        let midnight = |d: NaiveDate| {
-            d.and_time(NaiveTime::MIN) - Duration::hours(CHINA_OFFSET_HOURS)
-        };
+        let midnight =
+            |d: NaiveDate| d.and_time(NaiveTime::MIN) - Duration::hours(CHINA_OFFSET_HOURS);
         if let Some(from) = p.from {
             self.push(&format!(" AND {col} >= "))
                 .param(Bind::Instant(midnight(from)));
@@ -253,7 +253,9 @@ pub fn records(
         return Ok(Vec::new());
     };
     let activity_join = match dim {
-        Some(Dimension::Form | Dimension::Programme) => " JOIN activities a ON a.id = r.activity_id",
+        Some(Dimension::Form | Dimension::Programme) => {
+            " JOIN activities a ON a.id = r.activity_id"
+        }
         _ => "",
     };
     let mut sql = Sql::new(format!(
@@ -262,7 +264,8 @@ pub fn records(
          COUNT(DISTINCT r.volunteer_id) AS volunteers \
          FROM service_records r{activity_join}{join} WHERE r.is_current = TRUE"
     ));
-    sql.in_scope("r.org_path", f).on_days("r.service_date", &f.period);
+    sql.in_scope("r.org_path", f)
+        .on_days("r.service_date", &f.period);
     sql.push(&group_by(dim, &key));
     sql.load(conn)
 }
@@ -282,7 +285,8 @@ pub fn activities(
          CAST(COALESCE(SUM(CASE WHEN a.programme = 'spring_rain' THEN 1 ELSE 0 END), 0) AS BIGINT) AS spring_rain \
          FROM activities a{join} WHERE a.status NOT IN ('draft', 'cancelled')"
     ));
-    sql.in_scope("a.org_path", f).at_times("a.starts_at", &f.period);
+    sql.in_scope("a.org_path", f)
+        .at_times("a.starts_at", &f.period);
     sql.push(&group_by(dim, &key));
     sql.load(conn)
 }
@@ -303,7 +307,8 @@ pub fn people_reached(
          FROM activity_people_reached p JOIN activities a ON a.id = p.activity_id{join} \
          WHERE a.status <> 'cancelled'"
     ));
-    sql.in_scope("a.org_path", f).at_times("a.starts_at", &f.period);
+    sql.in_scope("a.org_path", f)
+        .at_times("a.starts_at", &f.period);
     sql.push(&group_by(dim, &key));
     sql.load(conn)
 }

@@ -34,8 +34,8 @@ pub mod region;
 pub mod role;
 pub mod service_record;
 pub mod spring_rain;
-pub mod stats;
 pub mod stars;
+pub mod stats;
 pub mod training;
 pub mod volunteer;
 

@@ -74,11 +74,9 @@ impl Period {
     /// A period whose end is not before its start.
     pub fn parse(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Period, Invalid> {
         match (from, to) {
-            (Some(f), Some(t)) if t < f => Err(Invalid::new(
-                "to",
-                "before_from",
-                "`to` is before `from`",
-            )),
+            (Some(f), Some(t)) if t < f => {
+                Err(Invalid::new("to", "before_from", "`to` is before `from`"))
+            }
             _ => Ok(Period { from, to }),
         }
     }

@@ -82,8 +82,16 @@ fn overview_rows(o: &Overview) -> Vec<Vec<String>> {
     add("持有效培训证书", "", v.certified.to_string());
     add("期间内服务志愿者", "", v.active_in_period.to_string());
     add("服务记录数", "", o.service.records.to_string());
-    add("核验服务时长（分钟）", "", o.service.verified_minutes.to_string());
-    add("核验服务时长（小时）", "", format!("{:.1}", o.service.verified_hours));
+    add(
+        "核验服务时长（分钟）",
+        "",
+        o.service.verified_minutes.to_string(),
+    );
+    add(
+        "核验服务时长（小时）",
+        "",
+        format!("{:.1}", o.service.verified_hours),
+    );
     for (k, n) in &o.stars {
         add("星级", k, n.to_string());
     }
@@ -91,7 +99,11 @@ fn overview_rows(o: &Overview) -> Vec<Vec<String>> {
     for (k, n) in &o.activities.by_form {
         add("活动·形式", k, n.to_string());
     }
-    add("春雨工程团队", "", o.activities.spring_rain_teams.to_string());
+    add(
+        "春雨工程团队",
+        "",
+        o.activities.spring_rain_teams.to_string(),
+    );
     for g in &o.people_reached {
         add("服务人数", &g.name_zh, g.people.to_string());
     }
@@ -105,8 +117,16 @@ fn cell<T: ToString>(v: Option<T>) -> String {
 
 fn breakdown_rows(b: &Breakdown) -> Vec<Vec<String>> {
     let header = [
-        "分组", "名称", "注册志愿者", "服务志愿者", "服务记录数", "核验服务时长（分钟）",
-        "核验服务时长（小时）", "活动数", "春雨工程团队", "服务人数",
+        "分组",
+        "名称",
+        "注册志愿者",
+        "服务志愿者",
+        "服务记录数",
+        "核验服务时长（分钟）",
+        "核验服务时长（小时）",
+        "活动数",
+        "春雨工程团队",
+        "服务人数",
     ];
     let mut rows = vec![header.iter().map(|h| h.to_string()).collect()];
     for r in &b.rows {

@@ -106,11 +106,12 @@ pub fn set_sync_status(
 ) -> ApiResult<Vec<SyncChange>> {
     let scope = user.require(Action::SetRecordSyncStatus)?;
     let to = parse(&cmd)?;
-    let found: std::collections::HashMap<i64, rows::SyncTarget> = rows::sync_targets(conn, &cmd.record_ids)?
-        .into_iter()
-        .filter(|t| scope.contains(&t.org_path))
-        .map(|t| (t.id, t))
-        .collect();
+    let found: std::collections::HashMap<i64, rows::SyncTarget> =
+        rows::sync_targets(conn, &cmd.record_ids)?
+            .into_iter()
+            .filter(|t| scope.contains(&t.org_path))
+            .map(|t| (t.id, t))
+            .collect();
     let unseen: Vec<FieldError> = cmd
         .record_ids
         .iter()

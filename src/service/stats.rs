@@ -110,7 +110,11 @@ pub fn overview(
     let f = filter(user, period)?;
     let by_status = keyed(sql::volunteers_by_status(conn, &f)?);
     let by_sex = keyed(sql::volunteers_by_sex(conn, &f)?);
-    let by_age_band = keyed(sql::volunteers_by_age_band(conn, &f, &age_band_cuts(today))?);
+    let by_age_band = keyed(sql::volunteers_by_age_band(
+        conn,
+        &f,
+        &age_band_cuts(today),
+    )?);
     let day = period.to.map_or(today, |to| to.min(today));
     let (trained, certified) = sql::trained_and_certified(conn, &f, day)?;
     let records = sql::records(conn, &f, None)?;

@@ -30,6 +30,7 @@ mod reference;
 mod registration_rules;
 mod season_plan;
 mod spring_rain;
+mod stats;
 mod training;
 mod training_base;
 mod users;

@@ -241,9 +241,11 @@ pub async fn export_service_records(
             "Content-Disposition",
             format!("attachment; filename=\"{file}\""),
         ))
-        .streaming(head.chain(pages).map(|chunk| {
-            chunk.map_err(|e: ApiError| std::io::Error::other(e.code().to_string()))
-        })))
+        .streaming(
+            head.chain(pages).map(|chunk| {
+                chunk.map_err(|e: ApiError| std::io::Error::other(e.code().to_string()))
+            }),
+        ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
