@@ -53,7 +53,12 @@ async fn engage(app: &TestApp, staff: &str, activity: i64, volunteer: &(i64, Str
             &json!({}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
     id
 }
 
