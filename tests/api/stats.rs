@@ -19,6 +19,7 @@ fn at(s: &str) -> NaiveDateTime {
 }
 
 /// A volunteer registered by `admin` at `org`, born on `birth`, signed in as `username`.
+#[allow(clippy::too_many_arguments)]
 async fn signed_in(
     app: &TestApp,
     admin: &str,
