@@ -185,6 +185,12 @@ pub enum Action {
     EditImplementationPlans,
     /// PLAN-01: approve or return submitted plans (the ministry)
     DecideImplementationPlans,
+    /// the overview and breakdowns of the subtree's figures
+    ReadStatistics,
+    /// HRS-07: export service records for the national exchange (audited, PI-04)
+    ExportServiceRecords,
+    /// HRS-07: record how the exchange went (sent, acknowledged, failed)
+    SetRecordSyncStatus,
 }
 
 /// The top-level subtree of a path: the provincial bureau (or national unit) the
@@ -292,6 +298,11 @@ impl Principal {
             (ReadImplementationPlans | EditImplementationPlans, BureauAdmin) => province(),
             (ReadImplementationPlans, Coordinator) => province(),
             (ReadImplementationPlans, Auditor) => subtree(),
+            (ReadStatistics, MinistryAdmin) => all(),
+            (ReadStatistics, BureauAdmin | Coordinator | Auditor) => subtree(),
+            // The exchange is a bureau's (or the ministry's) data duty, like exporting volunteers.
+            (ExportServiceRecords | SetRecordSyncStatus, MinistryAdmin) => all(),
+            (ExportServiceRecords | SetRecordSyncStatus, BureauAdmin) => subtree(),
             _ => None,
         }
     }

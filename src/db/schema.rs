@@ -880,6 +880,15 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     training_base_trainees::trainee_province,
 );
 
+diesel::table! {
+    service_record_sync (record_id) {
+        record_id -> BigInt,
+        status -> Text,
+        updated_at -> Timestamp,
+        updated_by -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     feedback_links,
     opinions,
@@ -892,6 +901,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_campaign_stages,
     implementation_plans,
     implementation_plan_activity_targets,
+    service_record_sync,
     region_divisions,
     reference_editions,
     volunteer_attestations,

@@ -37,6 +37,7 @@ pub mod role;
 pub mod service_record;
 pub mod spring_rain;
 pub mod stars;
+pub mod stats;
 pub mod training;
 pub mod voice;
 pub mod volunteer;

@@ -24,6 +24,7 @@ pub mod records;
 pub mod recruitment;
 pub mod reference;
 pub mod spring_rain;
+pub mod stats;
 pub mod training;
 pub mod training_base;
 pub mod users;
@@ -202,6 +203,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(deployments::team_evaluations)
                 .service(matching::eligibility)
                 .service(matching::candidates)
+                .service(records::exchange::export_service_records)
+                .service(records::exchange::set_sync_status)
+                .service(stats::stats_overview)
+                .service(stats::stats_breakdown)
                 .service(records::service_records::list_service_records)
                 .service(records::service_records::record_versions)
                 .service(records::service_records::request_correction)

@@ -33,6 +33,7 @@ mod registration_rules;
 mod rules_to_the_letter;
 mod season_plan;
 mod spring_rain;
+mod stats;
 mod training;
 mod training_base;
 mod users;

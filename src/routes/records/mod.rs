@@ -4,6 +4,7 @@
 
 pub mod certificates;
 pub mod objections;
+pub mod exchange;
 pub mod service_records;
 pub mod stars;
 
