@@ -199,6 +199,14 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<VolunteerRow>> {
     volunteers::table.find(id).first(conn).optional()
 }
 
+/// Whether any volunteer is registered at all (the demo data goes into an empty database).
+pub fn any_exist(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        volunteers::table.select(volunteers::id),
+    ))
+    .get_result(conn)
+}
+
 pub fn exists_with_hash(conn: &mut DbConn, id_hash: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         volunteers::table.filter(volunteers::id_hash.eq(id_hash)),
