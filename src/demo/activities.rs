@@ -221,6 +221,7 @@ fn publish(
 }
 
 /// Offers and confirmations; returns the confirmed assignment ids with their volunteers.
+#[allow(clippy::too_many_arguments)]
 fn staff_up(
     s: &mut Seeder,
     conn: &mut DbConn,
