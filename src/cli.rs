@@ -76,3 +76,54 @@ pub fn notify(settings: &Settings) -> Result<(), String> {
     println!("queued {queued} certificate expiry reminder(s)");
     Ok(())
 }
+
+/// `springrain seed-demo [--volunteers N] [--seed S]`: demo data for an empty database, and
+/// one login per role to try it with.
+pub fn seed_demo(settings: &Settings, args: &[String]) -> Result<(), String> {
+    let options = crate::demo::parse_args(args)?;
+    if settings.database_url.starts_with("sqlite://") || !settings.database_url.contains("://") {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
+    }
+    db::migrate(&settings.database_url)?;
+    // The import stores on extra connections on PostgreSQL.
+    let pool = db::build_pool(&settings.database_url, 4, settings.db_timeout)?;
+    let cipher = crate::crypto::PersonalDataCipher::new(&settings.data_key);
+    let started = std::time::Instant::now();
+    println!(
+        "seeding {} volunteers (seed {}) …",
+        options.volunteers, options.seed
+    );
+    let summary = crate::demo::seed(
+        &pool,
+        &cipher,
+        &settings.policy,
+        options,
+        chrono::Utc::now(),
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "loaded in {:.1} s: {} organisations, {} volunteers ({} minors with a guardian's consent), \
+         {} courses, {} training certificates, {} activities, {} assignments, {} verified service \
+         records, {} stars granted, {} Spring Rain deployments",
+        started.elapsed().as_secs_f64(),
+        summary.organizations,
+        summary.volunteers,
+        summary.minors,
+        summary.courses,
+        summary.certificates,
+        summary.activities,
+        summary.assignments,
+        summary.service_records,
+        summary.stars,
+        summary.deployments,
+    );
+    println!("\nlog in (POST /api/v1/auth/login) as — passwords are shown only now:");
+    for login in &summary.logins {
+        println!(
+            "  {:<15} {:<22} {}\n  {:<15} sees {}",
+            login.role, login.username, login.password, "", login.sees
+        );
+    }
+    Ok(())
+}

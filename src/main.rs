@@ -1,4 +1,5 @@
-//! The `springrain` command: `serve` (default), `migrate`, `create-admin`, `openapi`.
+//! The `springrain` command: `serve` (default), `migrate`, `create-admin`, `seed-demo`,
+//! `notify`, `openapi`.
 
 use std::process::ExitCode;
 
@@ -6,12 +7,15 @@ use springrain::config::Settings;
 use springrain::startup::{AdminBootstrap, Application};
 
 const USAGE: &str =
-    "usage: springrain [serve | migrate | create-admin <username> | notify | openapi]
+    "usage: springrain [serve | migrate | create-admin <username> | seed-demo [--volunteers N] [--seed S] | notify | openapi]
 
   serve                   run the API (default); configuration from the environment (see README)
   migrate                 apply pending database migrations and exit
   create-admin <username> create another ministry admin; the password is read from
                           SPRINGRAIN_NEW_ADMIN_PASSWORD or generated and printed
+  seed-demo [--volunteers N] [--seed S]
+                          load a reproducible demo data set (default 5000 volunteers,
+                          seed 2012) into an EMPTY database and print one login per role
   notify                  queue due reminders (certificate expiry) now; the server also does
                           this every hour
   openapi                 print the OpenAPI document";
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
             println!("applied {} migration(s)", applied.len());
         }),
         "notify" => springrain::cli::notify(&settings),
+        "seed-demo" => springrain::cli::seed_demo(&settings, &args[1..]),
         "create-admin" => match args.get(1) {
             Some(username) => springrain::cli::create_admin(&settings, username),
             None => Err(USAGE.to_string()),

@@ -115,6 +115,21 @@ pub struct TransitionStamp {
     pub verified_by: Option<i64>,
 }
 
+impl TransitionStamp {
+    /// Whether the transition writes no timestamp (a no-show): diesel refuses an empty SET.
+    fn is_empty(&self) -> bool {
+        self.responded_at.is_none()
+            && self.withdrawn_at.is_none()
+            && self.cancelled_at.is_none()
+            && self.cancel_reason.is_none()
+            && self.checked_in_at.is_none()
+            && self.checked_out_at.is_none()
+            && self.break_minutes.is_none()
+            && self.verified_at.is_none()
+            && self.verified_by.is_none()
+    }
+}
+
 /// Moves an assignment from `from` to `to` (compare-and-set); `false` if it had moved on.
 pub fn transition(
     conn: &mut DbConn,
@@ -133,7 +148,7 @@ pub fn transition(
         assignments::updated_at.eq(now()),
     ))
     .execute(conn)?;
-    if changed == 1 {
+    if changed == 1 && !stamp.is_empty() {
         diesel::update(assignments::table.find(id))
             .set(stamp)
             .execute(conn)?;

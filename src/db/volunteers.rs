@@ -207,6 +207,14 @@ pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<VolunteerRow
         .load(conn)
 }
 
+/// Whether any volunteer is registered at all (the demo data goes into an empty database).
+pub fn any_exist(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        volunteers::table.select(volunteers::id),
+    ))
+    .get_result(conn)
+}
+
 pub fn exists_with_hash(conn: &mut DbConn, id_hash: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         volunteers::table.filter(volunteers::id_hash.eq(id_hash)),

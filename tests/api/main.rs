@@ -9,6 +9,7 @@ mod architecture;
 mod audit;
 mod auth;
 mod authz;
+mod demo;
 mod deployments;
 mod dispatch;
 mod dispatch_plans;
