@@ -3,8 +3,8 @@
 //! One file per group of actions; this file holds what they share.
 
 pub mod certificates;
-pub mod objections;
 pub mod exchange;
+pub mod objections;
 pub mod service_records;
 pub mod stars;
 
