@@ -1,7 +1,7 @@
 //! Statistics and record-exchange benchmark (issue 11 goals): a fresh database filled in bulk
 //! with 100,000 volunteers and 1,000,000 service records, then the latency of the national
-//! `GET /api/v1/stats/overview` (goal: under 500 ms) and the resident memory while the whole
-//! `GET /api/v1/service-records/export` streams (goal: under 100 MB).
+//! `GET /api/v1/stats/overview` (goal: under 500 ms) and the resident memory of the server
+//! while the whole `GET /api/v1/service-records/export` streams (goal: under 100 MB).
 //!
 //! ```text
 //! cargo bench --bench stats                                      # SQLite
@@ -11,33 +11,23 @@
 //! ```
 //!
 //! The fixture is written with `INSERT … SELECT` over a recursive CTE (the same SQL on both
-//! databases, dates aside): it is data for the aggregates, not an API test. The server runs
-//! in-process, so the memory figure is this process's VmRSS (server and client together).
+//! databases, dates aside): it is data for the aggregates, not an API test. The server is the
+//! real `springrain` binary in its own process, so its VmRSS is the server's alone.
 
-use std::time::{Duration, Instant};
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use serde_json::{Value, json};
-use springrain::config::Settings;
-use springrain::startup::Application;
+use support::{ADMIN_PASSWORD, BenchDatabase, env_usize, percentile};
 
-const ADMIN_PASSWORD: &str = "Bench-ministry-pass-1";
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// This process's resident set, in MB.
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+/// Resident set of process `pid`, in MB.
+fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -48,21 +38,30 @@ fn rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-struct PgScratch {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgScratch {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("psql")
-            .args([
-                &self.admin_url,
-                "-qc",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
-    }
+/// The server binary on `db`, on a free port; returns it and its base URL once it listens.
+fn start_server(db: &BenchDatabase) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_springrain"))
+        .env("SPRINGRAIN_BIND", "127.0.0.1:0")
+        .env("SPRINGRAIN_DATA_DIR", db.dir.path())
+        .env("DATABASE_URL", &db.url)
+        .env("SPRINGRAIN_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("SPRINGRAIN_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the springrain binary");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split_once("listening on ")
+                .map(|(_, url)| url.trim().to_string())
+        })
+        .expect("the server printed its URL");
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
 }
 
 /// The date arithmetic the two databases spell differently.
@@ -201,55 +200,21 @@ fn fill(database_url: &str, postgres: bool, volunteers: usize, records: usize) {
 }
 
 fn main() {
-    let volunteers = env_or("BENCH_VOLUNTEERS", 100_000);
-    let records = env_or("BENCH_RECORDS", 1_000_000);
-    let dir = tempfile::tempdir().unwrap();
-    let (database_url, scratch) = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(admin_url) => {
-            let name = format!("springrain_stats_{}", std::process::id());
-            let ok = std::process::Command::new("psql")
-                .args([&admin_url, "-qc", &format!("CREATE DATABASE {name}")])
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "could not create the bench database with psql");
-            let base = admin_url
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap();
-            (
-                format!("{base}/{name}"),
-                Some(PgScratch { admin_url, name }),
-            )
-        }
-        Err(_) => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            None,
-        ),
-    };
-    let postgres = scratch.is_some();
-    let backend = if postgres { "PostgreSQL" } else { "SQLite" };
-    let vars = [
-        ("SPRINGRAIN_BIND", "127.0.0.1:0".to_string()),
-        ("SPRINGRAIN_DATA_DIR", dir.path().display().to_string()),
-        ("DATABASE_URL", database_url.clone()),
-        ("SPRINGRAIN_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
-        ("SPRINGRAIN_LOG", "warn".to_string()),
-    ];
-    let settings =
-        Settings::load(&|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
-    println!("stats benchmark on {backend}: {volunteers} volunteers, {records} service records");
+    let volunteers = env_usize("BENCH_VOLUNTEERS", 100_000);
+    let records = env_usize("BENCH_RECORDS", 1_000_000);
+    let db = BenchDatabase::create("springrain_stats");
+    println!(
+        "stats benchmark on {}: {volunteers} volunteers, {records} service records",
+        db.backend
+    );
+    springrain::db::migrate(&db.url).unwrap();
+    let started = Instant::now();
+    fill(&db.url, db.is_postgres(), volunteers, records);
+    println!("fill: {:.1} s", started.elapsed().as_secs_f64());
+    let (mut server, base) = start_server(&db);
+    let pid = server.id();
 
     actix_web::rt::System::new().block_on(async move {
-        // Migrations run at build; the fixture goes in straight after.
-        let app = Application::build(settings).await.unwrap();
-        let started = Instant::now();
-        let url = database_url.clone();
-        actix_web::rt::task::spawn_blocking(move || fill(&url, postgres, volunteers, records))
-            .await
-            .unwrap();
-        println!("fill: {:.1} s", started.elapsed().as_secs_f64());
-        let base = format!("http://127.0.0.1:{}", app.port());
-        actix_web::rt::spawn(app.run_until_stopped());
         let client = reqwest::Client::new();
         let login: Value = client
             .post(format!("{base}/api/v1/auth/login"))
@@ -292,7 +257,7 @@ fn main() {
             overview["activities"]["held"]
         );
 
-        let before = rss_mb();
+        let before = rss_mb(pid);
         let t = Instant::now();
         let mut res = client
             .get(format!("{base}/api/v1/service-records/export"))
@@ -308,12 +273,12 @@ fn main() {
             lines += chunk.iter().filter(|b| **b == b'\n').count();
             chunks += 1;
             if chunks % 64 == 0 {
-                peak = peak.max(rss_mb());
+                peak = peak.max(rss_mb(pid));
             }
         }
-        peak = peak.max(rss_mb());
+        peak = peak.max(rss_mb(pid));
         println!(
-            "export (CSV, ministry): {} records, {:.0} MB in {:.1} s; VmRSS {:.0} MB before, peak {:.0} MB",
+            "export (CSV, ministry): {} records, {:.0} MB in {:.1} s; server VmRSS {:.0} MB before, peak {:.0} MB",
             lines.saturating_sub(1),
             bytes as f64 / 1e6,
             t.elapsed().as_secs_f64(),
@@ -321,5 +286,7 @@ fn main() {
             peak
         );
     });
-    drop(scratch);
+    let _ = server.kill();
+    let _ = server.wait();
+    drop(db);
 }

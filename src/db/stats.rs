@@ -420,6 +420,55 @@ pub fn stars(conn: &mut DbConn, f: &StatsFilter) -> QueryResult<Vec<LevelCount>>
     sql.load(conn)
 }
 
+#[derive(Debug, Clone, QueryableByName)]
+pub struct OpinionFigures {
+    #[diesel(sql_type = BigInt)]
+    pub opinions: i64,
+    #[diesel(sql_type = BigInt)]
+    pub issues: i64,
+    #[diesel(sql_type = BigInt)]
+    pub answered: i64,
+    #[diesel(sql_type = BigInt)]
+    pub overdue: i64,
+}
+
+/// Opinions heard in the period (FB-01/02): all, those raising an issue, issues answered,
+/// and issues still unanswered after their due day as of `today`.
+pub fn opinions(
+    conn: &mut DbConn,
+    f: &StatsFilter,
+    today: NaiveDate,
+) -> QueryResult<OpinionFigures> {
+    let count = |cond: &str| {
+        format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+    };
+    let mut sql = Sql::new(format!(
+        "SELECT COUNT(*) AS opinions, {} AS issues, {} AS answered, {} AS overdue FROM opinions o WHERE 1 = 1",
+        count("o.is_issue"),
+        count("o.is_issue AND o.answered_at IS NOT NULL"),
+        count("o.is_issue AND o.answered_at IS NULL AND o.answer_due_on < $1"),
+    ));
+    sql.binds.push(Bind::Date(today));
+    sql.in_scope("o.org_path", f)
+        .on_days("o.heard_on", &f.period);
+    Ok(sql.load(conn)?.pop().unwrap_or(OpinionFigures {
+        opinions: 0,
+        issues: 0,
+        answered: 0,
+        overdue: 0,
+    }))
+}
+
+/// Rectification ledger items opened in the period, per status (FB-03).
+pub fn ledger_by_status(conn: &mut DbConn, f: &StatsFilter) -> QueryResult<Vec<Keyed>> {
+    let mut sql =
+        Sql::new("SELECT i.status AS key, COUNT(*) AS n FROM rectification_items i WHERE 1 = 1");
+    sql.in_scope("i.org_path", f)
+        .at_times("i.created_at", &f.period);
+    sql.push(" GROUP BY i.status");
+    sql.load(conn)
+}
+
 /// Names of the organisations at `paths`.
 pub fn organisation_names(
     conn: &mut DbConn,

@@ -108,6 +108,13 @@ fn overview_rows(o: &Overview) -> Vec<Vec<String>> {
         add("服务人数", &g.name_zh, g.people.to_string());
     }
     add("服务人数合计", "", o.people_reached_total.to_string());
+    add("群众意见", "", o.opinions.opinions.to_string());
+    add("群众意见·反映问题", "", o.opinions.issues.to_string());
+    add("群众意见·已书面答复", "", o.opinions.answered.to_string());
+    add("群众意见·逾期未答复", "", o.opinions.overdue.to_string());
+    for (k, n) in &o.rectifications_by_status {
+        add("整改台账·状态", k, n.to_string());
+    }
     rows
 }
 

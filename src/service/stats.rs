@@ -85,6 +85,21 @@ pub struct Overview {
     pub people_reached: Vec<TargetGroupFigure>,
     /// All people reached, over every target group.
     pub people_reached_total: i64,
+    pub opinions: OpinionFigures,
+    /// Rectification ledger items opened in the period, per status (FB-03).
+    pub rectifications_by_status: BTreeMap<String, i64>,
+}
+
+/// Opinions of the people served, heard in the period (FB-01, FB-02).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpinionFigures {
+    pub opinions: i64,
+    /// Opinions raising an issue (a rating of 2 or less, or marked by staff).
+    pub issues: i64,
+    /// Issues with their written answer.
+    pub answered: i64,
+    /// Issues without an answer after their due day.
+    pub overdue: i64,
 }
 
 fn keyed(rows: Vec<sql::Keyed>) -> BTreeMap<String, i64> {
@@ -140,6 +155,7 @@ pub fn overview(
             }
         })
         .collect();
+    let voice = sql::opinions(conn, &f, today)?;
     Ok(Overview {
         from: period.from,
         to: period.to,
@@ -168,6 +184,13 @@ pub fn overview(
         },
         people_reached_total: people_reached.iter().map(|g| g.people).sum(),
         people_reached,
+        opinions: OpinionFigures {
+            opinions: voice.opinions,
+            issues: voice.issues,
+            answered: voice.answered,
+            overdue: voice.overdue,
+        },
+        rectifications_by_status: keyed(sql::ledger_by_status(conn, &f)?),
     })
 }
 

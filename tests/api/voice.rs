@@ -314,6 +314,17 @@ async fn an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_s
         assert_eq!(overdue.len(), count);
         assert!(overdue.iter().all(|o| o["overdue"] == true));
     }
+    // The statistics count the same opinions, in scope (issue 11).
+    let figures = |token: &str| {
+        let token = token.to_string();
+        let app = &app;
+        async move {
+            let o = get_json(app, "/api/v1/stats/overview", &token).await["opinions"].clone();
+            ["opinions", "issues", "answered", "overdue"].map(|k| o[k].as_i64().unwrap())
+        }
+    };
+    assert_eq!(figures(&w.t.zj_admin).await, [4, 3, 0, 3]);
+    assert_eq!(figures(&w.t.xj_admin).await, [0, 0, 0, 0]);
     // Another province cannot read or answer the issue.
     let issue = opinions(&app, &w.t.hz_coordinator, "overdue=true").await[0]["id"]
         .as_i64()
@@ -341,6 +352,7 @@ async fn an_unanswered_issue_past_due_is_overdue_until_answered_and_the_person_s
         (answered["answer"].as_str(), answered["overdue"].as_bool()),
         (Some(answer), Some(false))
     );
+    assert_eq!(figures(&w.t.admin).await, [4, 3, 1, 2]);
     let res = app
         .post(
             &format!("/api/v1/opinions/{issue}/answer"),
@@ -475,6 +487,18 @@ async fn a_ledger_item_moves_through_its_states_audited_and_stays_in_its_provinc
     assert_problem(res, StatusCode::CONFLICT, "ledger_step_not_allowed").await;
     let res = step(&app, &w.t.hz_coordinator, item_id, "start", json!({})).await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "in_progress");
+    let ledger = |token: String| {
+        let app = &app;
+        async move {
+            get_json(app, "/api/v1/stats/overview", &token).await["rectifications_by_status"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        ledger(w.t.zj_admin.clone()).await,
+        json!({"in_progress": 1})
+    );
+    assert_eq!(ledger(w.t.xj_admin.clone()).await, json!({}));
     let res = step(&app, &w.t.hz_coordinator, item_id, "resolve", json!({})).await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     let res = step(
