@@ -356,31 +356,27 @@ pub fn volunteer_names(
         .collect())
 }
 
+/// `id → label` of the rows of `$table` among `$ids`, in one query.
+macro_rules! labels_by_id {
+    ($conn:expr, $table:ident, $label:ident, $ids:expr) => {
+        $table::table
+            .filter($table::id.eq_any($ids))
+            .select(($table::id, $table::$label))
+            .load::<(i64, String)>($conn)
+            .map(|rows| rows.into_iter().collect::<HashMap<i64, String>>())
+    };
+}
+
 pub fn activity_titles(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    Ok(activities::table
-        .filter(activities::id.eq_any(ids))
-        .select((activities::id, activities::title))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect())
+    labels_by_id!(conn, activities, title, ids)
 }
 
 pub fn site_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    Ok(sites::table
-        .filter(sites::id.eq_any(ids))
-        .select((sites::id, sites::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect())
+    labels_by_id!(conn, sites, name, ids)
 }
 
 pub fn organization_names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    Ok(organizations::table
-        .filter(organizations::id.eq_any(ids))
-        .select((organizations::id, organizations::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect())
+    labels_by_id!(conn, organizations, name, ids)
 }
 
 /// What the public activity column shows of an activity: no people, only the service.

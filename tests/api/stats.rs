@@ -250,6 +250,15 @@ async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
+/// The rows of `GET /stats/breakdown?by={by}&{period}` as `token` sees them.
+async fn breakdown(app: &TestApp, by: &str, period: &str, token: &str) -> Vec<Value> {
+    let path = format!("/api/v1/stats/breakdown?by={by}&{period}");
+    get_json(app, &path, token).await["rows"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
 async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp) {
     let f = fixture(&app).await;
     let t = &f.w.t;
@@ -323,13 +332,7 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
     assert_eq!(all["activities"]["held"], 3);
 
     // Breakdowns: per province the ministry sees both, Zhejiang only itself.
-    let by_province = get_json(
-        &app,
-        &format!("/api/v1/stats/breakdown?by=province&{period}"),
-        &t.admin,
-    )
-    .await;
-    let rows = by_province["rows"].as_array().unwrap();
+    let rows = breakdown(&app, "province", &period, &t.admin).await;
     let minutes: Vec<(String, i64)> = rows
         .iter()
         .map(|r| {
@@ -340,7 +343,7 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         })
         .filter(|(_, m)| *m > 0)
         .collect();
-    assert_eq!(minutes.len(), 2, "{by_province}");
+    assert_eq!(minutes.len(), 2, "{rows:?}");
     assert!(
         minutes.iter().any(|(l, m)| l.contains("浙江") && *m == 370),
         "{minutes:?}"
@@ -349,31 +352,18 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         minutes.iter().any(|(l, m)| l.contains("新疆") && *m == 90),
         "{minutes:?}"
     );
-    let zj_rows = get_json(
-        &app,
-        &format!("/api/v1/stats/breakdown?by=province&{period}"),
-        &t.zj_admin,
-    )
-    .await;
-    let zj_rows = zj_rows["rows"].as_array().unwrap();
+    let zj_rows = breakdown(&app, "province", &period, &t.zj_admin).await;
     assert_eq!(zj_rows.len(), 1, "{zj_rows:?}");
     assert_eq!(zj_rows[0]["volunteers"], 3);
     assert_eq!(zj_rows[0]["active_volunteers"], 2);
     assert_eq!(zj_rows[0]["people_reached"], 257);
     // Per prefecture: Hangzhou holds everything of Zhejiang's.
-    let pref = get_json(
-        &app,
-        &format!("/api/v1/stats/breakdown?by=prefecture&{period}"),
-        &t.zj_admin,
-    )
-    .await;
-    let hz: Vec<&Value> = pref["rows"]
-        .as_array()
-        .unwrap()
+    let pref = breakdown(&app, "prefecture", &period, &t.zj_admin).await;
+    let hz: Vec<&Value> = pref
         .iter()
         .filter(|r| r["label"] == "杭州市文化广电旅游局")
         .collect();
-    assert_eq!(hz.len(), 1, "{pref}");
+    assert_eq!(hz.len(), 1, "{pref:?}");
     assert_eq!(
         (
             hz[0]["service_records"].as_i64(),
@@ -382,15 +372,8 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         (Some(3), Some(3))
     );
     // Per month and per target group.
-    let month = get_json(
-        &app,
-        &format!("/api/v1/stats/breakdown?by=month&{period}"),
-        &t.zj_admin,
-    )
-    .await;
-    let months: Vec<(String, i64, i64)> = month["rows"]
-        .as_array()
-        .unwrap()
+    let months: Vec<(String, i64, i64)> = breakdown(&app, "month", &period, &t.zj_admin)
+        .await
         .iter()
         .map(|r| {
             (
@@ -404,18 +387,8 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         months,
         [("2026-05".into(), 270, 1), ("2026-06".into(), 100, 1)]
     );
-    let groups = get_json(
-        &app,
-        &format!("/api/v1/stats/breakdown?by=target_group&{period}"),
-        &t.zj_admin,
-    )
-    .await;
-    let elderly = groups["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"] == "elderly")
-        .unwrap();
+    let groups = breakdown(&app, "target_group", &period, &t.zj_admin).await;
+    let elderly = groups.iter().find(|r| r["key"] == "elderly").unwrap();
     assert_eq!(
         (
             elderly["people_reached"].as_i64(),
@@ -428,15 +401,8 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         Value::Null,
         "records have no target group"
     );
-    let programme = get_json(
-        &app,
-        &format!("/api/v1/stats/breakdown?by=programme&{period}"),
-        &t.zj_admin,
-    )
-    .await;
-    let sr = programme["rows"]
-        .as_array()
-        .unwrap()
+    let programme = breakdown(&app, "programme", &period, &t.zj_admin).await;
+    let sr = programme
         .iter()
         .find(|r| r["key"] == "spring_rain")
         .unwrap();
