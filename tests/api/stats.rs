@@ -332,7 +332,7 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
     assert_eq!(all["activities"]["held"], 3);
 
     // Breakdowns: per province the ministry sees both, Zhejiang only itself.
-    let rows = breakdown(&app, "province", &period, &t.admin).await;
+    let rows = breakdown(&app, "province", period, &t.admin).await;
     let minutes: Vec<(String, i64)> = rows
         .iter()
         .map(|r| {
@@ -352,13 +352,13 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         minutes.iter().any(|(l, m)| l.contains("新疆") && *m == 90),
         "{minutes:?}"
     );
-    let zj_rows = breakdown(&app, "province", &period, &t.zj_admin).await;
+    let zj_rows = breakdown(&app, "province", period, &t.zj_admin).await;
     assert_eq!(zj_rows.len(), 1, "{zj_rows:?}");
     assert_eq!(zj_rows[0]["volunteers"], 3);
     assert_eq!(zj_rows[0]["active_volunteers"], 2);
     assert_eq!(zj_rows[0]["people_reached"], 257);
     // Per prefecture: Hangzhou holds everything of Zhejiang's.
-    let pref = breakdown(&app, "prefecture", &period, &t.zj_admin).await;
+    let pref = breakdown(&app, "prefecture", period, &t.zj_admin).await;
     let hz: Vec<&Value> = pref
         .iter()
         .filter(|r| r["label"] == "杭州市文化广电旅游局")
@@ -372,7 +372,7 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         (Some(3), Some(3))
     );
     // Per month and per target group.
-    let months: Vec<(String, i64, i64)> = breakdown(&app, "month", &period, &t.zj_admin)
+    let months: Vec<(String, i64, i64)> = breakdown(&app, "month", period, &t.zj_admin)
         .await
         .iter()
         .map(|r| {
@@ -387,7 +387,7 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         months,
         [("2026-05".into(), 270, 1), ("2026-06".into(), 100, 1)]
     );
-    let groups = breakdown(&app, "target_group", &period, &t.zj_admin).await;
+    let groups = breakdown(&app, "target_group", period, &t.zj_admin).await;
     let elderly = groups.iter().find(|r| r["key"] == "elderly").unwrap();
     assert_eq!(
         (
@@ -401,7 +401,7 @@ async fn statistics_match_a_hand_count_and_stay_inside_the_province(app: TestApp
         Value::Null,
         "records have no target group"
     );
-    let programme = breakdown(&app, "programme", &period, &t.zj_admin).await;
+    let programme = breakdown(&app, "programme", period, &t.zj_admin).await;
     let sr = programme
         .iter()
         .find(|r| r["key"] == "spring_rain")
