@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use springrain::db::schema::{assignments, service_records};
 
 use crate::db_test;
-use crate::dispatch::{World, activity, login_as, offer, reschedule, volunteer, world};
+use crate::dispatch::{World, activity, get_json, login_as, offer, reschedule, volunteer, world};
 use crate::helpers::{TestApp, assert_problem};
 
 /// Sets an assignment's check-in, check-out and breaks (the server's clock cannot be
@@ -176,6 +176,45 @@ async fn check_in_and_out_follow_the_clock(app: TestApp) {
     assert_eq!(own.status(), StatusCode::FORBIDDEN);
 }
 db_test!(check_in_and_out_follow_the_clock);
+
+/// Only the organiser marks a no-show, and not before the start; it is final.
+async fn the_organiser_marks_a_no_show_once_the_activity_has_started(app: TestApp) {
+    let s = confirmed(&app).await;
+    let path = format!("/api/v1/assignments/{}/no-show", s.assignment);
+    let res = app.post(&path, &s.me, &json!({})).await;
+    assert_problem(res, StatusCode::FORBIDDEN, "action_not_permitted_for_actor").await;
+    let res = app.post(&path, &s.w.t.hz_coordinator, &json!({})).await;
+    assert_problem(res, StatusCode::CONFLICT, "too_early").await;
+    let activity = get_json(
+        &app,
+        &format!("/api/v1/activities/{}", s.activity),
+        &s.w.t.hz_coordinator,
+    )
+    .await;
+    let starts = chrono::DateTime::parse_from_rfc3339(activity["starts_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    app.state.clock.set(starts + Duration::minutes(20));
+    let res = app.post(&path, &s.w.t.hz_coordinator, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let marked: Value = res.json().await.unwrap();
+    assert_eq!(marked["status"], "no_show");
+    let res = app.post(&path, &s.w.t.hz_coordinator, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let checked_in = app
+        .post(
+            &format!("/api/v1/assignments/{}/check-in", s.assignment),
+            &s.me,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        checked_in.status(),
+        StatusCode::CONFLICT,
+        "a no-show is final"
+    );
+}
+db_test!(the_organiser_marks_a_no_show_once_the_activity_has_started);
 
 /// HRS-01: 09:00–11:30 with a two-hour bus ride each way is 150 minutes; breaks come off,
 /// presence outside the schedule does not count; HRS-03: only the organiser verifies.
