@@ -443,12 +443,16 @@ pub fn opinions(
         format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)")
     };
     let mut sql = Sql::new(format!(
-        "SELECT COUNT(*) AS opinions, {} AS issues, {} AS answered, {} AS overdue FROM opinions o WHERE 1 = 1",
+        "SELECT COUNT(*) AS opinions, {} AS issues, {} AS answered, ",
         count("o.is_issue"),
         count("o.is_issue AND o.answered_at IS NOT NULL"),
-        count("o.is_issue AND o.answered_at IS NULL AND o.answer_due_on < $1"),
     ));
-    sql.binds.push(Bind::Date(today));
+    // Overdue as `domain::voice::answer_overdue`: unanswered after the due day.
+    sql.push(
+        "CAST(COALESCE(SUM(CASE WHEN o.is_issue AND o.answered_at IS NULL AND o.answer_due_on < ",
+    )
+    .param(Bind::Date(today))
+    .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue FROM opinions o WHERE 1 = 1");
     sql.in_scope("o.org_path", f)
         .on_days("o.heard_on", &f.period);
     Ok(sql.load(conn)?.pop().unwrap_or(OpinionFigures {
