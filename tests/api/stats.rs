@@ -477,6 +477,20 @@ fn exports(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+/// The body of `GET {path}` as `token`, asking for `accept`, after a 200.
+async fn export_text(app: &TestApp, path: &str, token: &str, accept: &str) -> String {
+    let res = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .header("Accept", accept)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
 async fn the_record_export_is_scoped_streamed_and_audited(app: TestApp) {
     let f = fixture(&app).await;
     let t = &f.w.t;
@@ -516,17 +530,13 @@ async fn the_record_export_is_scoped_streamed_and_audited(app: TestApp) {
     assert_eq!(exports(&app), 1, "the export is on record");
 
     // CSV with a BOM and the Chinese intact; a period narrows it.
-    let csv = app
-        .client
-        .get(app.url("/api/v1/service-records/export?from=2026-06-01"))
-        .bearer_auth(&t.zj_admin)
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = export_text(
+        &app,
+        "/api/v1/service-records/export?from=2026-06-01",
+        &t.zj_admin,
+        "text/csv",
+    )
+    .await;
     assert!(
         csv.starts_with("\u{feff}id,record_id,version,volunteer_number"),
         "{csv}"
@@ -540,27 +550,21 @@ async fn the_record_export_is_scoped_streamed_and_audited(app: TestApp) {
     assert_eq!(exports(&app), 2);
 
     // The ministry exports both provinces; Xinjiang its own; coordinators none.
-    let all = app
-        .client
-        .get(app.url("/api/v1/service-records/export"))
-        .bearer_auth(&t.admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let all = export_text(
+        &app,
+        "/api/v1/service-records/export",
+        &t.admin,
+        "*/*", // no preference: JSON Lines by default
+    )
+    .await;
     assert_eq!(all.lines().count(), 4);
-    let xj = app
-        .client
-        .get(app.url("/api/v1/service-records/export"))
-        .bearer_auth(&t.xj_admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let xj = export_text(
+        &app,
+        "/api/v1/service-records/export",
+        &t.xj_admin,
+        "*/*", // no preference: JSON Lines by default
+    )
+    .await;
     let xj: Vec<Value> = xj
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -596,16 +600,7 @@ async fn sync_status_moves_one_allowed_step_audited_and_within_scope(app: TestAp
     let exported = |token: String| {
         let app = &app;
         async move {
-            let text = app
-                .client
-                .get(app.url("/api/v1/service-records/export"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let text = export_text(app, "/api/v1/service-records/export", &token, "*/*").await;
             text.lines()
                 .map(|l| serde_json::from_str::<Value>(l).unwrap())
                 .collect::<Vec<Value>>()
