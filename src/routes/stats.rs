@@ -1,7 +1,6 @@
 //! Statistics of the caller's subtree: `GET /stats/overview` and `GET /stats/breakdown`, as
 //! JSON or (with `Accept: text/csv`) as a spreadsheet: UTF-8 with a BOM, Chinese headers.
 
-use actix_web::http::header::ACCEPT;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -37,28 +36,12 @@ pub struct BreakdownParams {
     pub by: String,
 }
 
-fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"))
-}
-
 fn csv_response(rows: Vec<Vec<String>>, name: &str) -> ApiResult<HttpResponse> {
     let mut out = csv_out::writer();
     for row in rows {
         csv_out::write_row(&mut out, row)?;
     }
-    let body = csv_out::finish(out)?;
-    let mut bytes = csv_out::BOM.as_bytes().to_vec();
-    bytes.extend_from_slice(&body);
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}.csv\""),
-        ))
-        .body(bytes))
+    Ok(csv_out::attachment(&csv_out::finish(out)?, name))
 }
 
 /// The overview as one figure per line: 指标, 分组, 数值.
@@ -187,7 +170,7 @@ pub async fn stats_overview(
         service::stats::overview(c, &user, period, today)
     })
     .await?;
-    match wants_csv(&req) {
+    match csv_out::wants_csv(&req) {
         true => csv_response(overview_rows(&overview), "stats-overview"),
         false => Ok(HttpResponse::Ok().json(overview)),
     }
@@ -220,7 +203,7 @@ pub async fn stats_breakdown(
         service::stats::breakdown(c, &user, dim, period)
     })
     .await?;
-    match wants_csv(&req) {
+    match csv_out::wants_csv(&req) {
         true => csv_response(
             breakdown_rows(&breakdown),
             &format!("stats-by-{}", dim.as_str()),

@@ -4,6 +4,9 @@
 
 use std::borrow::Cow;
 
+use actix_web::HttpRequest;
+use actix_web::HttpResponse;
+use actix_web::http::header::ACCEPT;
 use actix_web::web::Bytes;
 
 use crate::error::ApiError;
@@ -47,6 +50,25 @@ pub fn finish(out: csv::Writer<Vec<u8>>) -> Result<Bytes, ApiError> {
     out.into_inner()
         .map(Bytes::from)
         .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// Whether the client asked for CSV (`Accept: text/csv`) rather than the JSON default.
+pub fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"))
+}
+
+/// A whole CSV file as a download named `{name}.csv`: the BOM, then `body`.
+pub fn attachment(body: &[u8], name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .body([BOM.as_bytes(), body].concat())
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! however many records there are); `POST /service-records/sync-status` records how their
 //! exchange with the national volunteer-service system went.
 
-use actix_web::http::header::ACCEPT;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
@@ -107,12 +106,7 @@ enum Format {
 
 impl Format {
     fn of(req: &HttpRequest) -> Format {
-        let accept = req
-            .headers()
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        match accept.contains("text/csv") {
+        match csv_out::wants_csv(req) {
             true => Format::Csv,
             false => Format::JsonLines,
         }

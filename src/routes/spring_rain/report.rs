@@ -1,12 +1,12 @@
 //! The edition report, as JSON or (with `Accept: text/csv`) as a spreadsheet: UTF-8 with a
 //! BOM, Chinese headers and names.
 
-use actix_web::http::header::ACCEPT;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::policy::Principal;
 use crate::domain::spring_rain::ActionType;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::routes::common::csv_out;
 use crate::service;
 use crate::service::spring_rain::{EditionReport, PairingFigures};
@@ -87,24 +87,14 @@ fn count(map: &std::collections::BTreeMap<String, i64>, key: &str) -> String {
     map.get(key).copied().unwrap_or(0).to_string()
 }
 
-fn to_csv(report: &EditionReport) -> ApiResult<Vec<u8>> {
+fn to_csv(report: &EditionReport) -> ApiResult<Bytes> {
     let cols = columns(report);
     let mut out = csv_out::writer();
     csv_out::write_row(&mut out, cols.iter().map(|(h, _)| h.as_str()))?;
     for row in &report.pairings {
         csv_out::write_row(&mut out, cols.iter().map(|(_, cell)| cell(row)))?;
     }
-    let body = csv_out::finish(out)?;
-    let mut bytes = csv_out::BOM.as_bytes().to_vec();
-    bytes.extend_from_slice(&body);
-    Ok(bytes)
-}
-
-fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"))
+    csv_out::finish(out)
 }
 
 /// The edition report: per pairing — teams (deployments with a confirmed member), volunteers,
@@ -130,18 +120,12 @@ pub async fn edition_report(
         service::spring_rain::edition_report(c, &user, id)
     })
     .await?;
-    if !wants_csv(&req) {
+    if !csv_out::wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(report));
     }
-    let bytes = to_csv(&report).map_err(|e: ApiError| e)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"spring-rain-{}-report.csv\"",
-                report.year
-            ),
-        ))
-        .body(bytes))
+    let body = to_csv(&report)?;
+    Ok(csv_out::attachment(
+        &body,
+        &format!("spring-rain-{}-report", report.year),
+    ))
 }
