@@ -127,6 +127,7 @@ impl Application {
                 settings.login_account_ceiling,
                 settings.login_failure_window,
             ),
+            principals: Default::default(),
             settings: Arc::new(settings),
         });
 

@@ -25,4 +25,6 @@ pub struct AppState {
     pub feedback_rate: IpRateLimiter,
     pub feedback_token_rate: KeyRateLimiter,
     pub login_failures: FailedLoginThrottle,
+    /// Who each live access token belongs to, so a request needs no lookup (see the module).
+    pub principals: crate::auth::principals::PrincipalCache,
 }

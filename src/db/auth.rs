@@ -180,6 +180,7 @@ pub fn purge_ended_sessions(
 }
 
 pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str) -> QueryResult<usize> {
+    note_revocation(conn)?;
     diesel::update(
         sessions::table
             .filter(sessions::id.eq(session_id))
@@ -216,4 +217,34 @@ pub fn active_principal(
         .select(users::all_columns)
         .first(conn)
         .optional()
+}
+
+/// Raised (in this process at once, in the database for every other instance) by anything
+/// that ends a session or an account's access, so cached callers are looked up again.
+static LOCAL_REVOCATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many revocations this process has made: a cached caller loaded before the latest one
+/// may be stale.
+pub fn local_revocations() -> u64 {
+    LOCAL_REVOCATIONS.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Records that access was taken away: the shared counter (for the other instances, inside
+/// the caller's transaction) and the process-wide one (for this instance, immediately).
+pub fn note_revocation(conn: &mut DbConn) -> QueryResult<()> {
+    use super::schema::auth_epoch;
+    LOCAL_REVOCATIONS.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    diesel::update(auth_epoch::table.find(1))
+        .set(auth_epoch::epoch.eq(auth_epoch::epoch + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The shared revocation counter.
+pub fn revocation_epoch(conn: &mut DbConn) -> QueryResult<i64> {
+    use super::schema::auth_epoch;
+    auth_epoch::table
+        .find(1)
+        .select(auth_epoch::epoch)
+        .first(conn)
 }

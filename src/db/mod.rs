@@ -30,6 +30,7 @@ pub mod training;
 pub mod training_base;
 pub mod users;
 pub mod voice;
+pub mod volunteer_parts;
 pub mod volunteers;
 
 use std::time::Duration;
@@ -134,9 +135,13 @@ impl ManageConnection for DbConnManager {
     /// half-finished transaction, and on SQLite the open `BEGIN IMMEDIATE` keeps the write
     /// lock, so every other writer would wait and then fail with "database is locked".
     /// r2d2 closes such a connection instead, which rolls the transaction back.
+    ///
+    /// Connections are not pinged when handed out (that was a round trip per request); a
+    /// connection whose work failed is pinged instead (`run`), and one that no longer answers
+    /// — the database restarted, say — is dropped here, so the pool heals by itself.
     fn has_broken(&self, conn: &mut DbConn) -> bool {
         use diesel::r2d2::R2D2Connection;
-        std::thread::panicking() || conn.is_broken()
+        std::thread::panicking() || LOST.with(|lost| lost.replace(false)) || conn.is_broken()
     }
 }
 
@@ -207,6 +212,7 @@ pub fn build_pool(database_url: &str, max_size: u32, timeout: Duration) -> Resul
     Pool::builder()
         .max_size(max_size)
         .connection_timeout(timeout)
+        .test_on_check_out(false)
         .connection_customizer(Box::new(ConnectionSetup))
         .build(DbConnManager { backend, target })
         .map_err(|e| format!("cannot open the database pool: {e}"))
@@ -232,6 +238,11 @@ impl std::fmt::Display for Unavailable {
     }
 }
 
+thread_local! {
+    /// The connection this thread just used stopped answering (see `has_broken`).
+    static LOST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Runs blocking database work off the async workers, with a pooled connection.
 pub async fn run<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
 where
@@ -246,7 +257,12 @@ where
             let mut conn = pool
                 .get()
                 .map_err(|e| E::from(Unavailable::NoConnection(e)))?;
-            catch_panic(|| f(&mut conn))
+            let result = catch_panic(|| f(&mut conn));
+            if result.is_err() && conn.batch_execute("SELECT 1").is_err() {
+                // Checked by `has_broken` when `conn` goes back, on this same thread.
+                LOST.with(|lost| lost.set(true));
+            }
+            result
         })
     })
     .await

@@ -889,6 +889,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    auth_epoch (id) {
+        id -> Integer,
+        epoch -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     feedback_links,
     opinions,

@@ -109,6 +109,7 @@ pub fn release_held_for_volunteer(conn: &mut DbConn, volunteer_id: i64) -> Query
 /// Disables the account and revokes all of its sessions, so its tokens stop working at once.
 pub fn disable(conn: &mut DbConn, id: i64) -> QueryResult<UserRow> {
     let at = now();
+    super::auth::note_revocation(conn)?;
     diesel::update(users::table.find(id))
         .set((users::disabled.eq(true), users::disabled_at.eq(at)))
         .execute(conn)?;

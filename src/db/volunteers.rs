@@ -487,40 +487,20 @@ pub fn skills_and_languages(
     Ok((skills, languages))
 }
 
-pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
-    let (mut skills, mut languages) = skills_and_languages(conn, &[id])?;
-    Ok(VolunteerParts {
-        skills: skills.remove(&id).unwrap_or_default(),
-        languages: languages.remove(&id).unwrap_or_default(),
-        availability: volunteer_availability::table
-            .filter(volunteer_availability::volunteer_id.eq(id))
-            .order((
-                volunteer_availability::weekday,
-                volunteer_availability::start_minute,
-            ))
-            .load(conn)?,
-        blackouts: volunteer_blackouts::table
-            .filter(volunteer_blackouts::volunteer_id.eq(id))
-            .order(volunteer_blackouts::starts_on)
-            .load(conn)?,
-        target_groups: volunteer_target_groups::table
-            .filter(volunteer_target_groups::volunteer_id.eq(id))
-            .select(volunteer_target_groups::target_group_code)
-            .order(volunteer_target_groups::target_group_code)
-            .load(conn)?,
-        consents: guardian_consents::table
-            .filter(guardian_consents::volunteer_id.eq(id))
-            .order(guardian_consents::id)
-            .load(conn)?,
-        policies: insurance_policies::table
-            .filter(insurance_policies::volunteer_id.eq(id))
-            .order(insurance_policies::id)
-            .load(conn)?,
-        matching_consent: super::consents::current(conn, id)?,
-        protected: super::privacy::protected_of(conn, id)?,
-        stars: awarded_stars(conn, id)?,
-        attestation: attestation_of(conn, id)?,
-    })
+pub use super::volunteer_parts::parts;
+
+pub fn guardian_consents_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<GuardianConsentRow>> {
+    guardian_consents::table
+        .filter(guardian_consents::volunteer_id.eq(id))
+        .order(guardian_consents::id)
+        .load(conn)
+}
+
+pub fn insurance_policies_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<InsurancePolicyRow>> {
+    insurance_policies::table
+        .filter(insurance_policies::volunteer_id.eq(id))
+        .order(insurance_policies::id)
+        .load(conn)
 }
 
 #[derive(Debug, Default, Clone)]
@@ -927,18 +907,6 @@ pub fn resolve_data_request(
     Ok(changed == 1)
 }
 
-/// The awarded star level (STAR-02): the highest granted award; applications still pending
-/// or refused do not count.
-pub fn awarded_stars(conn: &mut DbConn, id: i64) -> QueryResult<i32> {
-    use super::schema::star_awards;
-    star_awards::table
-        .filter(star_awards::volunteer_id.eq(id))
-        .filter(star_awards::status.eq("granted"))
-        .select(diesel::dsl::max(star_awards::level))
-        .first::<Option<i32>>(conn)
-        .map(Option::unwrap_or_default)
-}
-
 /// Who recorded a registration's attestation (REG-09): `volunteer`, `staff` or
 /// `bureau_import`, and the staff account that did.
 #[derive(Debug, Clone, Insertable, Queryable)]
@@ -954,12 +922,4 @@ pub fn insert_attestations(conn: &mut DbConn, rows: &[AttestationRow]) -> QueryR
         return Ok(0);
     }
     bulk_insert!(conn, super::schema::volunteer_attestations::table, rows)
-}
-
-pub fn attestation_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<AttestationRow>> {
-    use super::schema::volunteer_attestations as va;
-    va::table
-        .filter(va::volunteer_id.eq(id))
-        .first(conn)
-        .optional()
 }
