@@ -2,7 +2,7 @@
 # Issue 12, one command: every figure and ratio of the issue's goals from one run, on SQLite
 # and PostgreSQL, ending with one table (goal, measured, met or not).
 #
-#   scripts/bench-all.sh                  # the full sizes of the issue (~15-25 min here)
+#   scripts/bench-all.sh                  # the full sizes of the issue (~10 min of runs after the build)
 #   BENCH_QUICK=1 scripts/bench-all.sh    # a smoke run: small sizes, 3 s load runs
 #   BENCH_ONLY="reads dispatch" scripts/bench-all.sh   # some of: reads dispatch dispatch_http registry
 #
