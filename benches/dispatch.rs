@@ -5,6 +5,8 @@
 //!
 //! ```text
 //! cargo bench --bench dispatch
+//! BENCH_SPARSE_VOLUNTEERS=2000 BENCH_SPARSE_ACTIVITIES=200 BENCH_RUNS=1 \
+//!     cargo bench --bench dispatch                               # a smaller sparse instance
 //! ```
 //!
 //! Instances come from a fixed seed. Each timing is the best of `BENCH_RUNS` (default 3).
@@ -158,10 +160,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let runs = env_usize("BENCH_RUNS", 3);
 
     let inst = dense(2_000, 200);
     let places: u32 = inst.activities.iter().map(|a| a.max_headcount).sum();
@@ -198,8 +197,20 @@ fn main() {
         "  same optimum; dispatch / Hungarian time = {:.2}x",
         ours.as_secs_f64() / reference.as_secs_f64()
     );
+    // Machine-readable lines for scripts/bench-all.sh (reached only if the optima agree).
+    println!("RESULT dispatch.dense.solver {:.4} ms", ms(ours));
+    println!("RESULT dispatch.dense.hungarian {:.4} ms", ms(reference));
+    println!("RESULT dispatch.dense.same_objective 1 bool");
+    println!(
+        "RESULT dispatch.dense.ratio {:.4} x",
+        ours.as_secs_f64() / reference.as_secs_f64()
+    );
 
-    let inst = sparse(20_000, 2_000, 2);
+    let inst = sparse(
+        env_usize("BENCH_SPARSE_VOLUNTEERS", 20_000),
+        env_usize("BENCH_SPARSE_ACTIVITIES", 2_000),
+        2,
+    );
     let places: u32 = inst.activities.iter().map(|a| a.max_headcount).sum();
     println!(
         "sparse: {} volunteers x {} activities, 2 % of pairs eligible ({} pairs, {places} places)",
@@ -218,4 +229,21 @@ fn main() {
         inst.activities.iter().map(|a| a.min_headcount).sum::<u32>(),
         objective(&plan).1
     );
+    println!("RESULT dispatch.sparse.solver {:.4} ms", ms(ours));
+    println!(
+        "RESULT dispatch.sparse.volunteers {} count",
+        inst.volunteers
+    );
+    println!(
+        "RESULT dispatch.sparse.activities {} count",
+        inst.activities.len()
+    );
+    println!("RESULT dispatch.sparse.pairs {} count", inst.pairs.len());
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }

@@ -20,7 +20,9 @@ use diesel::RunQueryDsl;
 use serde_json::{Value, json};
 use springrain::domain::reference::SKILLS;
 use springrain::startup::Application;
-use support::{ADMIN_PASSWORD, BenchDatabase, Rng, env_usize, percentile, synthetic_csv};
+use support::{
+    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, percentile, result, synthetic_csv,
+};
 
 fn main() {
     let plan_volunteers = env_usize("BENCH_PLAN_VOLUNTEERS", 20_000);
@@ -28,6 +30,7 @@ fn main() {
     let pool_volunteers = env_usize("BENCH_POOL_VOLUNTEERS", 100_000);
     let db = BenchDatabase::create("springrain_dispatch_bench");
     let settings = db.settings();
+    let key = backend_key(&db);
     println!("dispatch HTTP benchmark on {}", db.backend);
 
     actix_web::rt::System::new().block_on(async move {
@@ -128,6 +131,9 @@ fn main() {
             plan["body"]["totals"]["min_slots_filled"].as_u64().or(plan["totals"]["min_slots_filled"].as_u64()).unwrap_or(0),
             plan["body"]["totals"]["min_shortfall"].as_u64().or(plan["totals"]["min_shortfall"].as_u64()).unwrap_or(0),
         );
+        result(&format!("dispatch_http.{key}.plan"), plan_time.as_secs_f64(), "s");
+        result(&format!("dispatch_http.{key}.plan_activities"), activity_ids.len() as f64, "count");
+        result(&format!("dispatch_http.{key}.plan_volunteers"), plan_volunteers as f64, "count");
 
         if pool_volunteers > plan_volunteers {
             import(synthetic_csv(&mut rng, plan_volunteers, pool_volunteers)).await;
@@ -156,6 +162,18 @@ fn main() {
             percentile(&latencies, 0.95).as_secs_f64() * 1e3,
             latencies.last().unwrap().as_secs_f64() * 1e3,
             considered / latencies.len() as u64,
+        );
+        let p95 = percentile(&latencies, 0.95).as_secs_f64() * 1e3;
+        result(&format!("dispatch_http.{key}.candidates_p95"), p95, "ms");
+        result(
+            &format!("dispatch_http.{key}.candidates_volunteers"),
+            pool_volunteers.max(plan_volunteers) as f64,
+            "count",
+        );
+        result(
+            &format!("dispatch_http.{key}.candidates_considered"),
+            (considered / latencies.len() as u64) as f64,
+            "count",
         );
         drop(db);
     });

@@ -18,12 +18,15 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use springrain::domain::reference::{LANGUAGES, SKILLS};
 use springrain::startup::Application;
-use support::{ADMIN_PASSWORD, BenchDatabase, Rng, env_usize, percentile, synthetic_csv};
+use support::{
+    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, percentile, result, synthetic_csv,
+};
 
 fn main() {
     let rows = env_usize("BENCH_ROWS", 100_000);
     let db = BenchDatabase::create("springrain_bench");
     let settings = db.settings();
+    let key = backend_key(&db);
     let csv = synthetic_csv(&mut Rng(0x5eed_cafe), 0, rows);
     println!(
         "registry benchmark on {}: {rows} rows, {:.1} MB of CSV",
@@ -77,6 +80,8 @@ fn main() {
             import_time.as_secs_f64(),
             rows as f64 / import_time.as_secs_f64()
         );
+        result(&format!("registry.{key}.import"), import_time.as_secs_f64(), "s");
+        result(&format!("registry.{key}.import_rows"), rows as f64, "count");
 
         // Filtered searches: skill (with level) + language, first page of 50.
         let mut rng = Rng(42);
@@ -99,6 +104,11 @@ fn main() {
             percentile(&latencies, 0.95).as_secs_f64() * 1e3,
             latencies.last().unwrap().as_secs_f64() * 1e3
         );
+        result(
+            &format!("registry.{key}.search_p95"),
+            percentile(&latencies, 0.95).as_secs_f64() * 1e3,
+            "ms",
+        );
 
         if db.is_postgres() {
             // The floor: psql \copy of the same CSV into a bare 9-column table.
@@ -118,6 +128,12 @@ fn main() {
                 "psql \\copy of the same rows: {:.2} s; import / copy = {:.1}x",
                 copy_time.as_secs_f64(),
                 import_time.as_secs_f64() / copy_time.as_secs_f64()
+            );
+            result(&format!("registry.{key}.copy"), copy_time.as_secs_f64(), "s");
+            result(
+                &format!("registry.{key}.import_over_copy"),
+                import_time.as_secs_f64() / copy_time.as_secs_f64(),
+                "x",
             );
         }
     });

@@ -16,14 +16,12 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use serde_json::{Value, json};
-use support::{ADMIN_PASSWORD, BenchDatabase, env_usize, percentile};
+use support::{ADMIN_PASSWORD, BenchDatabase, env_usize, percentile, start_server};
 
 /// Resident set of process `pid`, in MB.
 fn rss_mb(pid: u32) -> f64 {
@@ -36,32 +34,6 @@ fn rss_mb(pid: u32) -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// The server binary on `db`, on a free port; returns it and its base URL once it listens.
-fn start_server(db: &BenchDatabase) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_springrain"))
-        .env("SPRINGRAIN_BIND", "127.0.0.1:0")
-        .env("SPRINGRAIN_DATA_DIR", db.dir.path())
-        .env("DATABASE_URL", &db.url)
-        .env("SPRINGRAIN_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("SPRINGRAIN_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the springrain binary");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.split_once("listening on ")
-                .map(|(_, url)| url.trim().to_string())
-        })
-        .expect("the server printed its URL");
-    // Keep draining its output so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
 }
 
 /// The date arithmetic the two databases spell differently.
@@ -211,7 +183,7 @@ fn main() {
     let started = Instant::now();
     fill(&db.url, db.is_postgres(), volunteers, records);
     println!("fill: {:.1} s", started.elapsed().as_secs_f64());
-    let (mut server, base) = start_server(&db);
+    let (mut server, base) = start_server(&db, &[]);
     let pid = server.id();
     println!("server VmRSS at start: {:.0} MB", rss_mb(pid));
 

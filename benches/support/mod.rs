@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each bench uses a different part
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use springrain::config::Settings;
@@ -68,6 +70,59 @@ pub fn synthetic_csv(rng: &mut Rng, from: usize, to: usize) -> String {
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// One machine-readable figure for `scripts/bench-all.sh`: `RESULT <name> <value> <unit>`.
+/// Names are dotted, lower case, without spaces (`reads.postgres.volunteer.rps`).
+pub fn result(name: &str, value: f64, unit: &str) {
+    println!("RESULT {name} {value:.4} {unit}");
+}
+
+/// The database backend as it appears in result names.
+pub fn backend_key(db: &BenchDatabase) -> &'static str {
+    if db.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+/// The 1-, 5- and 15-minute load averages: the machine is shared, so each figure is printed
+/// with the load it was measured under.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The real `springrain` binary on `db`, in its own process on a free port, with `extra`
+/// settings; returns it and its base URL once it listens.
+pub fn start_server(db: &BenchDatabase, extra: &[(&str, &str)]) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_springrain"));
+    command
+        .env("SPRINGRAIN_BIND", "127.0.0.1:0")
+        .env("SPRINGRAIN_DATA_DIR", db.dir.path())
+        .env("DATABASE_URL", &db.url)
+        .env("SPRINGRAIN_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("SPRINGRAIN_LOG", "warn")
+        .stdout(Stdio::piped());
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("start the springrain binary");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split_once("listening on ")
+                .map(|(_, url)| url.trim().to_string())
+        })
+        .expect("the server printed its URL");
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
 }
 
 pub fn env_usize(name: &str, default: usize) -> usize {
