@@ -201,9 +201,39 @@ pub async fn build(app: &TestApp) -> Fixture {
     }
 
     let (inside, zj) = province(app, &admin, &ZHEJIANG, &mut fx).await;
-    let (outside, _) = province(app, &admin, &XINJIANG, &mut fx).await;
+    let (outside, xj) = province(app, &admin, &XINJIANG, &mut fx).await;
     fx.inside.ids.extend(inside.ids);
     fx.outside.ids.extend(outside.ids);
+    // Out of scope, a training-base event hosted by Fujian; Xinjiang (invited to both)
+    // nominates a trainee to each.
+    let fujian = app.bureau_id(&admin, "350000").await;
+    let event = must(
+        app,
+        &admin,
+        "/api/v1/training-base/events",
+        json!({"title": "福建培训基地研修班", "place": "福建省艺术馆", "starts_on": "2030-08-10", "ends_on": "2030-08-12",
+            "capacity": 5, "invited_provinces": ["65"], "organization_id": fujian}),
+        StatusCode::CREATED,
+    )
+    .await;
+    fx.outside.set("events", id_of(&event));
+    for (side, mobile) in [
+        (&mut fx.inside, "13900001111"),
+        (&mut fx.outside, "13900002222"),
+    ] {
+        let Some(event) = side.get("events").map(str::to_string) else {
+            continue;
+        };
+        let trainee = must(
+            app,
+            &xj.bureau_admin,
+            &format!("/api/v1/training-base/events/{event}/trainees"),
+            json!({"name": "阿依古丽", "mobile": mobile, "work_unit": "乡镇综合文化站", "post": "站长", "region_code": "650102"}),
+            StatusCode::CREATED,
+        )
+        .await;
+        side.set("trainees", id_of(&trainee));
+    }
     fx.tokens = [
         Some(admin),
         Some(zj.bureau_admin),
@@ -409,7 +439,7 @@ async fn province(app: &TestApp, admin: &str, p: &Province, fx: &mut Fixture) ->
     )
     .await;
     s.set("done-assignment", done_id);
-    s.set("service-records", id_of(&record));
+    s.set("service-records", record["record_id"].as_i64().unwrap_or(0));
     let certificate = must(
         app,
         &coordinator,
@@ -425,7 +455,7 @@ async fn province(app: &TestApp, admin: &str, p: &Province, fx: &mut Fixture) ->
     let correction = must(
         app,
         &volunteer_token,
-        &format!("/api/v1/service-records/{}/corrections", id_of(&record)),
+        &format!("/api/v1/service-records/{}/corrections", s.id("service-records")),
         json!({"ended_at": (begin + Duration::hours(2)).and_utc().to_rfc3339(), "reason": "提前离开"}),
         StatusCode::CREATED,
     )
