@@ -198,13 +198,14 @@ pub fn create_event(
     now: DateTime<Utc>,
 ) -> ApiResult<EventRow> {
     user.require(Action::ManageTraining)?;
-    check_event(&req, spring_rain, local_date(now))?;
+    // The host's reach before the body's rules: a host outside it is 404 whatever is sent.
     let org = organization_for(
         conn,
         user,
         req.organization_id.unwrap_or(user.org_id),
         Action::ManageTraining,
     )?;
+    check_event(&req, spring_rain, local_date(now))?;
     let host_province = province_of(&org.region_code)?;
     if spring_rain.receives(&host_province) {
         return Err(ApiError::rule(

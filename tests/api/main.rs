@@ -9,6 +9,8 @@ mod architecture;
 mod audit;
 mod auth;
 mod authz;
+mod authz_fixture;
+mod authz_matrix;
 mod demo;
 mod deployments;
 mod dispatch;

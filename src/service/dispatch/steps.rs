@@ -32,7 +32,7 @@ pub fn get_assignment(conn: &mut DbConn, user: &Principal, id: i64) -> ApiResult
     load_in_reach::<AssignmentRow>(conn, user, id, Access::Read)
 }
 
-/// Checks the request of a step before anything is loaded.
+/// Checks the request of a step (once the caller is known to reach the assignment).
 fn check_request(action: AssignmentAction, req: &AssignmentActionRequest) -> ApiResult<()> {
     if action == AssignmentAction::Cancel
         && req.reason.as_deref().is_none_or(|r| r.trim().is_empty())
@@ -93,12 +93,13 @@ pub fn take_step(
     policy: &EligibilityPolicy,
     now: DateTime<Utc>,
 ) -> ApiResult<AssignmentRow> {
-    check_request(action, &req)?;
     let permission = match action {
         AssignmentAction::CheckIn | AssignmentAction::CheckOut => Action::CheckInOut,
         _ => Action::Dispatch,
     };
+    // Who may act comes first: a caller without reach learns nothing from the body's checks.
     let (a, who) = load_as_party(c, user, id, permission)?;
+    check_request(action, &req)?;
     let from = a.status;
     let to = attempt(
         from,
@@ -257,11 +258,12 @@ pub fn sign_agreement(
     id: i64,
     terms: AgreementTerms,
 ) -> ApiResult<()> {
+    // Reach first, then the terms: a caller outside it gets 404 whatever it sends.
+    let (a, who) = load_as_party(c, user, id, Action::Dispatch)?;
     let problems = check_terms(&terms);
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems).with_code(ErrorCode::Act10));
     }
-    let (a, who) = load_as_party(c, user, id, Action::Dispatch)?;
     let side = match who {
         Actor::Volunteer => Signatory::Volunteer,
         Actor::Organiser => Signatory::Organiser,

@@ -282,6 +282,8 @@ pub fn reject_application(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> ApiResult<ApplicationRow> {
+    // Reach first: a caller outside it gets 404 whatever the body says.
+    let a = load_in_reach::<Application>(conn, user, id, Access::Act(Action::ManageRecruitments))?;
     let reason = reason
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty());
@@ -292,7 +294,6 @@ pub fn reject_application(
             "tell the applicant why",
         )]));
     };
-    let a = load_in_reach::<Application>(conn, user, id, Access::Act(Action::ManageRecruitments))?;
     let decided = db::recruitment::decide_application(
         conn,
         id,
