@@ -184,7 +184,9 @@ pub fn migrate(database_url: &str) -> Result<Vec<String>, String> {
             )
             .map_err(|e| e.to_string())?;
             let applied = run_set(&mut conn, SQLITE_MIGRATIONS)?;
-            conn.batch_execute("PRAGMA foreign_key_check;")
+            // SQLite never refreshes the planner's statistics by itself; `optimize` does it
+            // where they are missing or stale, cheaply.
+            conn.batch_execute("PRAGMA foreign_key_check; PRAGMA optimize;")
                 .map_err(|e| e.to_string())?;
             applied
         }
@@ -199,6 +201,13 @@ pub fn migrate(database_url: &str) -> Result<Vec<String>, String> {
         }
     };
     Ok(applied)
+}
+
+/// Refreshes the query planner's statistics of `tables` (after a bulk change; PostgreSQL's
+/// autovacuum would get there later, SQLite never does by itself).
+pub fn refresh_statistics(conn: &mut DbConn, tables: &[&str]) -> QueryResult<()> {
+    let sql: String = tables.iter().map(|t| format!("ANALYZE {t};")).collect();
+    conn.batch_execute(&sql)
 }
 
 fn run_set(conn: &mut DbConn, set: EmbeddedMigrations) -> Result<Vec<String>, String> {
