@@ -4,6 +4,7 @@
 //! checked in; a test fails when the two drift.
 
 use actix_web::App;
+use utoipa::openapi::Components;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -13,6 +14,8 @@ use utoipa::{PartialSchema, ToSchema};
 use utoipa_actix_web::AppExt;
 
 use crate::error::Problem;
+
+mod links;
 
 const BEARER: &str = "bearer";
 
@@ -47,9 +50,10 @@ fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
         .into()
 }
 
-fn complete_operation(op: &mut Operation) {
+fn complete_operation(op: &mut Operation, rate_limited: bool) {
     // Operations annotated `security(())` are public; everything else needs a bearer token.
     let public = op.security.is_some();
+    let has_body = op.request_body.is_some();
     op.security = Some(if public {
         Vec::new()
     } else {
@@ -71,6 +75,40 @@ fn complete_operation(op: &mut Operation) {
     if !public {
         common.push(("401", "Missing, invalid or expired access token"));
         common.push(("403", "Your role may not do this"));
+    }
+    if has_body {
+        common.push(("413", "The body exceeds this operation's limit"));
+        common.push(("415", "The body's content type is not the documented one"));
+    }
+    // Conditional updates (`routes::common::versions`).
+    let conditional = op.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(p) => p.parameter_in == ParameterIn::Header && p.name == "If-Match",
+        RefOr::Ref(_) => false,
+    });
+    if conditional {
+        common.push(("412", "Changed since you read it: read it again"));
+        common.push(("428", "`If-Match` is missing"));
+    }
+    if rate_limited {
+        common.push((
+            "429",
+            "Too many requests from this address; see `Retry-After`",
+        ));
+    }
+    // OpenAPI requires a description on every response; a success documented by its body
+    // alone gets its status's reason phrase.
+    for (status, response) in op.responses.responses.iter_mut() {
+        if let RefOr::T(response) = response
+            && response.description.is_empty()
+        {
+            response.description = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("Success")
+                .to_string();
+        }
     }
     for (status, description) in common {
         op.responses
@@ -102,6 +140,9 @@ fn document_idempotency_key(op: &mut Operation) {
         .get_or_insert_with(Vec::new)
         .push(header.into());
     for (status, description) in [
+        // The key's request is kept, so its body is read (up to the route's limit) even where
+        // the operation takes none.
+        ("413", "The body exceeds this operation's limit"),
         (
             "409",
             "Conflict with the current state; or a request with the same Idempotency-Key is \
@@ -147,6 +188,42 @@ fn error_code_schema() -> RefOr<Schema> {
         .into()
 }
 
+/// `#[serde(flatten)]` derives `allOf [{$ref}, {…}]`. Merged into one object, the document
+/// reads plainer, and generators can satisfy it: schemathesis found no valid
+/// self-registration body for the `allOf` form.
+fn merge_flattened_objects(components: &mut Components) {
+    let named = components.schemas.clone();
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::AllOf(all_of)) = schema else {
+            continue;
+        };
+        let mut merged = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(all_of.description.clone())
+            .build();
+        let mut plain = true;
+        for part in &all_of.items {
+            let part = match part {
+                RefOr::Ref(r) => named.get(r.ref_location.rsplit('/').next().unwrap_or_default()),
+                inline => Some(inline),
+            };
+            match part {
+                Some(RefOr::T(Schema::Object(object))) => {
+                    merged.properties.extend(object.properties.clone());
+                    merged.required.extend(object.required.iter().cloned());
+                    if merged.description.is_none() {
+                        merged.description.clone_from(&object.description);
+                    }
+                }
+                _ => plain = false,
+            }
+        }
+        if plain {
+            *schema = RefOr::T(Schema::Object(merged));
+        }
+    }
+}
+
 fn complete(mut doc: OpenApi) -> OpenApi {
     doc.info = InfoBuilder::new()
         .title("springrain")
@@ -176,8 +253,11 @@ fn complete(mut doc: OpenApi) -> OpenApi {
     let mut field_error_schemas = Vec::new();
     <Problem as ToSchema>::schemas(&mut field_error_schemas);
     components.schemas.extend(field_error_schemas);
+    merge_flattened_objects(components);
     for (path, item) in doc.paths.paths.iter_mut() {
         let replayable = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/auth/");
+        // The `/auth` and `/public` scopes share one per-address limit.
+        let rate_limited = path.starts_with("/api/v1/auth/") || path.starts_with("/api/v1/public/");
         // Public POSTs (security `()`) have no account to keep keys for.
         if let Some(post) = item
             .post
@@ -196,8 +276,9 @@ fn complete(mut doc: OpenApi) -> OpenApi {
         .into_iter()
         .flatten()
         {
-            complete_operation(op);
+            complete_operation(op, rate_limited);
         }
     }
+    links::add(&mut doc);
     doc
 }

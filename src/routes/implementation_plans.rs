@@ -86,7 +86,7 @@ fn plan_response(status: actix_web::http::StatusCode, plan: PlanView) -> HttpRes
 }
 
 /// Draft the province's plan for a campaign (its bureau admins); one per campaign.
-#[utoipa::path(tag = "plans", request_body = CreatePlanRequest, responses((status = 201, body = PlanView), (status = 409, description = "`plan_exists`", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "create_implementation_plan", tag = "plans", request_body = CreatePlanRequest, responses((status = 201, body = PlanView), (status = 409, description = "`plan_exists`", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/implementation-plans")]
 pub async fn create_plan(
     state: web::Data<AppState>,
@@ -130,7 +130,7 @@ pub async fn list_plans(
 
 /// A plan with its progress: every target against the figure the data gives for the
 /// campaign's period in the province.
-#[utoipa::path(tag = "plans", params(("id" = i64, Path)), responses((status = 200, body = PlanView)))]
+#[utoipa::path(operation_id = "get_implementation_plan", tag = "plans", params(("id" = i64, Path)), responses((status = 200, body = PlanView)))]
 #[get("/implementation-plans/{id}")]
 pub async fn get_plan(
     state: web::Data<AppState>,
@@ -143,7 +143,7 @@ pub async fn get_plan(
 }
 
 /// Change a draft or returned plan (its bureau admins), with `If-Match`.
-#[utoipa::path(tag = "plans", params(("id" = i64, Path)), request_body = UpdatePlanRequest, responses((status = 200, body = PlanView), (status = 412, description = "Changed since read", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "plans", params(("id" = i64, Path), ("If-Match" = String, Header, description = "ETag of the version you read")), request_body = UpdatePlanRequest, responses((status = 200, body = PlanView), (status = 412, description = "Changed since read", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[patch("/implementation-plans/{id}")]
 pub async fn update_plan(
     state: web::Data<AppState>,

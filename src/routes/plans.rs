@@ -15,6 +15,7 @@ use crate::state::AppState;
 /// score, each volunteer at most once, locks in and exclusions out. Nothing is offered until
 /// the plan is committed.
 #[utoipa::path(
+    operation_id = "create_dispatch_plan",
     tag = "dispatch",
     request_body = CreatePlanRequest,
     responses(
@@ -43,7 +44,7 @@ pub async fn create_plan(
 }
 
 /// Read a dispatch plan, proposed or committed (with the offers it made).
-#[utoipa::path(tag = "dispatch", params(("id" = i64, Path)), responses((status = 200, body = PlanResponse)))]
+#[utoipa::path(operation_id = "get_dispatch_plan", tag = "dispatch", params(("id" = i64, Path)), responses((status = 200, body = PlanResponse)))]
 #[get("/dispatch/plans/{id}")]
 pub async fn get_plan(
     state: web::Data<AppState>,

@@ -87,7 +87,7 @@ pub async fn get_event(
 
 /// Nominate a border region's grassroots cultural staff member (the bureau of an invited
 /// province, before the event starts).
-#[utoipa::path(tag = "training", params(("id" = i64, Path)), request_body = NominateRequest, responses((status = 201, body = TraineeView), (status = 409, description = "Full, started, or nominated already", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "nominate_trainee", tag = "training", params(("id" = i64, Path)), request_body = NominateRequest, responses((status = 201, body = TraineeView), (status = 409, description = "Full, started, or nominated already", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/training-base/events/{id}/trainees")]
 pub async fn nominate(
     state: web::Data<AppState>,
@@ -132,7 +132,7 @@ pub struct AttendanceRequest {
 }
 
 /// Record whether a trainee attended (the host, from the event's first day).
-#[utoipa::path(tag = "training", params(("id" = i64, Path)), request_body = AttendanceRequest, responses((status = 200, body = TraineeView)))]
+#[utoipa::path(operation_id = "record_trainee_attendance", tag = "training", params(("id" = i64, Path)), request_body = AttendanceRequest, responses((status = 200, body = TraineeView)))]
 #[post("/training-base/trainees/{id}/attendance")]
 pub async fn record_attendance(
     state: web::Data<AppState>,
@@ -154,7 +154,7 @@ pub async fn record_attendance(
 }
 
 /// Issue an attended trainee's certificate (the host, from the event's last day).
-#[utoipa::path(tag = "training", params(("id" = i64, Path)), responses((status = 200, body = TraineeView), (status = 409, description = "Not attended, or issued already", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "issue_training_base_certificate", tag = "training", params(("id" = i64, Path)), responses((status = 200, body = TraineeView), (status = 409, description = "Not attended, or issued already", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/training-base/trainees/{id}/certificate")]
 pub async fn issue_certificate(
     state: web::Data<AppState>,
@@ -170,7 +170,7 @@ pub async fn issue_certificate(
 }
 
 /// Verify a training-base certificate by its number. No sign-in; masked name only.
-#[utoipa::path(tag = "training", security(()), params(("number" = String, Path)), responses((status = 200, body = CertificateCheck)))]
+#[utoipa::path(operation_id = "verify_training_base_certificate", tag = "training", security(()), params(("number" = String, Path)), responses((status = 200, body = CertificateCheck)))]
 #[get("/training-base-certificates/{number}")]
 pub async fn verify_certificate(
     state: web::Data<AppState>,

@@ -89,7 +89,7 @@ impl RecordCertificateResponse {
 
 /// Issue a record certificate (free, CRT-01) covering exactly the records of the issuing
 /// organisation (CRT-02), which must have recorded at least one.
-#[utoipa::path(tag = "records", params(("id" = i64, Path)), request_body = IssueCertificateRequest, responses((status = 201, body = RecordCertificateResponse), (status = 422, description = "`CRT-02`: no records of this organisation", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "issue_record_certificate", tag = "records", params(("id" = i64, Path)), request_body = IssueCertificateRequest, responses((status = 201, body = RecordCertificateResponse), (status = 202, description = "Asked by the volunteer: the organisation is notified and issues it"), (status = 422, description = "`CRT-02`: no records of this organisation", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/volunteers/{id}/record-certificates")]
 pub async fn issue_certificate(
     state: web::Data<AppState>,
@@ -123,7 +123,7 @@ pub async fn issue_certificate(
 }
 
 /// A volunteer's record certificates.
-#[utoipa::path(tag = "records", params(("id" = i64, Path)), responses((status = 200, body = Vec<RecordCertificateResponse>)))]
+#[utoipa::path(operation_id = "list_record_certificates", tag = "records", params(("id" = i64, Path)), responses((status = 200, body = Vec<RecordCertificateResponse>)))]
 #[get("/volunteers/{id}/record-certificates")]
 pub async fn list_certificates(
     state: web::Data<AppState>,
@@ -150,7 +150,7 @@ pub struct RevokeCertificateRequest {
 }
 
 /// Revoke a record certificate (its issuing organisation).
-#[utoipa::path(tag = "records", params(("id" = i64, Path)), request_body = RevokeCertificateRequest, responses((status = 200, body = RecordCertificateResponse)))]
+#[utoipa::path(operation_id = "revoke_record_certificate", tag = "records", params(("id" = i64, Path)), request_body = RevokeCertificateRequest, responses((status = 200, body = RecordCertificateResponse)))]
 #[post("/record-certificates/{id}/revoke")]
 pub async fn revoke_certificate(
     state: web::Data<AppState>,
@@ -191,7 +191,7 @@ pub struct PublicCertificateResponse {
 }
 
 /// Verify a record certificate by its number. No sign-in; minimal fields only.
-#[utoipa::path(tag = "records", security(()), params(("number" = String, Path)), responses((status = 200, body = PublicCertificateResponse)))]
+#[utoipa::path(operation_id = "verify_record_certificate", tag = "records", security(()), params(("number" = String, Path)), responses((status = 200, body = PublicCertificateResponse)))]
 #[get("/certificates/{number}")]
 pub async fn verify_certificate(
     state: web::Data<AppState>,

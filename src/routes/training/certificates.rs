@@ -42,7 +42,7 @@ impl From<CertificateOn> for TrainingCertificateResponse {
 }
 
 /// A volunteer's training certificates with their status today.
-#[utoipa::path(tag = "training", params(("id" = i64, Path)), responses((status = 200, body = Vec<TrainingCertificateResponse>)))]
+#[utoipa::path(operation_id = "list_training_certificates", tag = "training", params(("id" = i64, Path)), responses((status = 200, body = Vec<TrainingCertificateResponse>)))]
 #[get("/volunteers/{id}/training-certificates")]
 pub async fn list_certificates(
     state: web::Data<AppState>,
@@ -65,7 +65,7 @@ pub struct RevokeRequest {
 }
 
 /// Revoke a training certificate (its session's organiser), with a reason.
-#[utoipa::path(tag = "training", params(("id" = i64, Path)), request_body = RevokeRequest, responses((status = 204, description = "Revoked"), (status = 409, description = "Already revoked", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "revoke_training_certificate", tag = "training", params(("id" = i64, Path)), request_body = RevokeRequest, responses((status = 204, description = "Revoked"), (status = 409, description = "Already revoked", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/training-certificates/{id}/revoke")]
 pub async fn revoke_certificate(
     state: web::Data<AppState>,
