@@ -10,9 +10,10 @@
 # Phase 1 — wrk runs a mix (scripts/load/mix.lua) on several connections with the tokens of
 #   five roles: volunteer search, single reads, candidates (staff), offers (coordinator),
 #   confirms (the volunteers' own tokens), check-ins (coordinator), public feedback (no
-#   token). It prints throughput, p50/p90/p99 and, per request type, the status codes. Then a
+#   token), and withdrawals of confirmed assignments (the volunteers). It prints throughput, p50/p90/p99 and, per request type, the status codes. Then a
 #   consistency query (scripts/load/consistency.sql) on the database proves that no activity
-#   is overbooked and that no volunteer holds overlapping live assignments.
+#   is overbooked and that no volunteer holds overlapping live assignments, and the same query
+#   must report a violation of each kind injected in a transaction it rolls back.
 # Phase 2 — read p99 alone, then the same reads while a flood of wrong-password logins (each
 #   an argon2 verification at the configured cost) runs, at the default per-address limit on
 #   /auth (FLOOD_AUTH_RATE); prints the ratio (goal < 2x).
@@ -80,6 +81,20 @@ consistency() {
     fi
 }
 
+# The same query after injecting one overbooking and one overlap inside a transaction that
+# is rolled back: it must report both, or the check above proves nothing.
+consistency_self_test() {
+    local backend=$1 url=$2 out
+    if [[ $backend == sqlite ]]; then
+        out=$(printf 'BEGIN;\n.read %s\n.read %s\nROLLBACK;\n' "$ROOT/scripts/load/inject-violations.sql" \
+            "$ROOT/scripts/load/consistency.sql" | sqlite3 -separator ' | ' "${url#sqlite://}")
+    else
+        out=$(printf 'BEGIN;\n\\i %s\n\\i %s\nROLLBACK;\n' "$ROOT/scripts/load/inject-violations.sql" \
+            "$ROOT/scripts/load/consistency.sql" | psql "$url" -qAt -F ' | ' -v ON_ERROR_STOP=1)
+    fi
+    grep -q '^overbooked_or_counter_drift' <<<"$out" && grep -q '^overlapping_live_assignments' <<<"$out"
+}
+
 SUMMARY="$WORK/summary.txt"
 FAILED=0
 run_backend() {
@@ -125,6 +140,13 @@ run_backend() {
         consistent=VIOLATED
         FAILED=1
         say "consistency: VIOLATED (rows above)"
+    fi
+    if consistency_self_test "$backend" "$url"; then
+        say "consistency self-test: an injected overbooking and overlap are both reported (rolled back)"
+    else
+        consistent=UNTESTED
+        FAILED=1
+        say "consistency self-test: FAILED, the query missed an injected violation"
     fi
     if [[ "${lua_5xx:-1}" != 0 || "$p1_5xx" != 0 ]]; then
         FAILED=1

@@ -40,12 +40,12 @@ ensure_postgres() {
 
 # pg_fresh_db NAME: drops and creates database NAME; prints its URL.
 pg_fresh_db() {
-    psql "$PG_ADMIN_URL" -qAt -v ON_ERROR_STOP=1 \
+    PGOPTIONS='-c client_min_messages=warning' psql "$PG_ADMIN_URL" -qAt -v ON_ERROR_STOP=1 \
         -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" -c "CREATE DATABASE \"$1\"" >/dev/null
     echo "${PG_ADMIN_URL%/*}/$1"
 }
 pg_drop_db() {
-    psql "$PG_ADMIN_URL" -qAt -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || true
+    PGOPTIONS='-c client_min_messages=warning' psql "$PG_ADMIN_URL" -qAt -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || true
 }
 
 # start_server PORT DATA_DIR DATABASE_URL LOG [VAR=VALUE …]: starts the release binary in the

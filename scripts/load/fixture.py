@@ -10,12 +10,13 @@ What it makes, as a real bureau would (nothing is written to the database direct
   auditor printed by seed-demo;
 - IMPORT_VOLUNTEERS extra volunteers imported into the coordinator's organisation (one CSV),
   VOLUNTEER_LOGINS of them activated and signed in (volunteer tokens, for confirms);
-- ACTIVITIES published activities at the coordinator's site with HEADCOUNT places each, in two
-  time slots: half start in 40 minutes (confirm and check-in both possible: check-in opens an
-  hour before the start) and half tomorrow (confirm only). Every activity of a slot overlaps
-  the others, so a volunteer may hold one live assignment per slot;
-- offers of every volunteer with a login to one activity of each slot, so that confirms
-  outnumber places about 2:1;
+- ACTIVITIES published activities at the coordinator's site with HEADCOUNT places each, spread
+  over SLOTS time slots: slot 0 starts in 40 minutes (confirm and check-in both possible:
+  check-in opens an hour before the start), slot k on day k (confirm, no check-in yet). The
+  activities of one slot overlap, so a volunteer may hold one live assignment per slot;
+- offers of every volunteer with a login to one activity of slots 0 and 1, so that confirms
+  outnumber places (48 volunteers for 2 x 4 places per slot by default); the later slots get
+  their offers during the load;
 - the public feedback link of a demo activity that ended a few days ago (feedback is open
   from an activity's start to 14 days after its end).
 
@@ -35,6 +36,7 @@ IMPORT_VOLUNTEERS = int(os.environ.get("IMPORT_VOLUNTEERS", "2000"))
 VOLUNTEER_LOGINS = int(os.environ.get("VOLUNTEER_LOGINS", "48"))
 ACTIVITIES = int(os.environ.get("ACTIVITIES", "12"))
 HEADCOUNT = int(os.environ.get("HEADCOUNT", "4"))
+SLOTS = int(os.environ.get("SLOTS", "6"))
 VOLUNTEER_PASSWORD = "Load-volunteer-2026"
 
 
@@ -133,12 +135,12 @@ def main():
         )
         volunteers.append({"id": a["volunteer_id"], "token": login(username, VOLUNTEER_PASSWORD)})
 
-    # Two slots: starting in 40 minutes (check-in already open) and tomorrow.
+    # Slot 0 starts in 40 minutes (check-in already open), slot k on day k.
     now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
-    slots = [now + dt.timedelta(minutes=40), now + dt.timedelta(days=1)]
+    slots = [now + dt.timedelta(minutes=40)] + [now + dt.timedelta(days=k) for k in range(1, SLOTS)]
     activities = []
     for k in range(ACTIVITIES):
-        slot = k % 2
+        slot = k % SLOTS
         starts = slots[slot]
         body = {
             "site_id": site["id"],
@@ -159,7 +161,7 @@ def main():
         call("POST", f"/api/v1/activities/{a['id']}/publish", coordinator, {})
         activities.append({"id": a["id"], "slot": slot})
 
-    # One offer per volunteer and slot, spread round-robin over the slot's activities.
+    # One offer per volunteer in slots 0 and 1, round-robin over the slot's activities.
     offers = []
     by_slot = [[a["id"] for a in activities if a["slot"] == s] for s in (0, 1)]
     for n, v in enumerate(volunteers):

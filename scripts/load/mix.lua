@@ -1,12 +1,14 @@
 -- wrk script of scripts/load.sh: a mix of reads and writes by several roles over the fixture
 -- that scripts/load/fixture.py wrote (FIXTURE=path/to/fixture.lua).
 --
---   MIX=full  search, single reads, candidates, offers, confirms, check-ins, public feedback
+--   MIX=full  search, single reads, candidates, offers, confirms, check-ins, withdrawals,
+--             public feedback
 --   MIX=read  the three staff reads only (phase 2: read latency with and without a login flood)
 --
 -- Each request carries X-Request-Id "ld-<kind>-<n>[-<assignment>]"; the server echoes it, so
 -- response() knows what it answers whatever the number of connections per thread. Offers
--- that succeed feed this thread's confirms; confirms that succeed feed its check-ins.
+-- that succeed feed this thread's confirms; confirms that succeed feed its check-ins and
+-- withdrawals.
 -- done() prints one line per kind with its status codes, then "LOAD5XX <n>".
 
 local fixture_path = os.getenv("FIXTURE")
@@ -21,8 +23,10 @@ function setup(thread)
 end
 
 local fx, staff_roles, volunteer_by_id
-local confirms, checkins = {}, {}
--- Global: done() reads it from every thread with thread:get.
+local confirmed_by = {}
+local confirms, checkins, withdrawals = {}, {}, {}
+-- "<kind> <status>" -> count. Global, so that done() can read it from every thread with
+-- thread:get (which copies flat tables; a nested one crashed wrk 4.1).
 counts = {}
 local n = 0
 local nthreads = tonumber(os.getenv("THREADS") or "1")
@@ -33,8 +37,8 @@ if mix == "read" then
   weights = { { "search", 45 }, { "read", 45 }, { "candidates", 10 } }
 else
   weights = {
-    { "search", 25 }, { "read", 25 }, { "candidates", 8 }, { "offer", 10 },
-    { "confirm", 14 }, { "checkin", 10 }, { "feedback", 8 },
+    { "search", 24 }, { "read", 24 }, { "candidates", 8 }, { "offer", 12 },
+    { "confirm", 12 }, { "checkin", 8 }, { "withdraw", 4 }, { "feedback", 8 },
   }
 end
 
@@ -84,6 +88,7 @@ function request()
   local kind = choose()
   if kind == "confirm" and #confirms == 0 then kind = "offer" end
   if kind == "checkin" and #checkins == 0 then kind = "read" end
+  if kind == "withdraw" and #withdrawals == 0 then kind = "search" end
   if kind == "search" then
     return req(kind, "GET", pick(searches), fx.staff[pick(staff_roles)])
   elseif kind == "read" then
@@ -97,11 +102,16 @@ function request()
       fx.staff.coordinator, '{"volunteer_id":' .. v.id .. '}')
   elseif kind == "confirm" then
     local o = table.remove(confirms, math.random(1, #confirms))
+    confirmed_by[o.id] = o.volunteer
     return req(kind, "POST", "/api/v1/assignments/" .. o.id .. "/confirm",
       fx.volunteers[o.volunteer].token, "{}", o.id)
   elseif kind == "checkin" then
     local id = table.remove(checkins, math.random(1, #checkins))
     return req(kind, "POST", "/api/v1/assignments/" .. id .. "/check-in", fx.staff.coordinator, "{}", id)
+  elseif kind == "withdraw" then
+    local w = table.remove(withdrawals, math.random(1, #withdrawals))
+    return req(kind, "POST", "/api/v1/assignments/" .. w.id .. "/withdraw",
+      fx.volunteers[w.volunteer].token, '{"reason":"临时有事"}', w.id)
   else
     return req(kind, "POST", fx.feedback, nil,
       '{"rating":' .. math.random(3, 5) .. ',"comment":"演出很好，希望常来","target_group":"elderly"}')
@@ -112,25 +122,29 @@ function response(status, headers, body)
   local rid = headers["x-request-id"] or headers["X-Request-Id"] or ""
   local kind, tag = rid:match("^ld%-(%a+)%-[%dx]+%-?(%d*)$")
   kind = kind or "unknown"
-  local c = counts[kind]
-  if not c then c = {}; counts[kind] = c end
-  c[status] = (c[status] or 0) + 1
+  local key = kind .. " " .. status
+  counts[key] = (counts[key] or 0) + 1
   if kind == "offer" and status == 201 then
     local id = tonumber(body:match('"id":(%d+)'))
     local vol = volunteer_by_id[tonumber(body:match('"volunteer_id":(%d+)') or "0")]
     if id and vol then table.insert(confirms, { id = id, volunteer = vol }) end
   elseif kind == "confirm" and status == 200 and tag ~= "" then
-    table.insert(checkins, tonumber(tag))
+    -- A confirmed assignment may be checked in and withdrawn, in either order or racing:
+    -- withdrawing gives the place back, which the consistency query then checks.
+    local id = tonumber(tag)
+    table.insert(checkins, id)
+    table.insert(withdrawals, { id = id, volunteer = confirmed_by[id] })
   end
 end
 
 function done(summary, latency, requests)
   local total = {}
   for _, t in ipairs(threads) do
-    local tc = t:get("counts")
-    for kind, statuses in pairs(tc or {}) do
+    for key, k in pairs(t:get("counts") or {}) do
+      local kind, s = key:match("^(%a+) (%d+)$")
+      s = tonumber(s)
       total[kind] = total[kind] or {}
-      for s, k in pairs(statuses) do total[kind][s] = (total[kind][s] or 0) + k end
+      total[kind][s] = (total[kind][s] or 0) + k
     end
   end
   local five = 0
