@@ -33,7 +33,7 @@ PG_CLUSTER=${PG_CLUSTER:-private}
 PG_PORT=${PG_PORT:-55439}
 PORT=${PORT:-18490}
 BASE="http://127.0.0.1:$PORT"
-ADMIN_PASSWORD='Fault-Postgres-Admin-1'
+ADMIN_PASSWORD='Fault-Postgres-Ministry-1'
 STAFF_PASSWORD='Fault-Postgres-Staff-1'
 DB="springrain_fault_$$"
 

@@ -4,15 +4,16 @@
 #   scripts/fault-sqlite.sh
 #
 # scripts/load/import_batches.py sends BATCHES sequential imports of BATCH_ROWS volunteers and
-# records every batch acknowledged with a 2xx (with the ids the report gave). While batch
-# KILL_AT is in flight (KILL_DELAY seconds after it was sent), `kill -9` hits the server.
+# records every batch acknowledged with a 2xx (with the ids the report gave). KILL_DELAY
+# seconds after batch KILL_AT was sent, `kill -9` hits the server (usually inside that batch;
+# the script reports which batch was in flight).
 # The server is then started again on the same files, and the script asserts that
 #   1. `PRAGMA integrity_check` answers ok (and `PRAGMA foreign_key_check` finds nothing);
 #   2. every row of every acknowledged batch is in the database;
 #   3. the batch in flight is all there or not there at all (one transaction per batch);
 #   4. the restarted server is ready and takes a new import.
 #
-# Knobs: BATCHES (12), BATCH_ROWS (5000), KILL_AT (4), KILL_DELAY (0.4), PORT (18495),
+# Knobs: BATCHES (12), BATCH_ROWS (5000), KILL_AT (4), KILL_DELAY (0.2), PORT (18495),
 # SKIP_BUILD=1.
 set -euo pipefail
 source "$(dirname "$0")/load/common.sh"
@@ -20,10 +21,10 @@ source "$(dirname "$0")/load/common.sh"
 export BATCHES=${BATCHES:-12}
 export BATCH_ROWS=${BATCH_ROWS:-5000}
 KILL_AT=${KILL_AT:-4}
-KILL_DELAY=${KILL_DELAY:-0.4}
+KILL_DELAY=${KILL_DELAY:-0.2}
 PORT=${PORT:-18495}
 BASE="http://127.0.0.1:$PORT"
-ADMIN_PASSWORD='Fault-Sqlite-Admin-1'
+ADMIN_PASSWORD='Fault-Sqlite-Ministry-1'
 STAFF_PASSWORD='Fault-Sqlite-Staff-1'
 
 WORK=$(mktemp -d)
@@ -53,7 +54,7 @@ post /api/v1/users "{\"username\":\"fault.staff\",\"password\":\"$STAFF_PASSWORD
     -H "Authorization: Bearer $ADMIN" >/dev/null
 TOKEN=$(post /api/v1/auth/login "{\"username\":\"fault.staff\",\"password\":\"$STAFF_PASSWORD\"}" | jq -r .access_token)
 
-say "importing $BATCHES batches of $BATCH_ROWS volunteers; kill -9 ${KILL_DELAY}s into batch $KILL_AT (load average $(load_average))"
+say "importing $BATCHES batches of $BATCH_ROWS volunteers; kill -9 ${KILL_DELAY}s after sending batch $KILL_AT (load average $(load_average))"
 : >"$WORK/acked"
 : >"$WORK/progress"
 python3 "$ROOT/scripts/load/import_batches.py" "$BASE" "$TOKEN" "$ORG" "$WORK/acked" "$WORK/progress" &
@@ -70,6 +71,8 @@ SERVER_PID=""
 wait "$CLIENT_PID" || true
 CLIENT_PID=""
 sed 's/^/  client: /' "$WORK/progress" >&2
+# The batch in flight when the kill landed: the last one sent without an answer.
+INFLIGHT_BATCH=$(awk '/^sending/{k = $2} /^acknowledged/{a = $2 + 0} END{print (k + 0 > a + 0 || a == "") ? k : "none"}' "$WORK/progress")
 ls -l "$DATA" | sed 's/^/  files after the kill: /' >&2
 
 FAILED=0
@@ -102,7 +105,7 @@ check $r "acknowledged batches: $ACKED_BATCHES ($ACKED_ROWS rows, $LISTED ids re
 TOTAL=$(sqlite3 "$DBFILE" 'SELECT count(*) FROM volunteers;')
 INFLIGHT=$((TOTAL - ACKED_ROWS))
 [[ $INFLIGHT == 0 || $INFLIGHT == "$BATCH_ROWS" ]] && r=ok || r=no
-check $r "batch $KILL_AT (in flight when killed): $INFLIGHT of $BATCH_ROWS rows stored (all or nothing)"
+check $r "batch $INFLIGHT_BATCH (in flight when killed): $INFLIGHT of $BATCH_ROWS rows stored (all or nothing)"
 
 # The restarted server is ready and imports again.
 start_server "$PORT" "$DATA" "$URL" "$WORK/server.log" SPRINGRAIN_ADMIN_PASSWORD="$ADMIN_PASSWORD"
@@ -124,7 +127,7 @@ check $r "after the restart: /health/ready $READY, a new import of 50 rows answe
 stop_server
 
 echo
-echo "fault-sqlite.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $BATCHES batches x $BATCH_ROWS rows, kill -9 ${KILL_DELAY}s into batch $KILL_AT, load average $(load_average), $(git -C "$ROOT" rev-parse --short HEAD)"
+echo "fault-sqlite.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $BATCHES batches x $BATCH_ROWS rows, kill -9 ${KILL_DELAY}s after batch $KILL_AT was sent (in flight: batch $INFLIGHT_BATCH), load average $(load_average), $(git -C "$ROOT" rev-parse --short HEAD)"
 echo "  integrity_check: $INTEGRITY; acknowledged $ACKED_BATCHES batches / $ACKED_ROWS rows, present $PRESENT; in-flight batch: $INFLIGHT rows stored; after restart: ready $READY, import $AFTER_STATUS"
 if [[ $FAILED != 0 ]]; then
     echo "FAILED"
