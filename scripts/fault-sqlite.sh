@@ -32,7 +32,7 @@ CLIENT_PID=""
 cleanup() {
     [[ -n "$CLIENT_PID" ]] && kill "$CLIENT_PID" 2>/dev/null || true
     stop_server
-    rm -rf "$WORK"
+    if [[ -n "${KEEP_WORK:-}" ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT INT TERM
 

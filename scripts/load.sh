@@ -51,7 +51,7 @@ cleanup() {
     [[ -n "$FLOOD_PID" ]] && kill "$FLOOD_PID" 2>/dev/null || true
     stop_server
     pg_drop_db "$PG_DB"
-    rm -rf "$WORK"
+    if [[ -n "${KEEP_WORK:-}" ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT INT TERM
 
