@@ -9,8 +9,9 @@
 #
 # Phase 1 — wrk runs a mix (scripts/load/mix.lua) on several connections with the tokens of
 #   five roles: volunteer search, single reads, candidates (staff), offers (coordinator),
-#   confirms (the volunteers' own tokens), check-ins (coordinator), public feedback (no
-#   token), and withdrawals of confirmed assignments (the volunteers). It prints throughput, p50/p90/p99 and, per request type, the status codes. Then a
+#   confirms and withdrawals (the volunteers' own tokens), check-ins (coordinator), public
+#   feedback (no token). It prints throughput, p50/p90/p99 and, per request type, the
+#   status codes. Then a
 #   consistency query (scripts/load/consistency.sql) on the database proves that no activity
 #   is overbooked and that no volunteer holds overlapping live assignments, and the same query
 #   must report a violation of each kind injected in a transaction it rolls back.
