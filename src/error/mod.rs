@@ -400,6 +400,13 @@ impl From<DieselError> for ApiError {
                     ErrorCode::ConcurrentUpdate,
                     "a concurrent update won; retry",
                 ),
+                // The database went away under a request (a restart, a failover, a killed
+                // backend): an outage, as when no connection can be had, not a bug. As with
+                // any timeout, a connection lost during COMMIT may still have stored the write.
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    tracing::warn!(error = %info.message(), "the database connection was lost");
+                    ApiError::unavailable("the database connection was lost; retry")
+                }
                 _ if info.message().contains("database is locked") => {
                     tracing::warn!("sqlite busy timeout exceeded");
                     ApiError::unavailable("the database is busy; retry")
@@ -448,3 +455,32 @@ impl From<crate::db::Unavailable> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_database_connection_is_an_outage_not_an_internal_error() {
+        for kind in [
+            DatabaseErrorKind::ClosedConnection,
+            DatabaseErrorKind::UnableToSendCommand,
+        ] {
+            let lost = DieselError::DatabaseError(
+                kind,
+                Box::new("terminating connection due to administrator command".to_string()),
+            );
+            let e = ApiError::from(lost);
+            assert_eq!(e.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(e.retry_after_secs, Some(1));
+        }
+        let other = DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("syntax error".to_string()),
+        );
+        assert_eq!(
+            ApiError::from(other).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+}

@@ -8,6 +8,9 @@ use utoipa::ToSchema;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
+/// How long readiness waits for the database's answer before it answers 503.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_millis(1000);
+
 #[derive(Serialize, ToSchema)]
 pub struct HealthResponse {
     /// `ok`
@@ -53,13 +56,21 @@ pub async fn live() -> HttpResponse {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    crate::service::run(&state.pool, |c| {
+    let check = crate::service::run(&state.pool, |c| {
         c.batch_execute("SELECT 1").map_err(|e| {
             tracing::warn!(error = %e, "readiness check failed");
             crate::error::ApiError::unavailable("the database is not answering")
         })
-    })
-    .await?;
+    });
+    // A probe must hear "not ready" before its own timeout (commonly 1-3 s), not after the
+    // pool's wait for a connection (5 s by default) while the database is down. The check
+    // itself runs on in the background until it gets a connection or the pool gives up.
+    actix_web::rt::time::timeout(READY_WAIT, check)
+        .await
+        .map_err(|_| {
+            tracing::warn!("readiness check: no database answer in time");
+            crate::error::ApiError::unavailable("the database is not answering")
+        })??;
     let residency = &state.settings.residency;
     Ok(HttpResponse::Ok().json(ReadyResponse {
         status: "ok".into(),
