@@ -24,5 +24,6 @@ pub struct AppState {
     /// Public feedback: per client address, and per activity token.
     pub feedback_rate: IpRateLimiter,
     pub feedback_token_rate: KeyRateLimiter,
+    /// Failed-login limits; their state is in the database, shared by every instance.
     pub login_failures: FailedLoginThrottle,
 }
