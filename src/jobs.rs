@@ -1,7 +1,7 @@
 //! Periodic work: reminders that must go out whether or not anyone calls the API, and
-//! clean-up of expired idempotency keys and ended sessions, and the erasure of deregistered
-//! volunteers' contact data (PI-06). Each job is idempotent (dedupe keys), so running it
-//! twice, or on two instances, sends nothing twice.
+//! clean-up of expired idempotency keys, ended sessions and expired login throttles, and the
+//! erasure of deregistered volunteers' contact data (PI-06). Each job is idempotent (dedupe
+//! keys), so running it twice, or on two instances, sends nothing twice.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,6 +106,12 @@ pub fn spawn(pool: DbPool, settings: Arc<Settings>, clock: Clock) {
                 .map_err(|e| e.to_string())?;
                 if sessions > 0 {
                     tracing::info!(sessions, "ended sessions deleted");
+                }
+                let throttles =
+                    crate::auth::throttle::purge(&mut conn, settings.login_failure_window)
+                        .map_err(|e| e.to_string())?;
+                if throttles > 0 {
+                    tracing::info!(throttles, "expired login throttle rows deleted");
                 }
                 let erased = erase_deregistered(
                     &mut conn,

@@ -60,8 +60,17 @@ pub fn ensure_admin(pool: &DbPool, configured: Option<&str>) -> Result<AdminBoot
             )
         }
     };
-    cli::insert_ministry_admin(&mut conn, &username, &password)
-        .map_err(|e| format!("SPRINGRAIN_ADMIN_PASSWORD: {e}"))?;
+    if let Err(e) = cli::insert_ministry_admin(&mut conn, &username, &password) {
+        // Instances started together on an empty database all find no admin; one insert
+        // wins and the others' hit the unique username. Only a real failure stops start-up.
+        let created_meanwhile = db::users::find_by_username(&mut conn, username.as_str())
+            .map_err(|e| e.to_string())?
+            .is_some();
+        if created_meanwhile {
+            return Ok(AdminBootstrap::AlreadyExists);
+        }
+        return Err(format!("SPRINGRAIN_ADMIN_PASSWORD: {e}"));
+    }
     Ok(outcome)
 }
 

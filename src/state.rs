@@ -24,6 +24,7 @@ pub struct AppState {
     /// Public feedback: per client address, and per activity token.
     pub feedback_rate: IpRateLimiter,
     pub feedback_token_rate: KeyRateLimiter,
+    /// Failed-login limits; their state is in the database, shared by every instance.
     pub login_failures: FailedLoginThrottle,
     /// Who each live access token belongs to, so a request needs no lookup (see the module).
     pub principals: crate::auth::principals::PrincipalCache,

@@ -13,6 +13,7 @@ pub mod consents;
 pub mod idempotency;
 pub mod identity_disputes;
 pub mod implementation_plans;
+pub mod login_throttles;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;

@@ -1170,6 +1170,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_throttles (account, client) {
+        account -> Text,
+        client -> Text,
+        failures -> Integer,
+        window_start -> Timestamp,
+        last_failure -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        account -> Text,
+        client -> Text,
+        started_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(volunteer_evaluations -> assignments (assignment_id));
 diesel::joinable!(volunteer_complaints -> volunteers (volunteer_id));
 diesel::joinable!(honour_publication_consents -> volunteers (volunteer_id));

@@ -1,6 +1,7 @@
 //! `/api/v1/auth/*`: login, refresh (rotation with reuse detection) and logout. The whole
 //! scope is rate-limited per client IP; failed logins are also limited per (account, client
-//! IP) with back-off, under a higher per-account ceiling (`auth::throttle`).
+//! IP) with back-off, under a higher per-account ceiling (`auth::throttle`, kept in the
+//! database so that every instance enforces the same limits).
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,11 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
     let username = username.trim().to_lowercase();
-    let attempt = match state.login_failures.reserve(&username, client_ip(&req)) {
+    let reserved = state
+        .login_failures
+        .reserve(&state.pool, &username, client_ip(&req))
+        .await?;
+    let attempt = match reserved {
         Ok(attempt) => attempt,
         Err(retry_after) => {
             refusal_pause().await;
@@ -105,12 +110,12 @@ pub async fn login(
     let verified = state.passwords.verify(Lane::Login, password, hash).await?;
 
     let Some(user) = user.filter(|_| verified) else {
-        attempt.failed();
+        attempt.failed().await?;
         let rid = request_id.0.clone();
         crate::service::run(&state.pool, move |c| sessions::record_failed_login(c, &rid)).await?;
         return Err(invalid_credentials());
     };
-    attempt.succeeded();
+    attempt.succeeded().await?;
 
     let refresh_token = tokens::new_secret();
     let digest = tokens::digest(&refresh_token);

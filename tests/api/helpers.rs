@@ -80,7 +80,7 @@ macro_rules! db_test {
     };
 }
 
-struct PgDatabase {
+pub struct PgDatabase {
     admin_url: String,
     name: String,
 }
@@ -102,8 +102,10 @@ impl Drop for PgDatabase {
     }
 }
 
+/// A new, empty database on `TEST_DATABASE_URL` (`None` when it is not set): its URL, and
+/// the guard that drops it.
 #[cfg(feature = "postgres")]
-fn create_pg_database() -> Option<(String, PgDatabase)> {
+pub fn create_pg_database() -> Option<(String, PgDatabase)> {
     use diesel::{Connection, PgConnection, RunQueryDsl};
     let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
     let name = format!("springrain_test_{}", uuid::Uuid::new_v4().simple());
@@ -123,7 +125,7 @@ fn create_pg_database() -> Option<(String, PgDatabase)> {
 }
 
 #[cfg(not(feature = "postgres"))]
-fn create_pg_database() -> Option<(String, PgDatabase)> {
+pub fn create_pg_database() -> Option<(String, PgDatabase)> {
     None
 }
 

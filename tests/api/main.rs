@@ -39,6 +39,8 @@ mod spring_rain;
 mod stats;
 mod training;
 mod training_base;
+#[cfg(feature = "postgres")]
+mod two_instances;
 mod users;
 mod voice;
 mod volunteers;
