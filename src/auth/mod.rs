@@ -80,10 +80,8 @@ async fn caller(
     let cache = &state.principals;
     let now = std::time::Instant::now();
     let epoch_due = cache.epoch_due(now);
-    if !epoch_due {
-        if let Lookup::Hit(user) = cache.get(&session_id, user_id, now) {
-            return Ok(Some(user));
-        }
+    if !epoch_due && let Lookup::Hit(user) = cache.get(&session_id, user_id, now) {
+        return Ok(Some(user));
     }
     let stamp = cache.stamp();
     let key = session_id.clone();
