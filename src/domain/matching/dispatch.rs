@@ -6,19 +6,18 @@
 //! keeps a volunteer off two overlapping activities of the batch), no activity above its
 //! maximum, locked pairs in, excluded pairs out.
 //!
-//! Method: min-cost flow, solved exactly by successive shortest paths with potentials.
-//! Network: source → volunteer (capacity 1) → activity (score) → sink through two parallel
-//! edges, one per unfilled minimum slot (worth one "slot") and one per further free place.
-//! Costs are pairs (slots, score) compared lexicographically — an ordered group, so Dijkstra
-//! with potentials stays exact and no big-M constant is needed. Scores enter as integer
-//! micro-units so sums are exact. Augmenting stops at the first path that does not improve
-//! the cost; path costs never decrease, so that flow is optimal over all flow sizes.
+//! Method: min-cost flow, solved exactly. Every free place of an activity is one unit of
+//! supply that goes either to an eligible volunteer (cost: minus the pair's score) or to
+//! "empty" (cost 0 for a place above the minimum, a big-M constant for a minimum place,
+//! chosen larger than any plan's total score can make up, so the lexicographic objective is
+//! one integer cost). Scores enter as integer micro-units so sums are exact.
 //!
-//! Volunteers (many) are not graph nodes during the search: a shortest path runs source →
-//! activity → activity → … → sink, where "enter activity a" takes a's best free volunteer and
-//! "a → b" moves a volunteer assigned to a over to b. The best such move per (a, b) is kept in
-//! a lazy heap, so one search costs O(activities²) instead of O(pairs), and a volunteer, once
-//! assigned, stays assigned (paths never start by un-assigning anyone).
+//! Successive shortest paths with potentials, one search per place from its own activity,
+//! round by round over the activities (as the Hungarian method goes row by row). A search is
+//! a binary-heap Dijkstra over activities only: "take the best free volunteer" and "leave a
+//! place empty" end a path, "take an assigned volunteer from activity y" continues it at y.
+//! It stops as soon as the end of the path is known, which in most searches is at the first
+//! activity, so a search touches a handful of activities, not the whole batch.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashSet};
@@ -137,7 +136,7 @@ pub fn dispatch(
     exclusions: &[PairKey],
 ) -> Result<Plan, DispatchError> {
     let batch = Batch::new(activities, pairs, locks, exclusions)?;
-    let chosen = Solver::new(&batch).run();
+    let chosen = solve(&batch);
     Ok(batch.plan(&chosen))
 }
 
@@ -189,27 +188,40 @@ impl Batch {
         };
 
         // (activity index, volunteer id, score units, score), sorted; duplicates side by side.
-        let mut scored = Vec::with_capacity(pairs.len());
+        let mut scored: Vec<(usize, i64, i64, f64)> = Vec::with_capacity(pairs.len());
+        // Pairs usually come activity by activity: look each activity up once per run.
+        let mut last = None;
+        // Already sorted without repeats (the usual case): no sort, no duplicate scan.
+        let mut in_order = true;
         for p in pairs {
             let key = PairKey {
                 activity_id: p.activity_id,
                 volunteer_id: p.volunteer_id,
             };
-            let a = activity_index(p.activity_id)?;
+            let a = match last {
+                Some((id, a)) if id == p.activity_id => a,
+                _ => activity_index(p.activity_id)?,
+            };
+            last = Some((p.activity_id, a));
             if !p.score.is_finite() {
                 return Err(DispatchError::InvalidScore(key));
             }
+            in_order &= scored
+                .last()
+                .is_none_or(|&(b, v, ..)| (b, v) < (a, p.volunteer_id));
             scored.push((a, p.volunteer_id, score_units(p.score), p.score));
         }
-        scored.sort_unstable_by_key(|&(a, v, ..)| (a, v));
-        if let Some(w) = scored
-            .windows(2)
-            .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
-        {
-            return Err(DispatchError::DuplicatePair(PairKey {
-                activity_id: activities[w[0].0].activity_id,
-                volunteer_id: w[0].1,
-            }));
+        if !in_order {
+            scored.sort_unstable_by_key(|&(a, v, ..)| (a, v));
+            if let Some(w) = scored
+                .windows(2)
+                .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+            {
+                return Err(DispatchError::DuplicatePair(PairKey {
+                    activity_id: activities[w[0].0].activity_id,
+                    volunteer_id: w[0].1,
+                }));
+            }
         }
         let position = |key: &PairKey| -> Option<usize> {
             let a = activity_index(key.activity_id).ok()?;
@@ -217,8 +229,12 @@ impl Batch {
                 .binary_search_by_key(&(a, key.volunteer_id), |&(a, v, ..)| (a, v))
                 .ok()
         };
-        let mut closed = vec![false; scored.len()];
         let excluded: HashSet<PairKey> = exclusions.iter().copied().collect();
+        let mut closed = if excluded.is_empty() {
+            Vec::new()
+        } else {
+            vec![false; scored.len()]
+        };
         for key in &excluded {
             if let Some(k) = position(key) {
                 closed[k] = true;
@@ -258,12 +274,15 @@ impl Batch {
             });
         }
 
-        let open: Vec<(usize, i64, i64, f64)> = scored
-            .into_iter()
-            .zip(closed)
-            .filter(|&((_, v, ..), closed)| !closed && !locked_volunteers.contains(&v))
-            .map(|(pair, _)| pair)
-            .collect();
+        let mut open = scored;
+        if !closed.is_empty() || !locked.is_empty() {
+            let mut k = 0;
+            open.retain(|&(_, v, ..)| {
+                let keep = !closed.get(k).is_some_and(|&c| c) && !locked_volunteers.contains(&v);
+                k += 1;
+                keep
+            });
+        }
         Ok(Batch {
             activities,
             need,
@@ -315,429 +334,390 @@ impl Batch {
     }
 }
 
-/// A lexicographic cost: fewer (i.e. more negative) slot units first, then score units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-struct Cost {
-    slots: i64,
-    score: i64,
-}
+/// Integer costs of the flow: `i64` when every cost the solver can meet fits with room to
+/// spare (always, for scores in [0, 1]), `i128` otherwise, so extreme scores cannot overflow.
+trait Num: Copy + Ord + Add<Output = Self> + Sub<Output = Self> + From<i64> {}
 
-impl Add for Cost {
-    type Output = Cost;
-    fn add(self, o: Cost) -> Cost {
-        Cost {
-            slots: self.slots + o.slots,
-            score: self.score + o.score,
-        }
-    }
-}
+impl Num for i64 {}
+impl Num for i128 {}
 
-impl Sub for Cost {
-    type Output = Cost;
-    fn sub(self, o: Cost) -> Cost {
-        Cost {
-            slots: self.slots - o.slots,
-            score: self.score - o.score,
-        }
-    }
-}
-
-const ZERO: Cost = Cost { slots: 0, score: 0 };
-const MIN_SLOT: Cost = Cost {
-    slots: -1,
-    score: 0,
-};
-
-fn score_cost(units: i64) -> Cost {
-    Cost {
-        slots: 0,
-        score: -units,
+/// The chosen open pairs (indices into `Batch::open`).
+fn solve(batch: &Batch) -> Vec<usize> {
+    let (lo, hi) = batch
+        .open
+        .iter()
+        .fold((0i128, 0i128), |(lo, hi), &(_, _, u, _)| {
+            (lo.min(i128::from(u)), hi.max(i128::from(u)))
+        });
+    let span = hi - lo;
+    let places: i128 = batch.room.iter().map(|&r| i128::from(r)).sum();
+    // An empty minimum place costs more than any plan's whole score can make up.
+    let big_m = places * span + 1;
+    // Potentials only fall, from at most the best score to no less than −big_m (an activity
+    // a search can reach can still leave a place empty, at a non-negative reduced cost), and
+    // a distance is at most one empty minimum place: every sum formed is a few big-Ms.
+    let bound = 8 * (big_m + span);
+    match i64::try_from(bound) {
+        Ok(_) => Solver::<i64>::new(batch, big_m as i64).run(),
+        Err(_) => Solver::<i128>::new(batch, big_m).run(),
     }
 }
 
 const NONE: u32 = u32::MAX;
 
-/// How the shortest path reached a node.
-#[derive(Debug, Clone, Copy)]
-enum Step {
-    /// From the source, taking this free volunteer.
-    Take(u32),
-    /// From activity node `from`, moving this volunteer.
-    Move { from: u32, volunteer: u32 },
-    /// From activity node `from` into the sink.
-    Finish { from: u32 },
+/// Each open pair's volunteer as a dense index in id order (so ties break by volunteer id),
+/// and how many volunteers there are. Database ids are mostly compact: then a table over
+/// the id range, otherwise a sort and binary searches.
+fn volunteer_indices(open: &[(usize, i64, i64, f64)]) -> (Vec<u32>, usize) {
+    let Some((lo, hi)) = open
+        .iter()
+        .map(|p| p.1)
+        .fold(None, |r: Option<(i64, i64)>, v| {
+            Some(r.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+        })
+    else {
+        return (Vec::new(), 0);
+    };
+    let range = (i128::from(hi) - i128::from(lo)) as u128;
+    if range <= 4 * open.len() as u128 + 1024 {
+        let mut table = vec![NONE; range as usize + 1];
+        for p in open {
+            table[(p.1 - lo) as usize] = 0;
+        }
+        let mut count = 0u32;
+        for slot in table.iter_mut().filter(|slot| **slot != NONE) {
+            *slot = count;
+            count += 1;
+        }
+        let index = open.iter().map(|p| table[(p.1 - lo) as usize]).collect();
+        return (index, count as usize);
+    }
+    let mut ids: Vec<i64> = open.iter().map(|p| p.1).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let index = open
+        .iter()
+        .map(|p| ids.binary_search(&p.1).unwrap_or_default() as u32)
+        .collect();
+    (index, ids.len())
 }
 
-/// One volunteer's open pair: activity node, score units, index into `Batch::open`.
+/// Whether `a` comes before `b` in an activity's heap: higher score, then lower volunteer.
+fn ahead(a: &Arc, b: &Arc) -> bool {
+    (a.units, Reverse(a.to)) > (b.units, Reverse(b.to))
+}
+
+fn sift_down(heap: &mut [Arc], mut i: usize) {
+    loop {
+        let left = 2 * i + 1;
+        if left >= heap.len() {
+            return;
+        }
+        let right = left + 1;
+        let child = if right < heap.len() && ahead(&heap[right], &heap[left]) {
+            right
+        } else {
+            left
+        };
+        if !ahead(&heap[child], &heap[i]) {
+            return;
+        }
+        heap.swap(i, child);
+        i = child;
+    }
+}
+
+/// A pair seen from one side: the other end, the pair's index in `Batch::open`, its score units.
 #[derive(Debug, Clone, Copy)]
 struct Arc {
-    node: u32,
-    units: i64,
+    to: u32,
     open: u32,
+    units: i64,
 }
 
-/// Successive shortest paths on the compressed network. Activity nodes are `0..n`, then the
-/// source `n` and the sink `n + 1`.
-struct Solver {
-    n: usize,
-    need: Vec<u32>,
+/// How a search reached an activity: from activity `from`, which takes the volunteer of `arc`
+/// (`to`) away from it.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    from: u32,
+    arc: Arc,
+}
+
+/// Where a search's path ends: the activity takes a free volunteer, or leaves a place empty.
+#[derive(Debug, Clone, Copy)]
+enum End {
+    Free { at: u32, arc: Arc },
+    Empty { at: u32 },
+}
+
+/// Min-cost flow with a fixed supply: every free place of every activity sends one unit, to a
+/// volunteer (cost −score) or to "empty" (cost 0 for a place above the minimum, big-M for a
+/// minimum place, the cheaper used first). Solved by successive shortest paths, one search
+/// per place from its own activity (as the Hungarian method goes row by row), each a
+/// binary-heap Dijkstra on reduced costs that stops as soon as the end of the path is known.
+///
+/// Only activities carry potentials. Free volunteers and the sink keep potential 0 for good:
+/// a search never settles a free volunteer closer than the path's end, so the update leaves
+/// them alone. Then an activity's cheapest free volunteer is simply its best-scoring one
+/// (the top of a heap of its pairs), and an assigned volunteer's potential cancels out of
+/// "activity x takes v from activity y", so volunteers need no labels. A volunteer once
+/// assigned stays assigned (it can only move).
+struct Solver<C> {
+    big_m: C,
+    room: Vec<u32>,
     extra: Vec<u32>,
-    filled_min: Vec<u32>,
-    filled_extra: Vec<u32>,
-    /// Per node: open pairs as (score units desc, volunteer), and how far they are used up.
-    free_queue: Vec<Vec<(Reverse<i64>, u32)>>,
-    free_next: Vec<usize>,
-    /// Per volunteer `v`: its arcs are `arcs[arc_start[v]..arc_start[v + 1]]`.
-    arc_start: Vec<usize>,
-    arcs: Vec<Arc>,
-    /// Per volunteer: the arc it is assigned through, or `NONE`; never unassigned again.
-    assigned: Vec<u32>,
-    /// Per node: the volunteers assigned there, with their arc.
-    members: Vec<Vec<(u32, u32)>>,
-    potential: Vec<Cost>,
-    /// Source arcs as (reduced cost + source potential, node); lazily raised (keys only grow).
-    source_heap: BinaryHeap<Reverse<(Cost, u32)>>,
+    /// Places sent so far, and how many of them went to "empty".
+    sent: Vec<u32>,
+    empty: Vec<u32>,
+    /// Per activity `a`: its pairs, `by_score[by_score_start[a]..by_score_start[a + 1]]`, of
+    /// which the first `free_len[a]` are a max-heap (best score, then lowest volunteer id)
+    /// that assigned volunteers leave for good.
+    by_score_start: Vec<usize>,
+    by_score: Vec<Arc>,
+    free_len: Vec<usize>,
+    /// Per volunteer: the activity it is assigned to (`NONE` if free) and through which pair.
+    at: Vec<u32>,
+    at_arc: Vec<Arc>,
+    potential: Vec<C>,
     // Scratch of one search, stamped by `round` so nothing is cleared between searches.
     round: u32,
     seen: Vec<u32>,
     done: Vec<u32>,
-    dist: Vec<Cost>,
+    dist: Vec<C>,
     step: Vec<Step>,
     settled: Vec<u32>,
-    heap: BinaryHeap<Reverse<(Cost, u32)>>,
-    from_source: Vec<u32>,
+    heap: BinaryHeap<Reverse<(C, u32)>>,
 }
 
-impl Solver {
-    fn new(batch: &Batch) -> Solver {
-        // Nodes: activities with room and at least one open pair.
-        let mut has_pair = vec![false; batch.activities.len()];
-        for &(a, ..) in &batch.open {
-            has_pair[a] = true;
-        }
-        let mut node_of = vec![NONE; batch.activities.len()];
-        let mut batch_index = Vec::new();
-        for (i, &room) in batch.room.iter().enumerate() {
-            if room > 0 && has_pair[i] {
-                node_of[i] = batch_index.len() as u32;
-                batch_index.push(i);
-            }
-        }
-        let n = batch_index.len();
-        // Volunteers get dense indices in id order, so ties break by volunteer id.
-        let mut volunteer_ids: Vec<i64> = batch.open.iter().map(|&(_, v, ..)| v).collect();
-        volunteer_ids.sort_unstable();
-        volunteer_ids.dedup();
-        let nv = volunteer_ids.len();
-        let mut free_queue = vec![Vec::new(); n];
-        let mut per_volunteer: Vec<(u32, Arc)> = Vec::with_capacity(batch.open.len());
-        for (k, &(a, v, units, _)) in batch.open.iter().enumerate() {
-            let node = node_of[a];
-            if node == NONE {
-                continue;
-            }
-            let vol = volunteer_ids.binary_search(&v).unwrap_or_default() as u32;
-            free_queue[node as usize].push((Reverse(units), vol));
-            per_volunteer.push((
-                vol,
-                Arc {
-                    node,
-                    units,
-                    open: k as u32,
-                },
-            ));
-        }
-        for q in &mut free_queue {
-            q.sort_unstable();
-        }
-        // Counting sort by volunteer into one flat array.
-        let mut arc_start = vec![0usize; nv + 1];
-        for &(vol, _) in &per_volunteer {
-            arc_start[vol as usize + 1] += 1;
-        }
-        for v in 0..nv {
-            arc_start[v + 1] += arc_start[v];
-        }
-        let mut fill = arc_start.clone();
-        let mut arcs = vec![
-            Arc {
-                node: 0,
-                units: 0,
-                open: 0
-            };
-            per_volunteer.len()
-        ];
-        for (vol, arc) in per_volunteer {
-            arcs[fill[vol as usize]] = arc;
-            fill[vol as usize] += 1;
-        }
-        let need: Vec<u32> = batch_index.iter().map(|&i| batch.need[i]).collect();
-        let extra = batch_index
-            .iter()
-            .map(|&i| batch.room[i] - batch.need[i])
-            .collect();
+impl<C: Num> Solver<C> {
+    fn new(batch: &Batch, big_m: C) -> Solver<C> {
+        let n = batch.activities.len();
+        let (volunteer_of, nv) = volunteer_indices(&batch.open);
 
-        // Initial potentials: shortest distances in the empty network (a DAG).
-        let mut potential = vec![ZERO; n + 2];
-        let mut sink = None::<Cost>;
-        let mut source_heap = BinaryHeap::with_capacity(n);
-        for node in 0..n {
-            let best = free_queue[node][0].0.0;
-            potential[node] = score_cost(best);
-            // Reduced cost of the best source arc: zero.
-            source_heap.push(Reverse((ZERO, node as u32)));
-            let exit = if need[node] > 0 { MIN_SLOT } else { ZERO };
-            let d = potential[node] + exit;
-            sink = Some(sink.map_or(d, |s| s.min(d)));
+        // `open` is sorted by activity: each activity's pairs are one run.
+        let mut by_score_start = vec![0usize; n + 1];
+        let mut by_score = Vec::with_capacity(batch.open.len());
+        for (k, &(a, _, units, _)) in batch.open.iter().enumerate() {
+            let vol = volunteer_of[k];
+            by_score_start[a + 1] += 1;
+            by_score.push(Arc {
+                to: vol,
+                open: k as u32,
+                units,
+            });
         }
-        potential[n + 1] = sink.unwrap_or(ZERO);
+        for a in 0..n {
+            by_score_start[a + 1] += by_score_start[a];
+        }
+        let mut potential = Vec::with_capacity(n);
+        for a in 0..n {
+            let run = &mut by_score[by_score_start[a]..by_score_start[a + 1]];
+            // A heap, not a sort: most activities only ever look at their first few.
+            for i in (0..run.len() / 2).rev() {
+                sift_down(run, i);
+            }
+            // Reduced costs start non-negative: taking any volunteer costs −score ≥ −potential,
+            // leaving a place empty costs ≥ 0.
+            potential.push(C::from(run.first().map_or(0, |arc| arc.units.max(0))));
+        }
 
         Solver {
-            n,
-            need,
-            extra,
-            filled_min: vec![0; n],
-            filled_extra: vec![0; n],
-            free_queue,
-            free_next: vec![0; n],
-            arc_start,
-            arcs,
-            assigned: vec![NONE; nv],
-            members: vec![Vec::new(); n],
+            big_m,
+            room: batch.room.clone(),
+            extra: batch
+                .room
+                .iter()
+                .zip(&batch.need)
+                .map(|(r, n)| r - n)
+                .collect(),
+            sent: vec![0; n],
+            empty: vec![0; n],
+            free_len: (0..n)
+                .map(|a| by_score_start[a + 1] - by_score_start[a])
+                .collect(),
+            by_score_start,
+            by_score,
+            at: vec![NONE; nv],
+            at_arc: vec![
+                Arc {
+                    to: 0,
+                    open: 0,
+                    units: 0
+                };
+                nv
+            ],
             potential,
-            source_heap,
             round: 0,
-            seen: vec![0; n + 2],
-            done: vec![0; n + 2],
-            dist: vec![ZERO; n + 2],
-            step: vec![Step::Finish { from: 0 }; n + 2],
+            seen: vec![0; n],
+            done: vec![0; n],
+            dist: vec![C::from(0); n],
+            step: vec![
+                Step {
+                    from: NONE,
+                    arc: Arc {
+                        to: 0,
+                        open: 0,
+                        units: 0
+                    }
+                };
+                n
+            ],
             settled: Vec::new(),
             heap: BinaryHeap::new(),
-            from_source: Vec::new(),
         }
     }
 
-    /// Augments along shortest paths while they improve the cost; returns the chosen open pairs.
+    /// Sends every place, round by round (each activity's first place, then each one's
+    /// second…), so early searches find their best volunteer still free; returns the chosen
+    /// open pairs.
     fn run(mut self) -> Vec<usize> {
-        while self.augment_once() {}
+        let most = self.room.iter().copied().max().unwrap_or(0);
+        for _ in 0..most {
+            for a in 0..self.room.len() {
+                if self.sent[a] < self.room[a] {
+                    self.search(a);
+                    self.sent[a] += 1;
+                }
+            }
+        }
         let mut chosen: Vec<usize> = self
-            .assigned
+            .at
             .iter()
-            .filter(|&&arc| arc != NONE)
-            .map(|&arc| self.arcs[arc as usize].open as usize)
+            .zip(&self.at_arc)
+            .filter(|(at, _)| **at != NONE)
+            .map(|(_, arc)| arc.open as usize)
             .collect();
         chosen.sort_unstable();
         chosen
     }
 
-    /// The best free volunteer for `node` (score units, volunteer), skipping assigned ones.
-    fn best_free(&mut self, node: usize) -> Option<(i64, u32)> {
-        let queue = &self.free_queue[node];
-        let mut i = self.free_next[node];
-        while i < queue.len() && self.assigned[queue[i].1 as usize] != NONE {
-            i += 1;
+    /// The best-scoring free volunteer of activity `a`, dropping assigned ones for good.
+    fn best_free(&mut self, a: usize) -> Option<Arc> {
+        let start = self.by_score_start[a];
+        let mut len = self.free_len[a];
+        while len > 0 && self.at[self.by_score[start].to as usize] != NONE {
+            len -= 1;
+            let heap = &mut self.by_score[start..start + len + 1];
+            heap.swap(0, len);
+            sift_down(&mut heap[..len], 0);
         }
-        self.free_next[node] = i;
-        queue.get(i).map(|&(Reverse(units), vol)| (units, vol))
+        self.free_len[a] = len;
+        (len > 0).then(|| self.by_score[start])
     }
 
-    /// The source arc's key: its reduced cost plus the source's potential, which does not
-    /// depend on the source's potential, so keys survive searches.
-    fn source_key(&self, node: usize, units: i64) -> Cost {
-        score_cost(units) - self.potential[node]
-    }
-
-    fn exit_cost(&self, node: usize) -> Option<Cost> {
-        if self.filled_min[node] < self.need[node] {
-            Some(MIN_SLOT)
-        } else if self.filled_extra[node] < self.extra[node] {
-            Some(ZERO)
+    /// The cost of leaving one more place of `a` empty: places above the minimum first.
+    fn empty_cost(&self, a: usize) -> Option<C> {
+        if self.empty[a] < self.extra[a] {
+            Some(C::from(0))
+        } else if self.empty[a] < self.room[a] {
+            Some(self.big_m)
         } else {
             None
         }
     }
 
-    fn label(&mut self, to: usize, d: Cost, how: Step) {
-        if self.seen[to] != self.round || d < self.dist[to] {
-            self.seen[to] = self.round;
-            self.dist[to] = d;
-            self.step[to] = how;
-            self.heap.push(Reverse((d, to as u32)));
-        }
-    }
-
-    /// The next node to settle: the closer of the labelled heap and the source arcs.
-    fn next_closest(&mut self) -> Option<(Cost, usize, Option<Step>)> {
-        let source_potential = self.potential[self.n];
-        loop {
-            let labelled = loop {
-                match self.heap.peek() {
-                    Some(&Reverse((d, x)))
-                        if self.done[x as usize] == self.round || d > self.dist[x as usize] =>
-                    {
-                        self.heap.pop();
-                    }
-                    top => break top.map(|&Reverse(t)| t),
-                }
-            };
-            let from_source = self.source_heap.peek().map(|&Reverse(t)| t);
-            match (labelled, from_source) {
-                (None, None) => return None,
-                (Some((d, x)), s) if s.is_none_or(|(k, y)| (d, x) <= (k + source_potential, y)) => {
-                    self.heap.pop();
-                    return Some((d, x as usize, None));
-                }
-                (_, Some((key, node))) => {
-                    self.source_heap.pop();
-                    let node = node as usize;
-                    let Some((units, vol)) = self.best_free(node) else {
-                        // No free volunteer left for it, now or later.
-                        continue;
-                    };
-                    let current = self.source_key(node, units);
-                    self.from_source.push(node as u32);
-                    if current > key {
-                        // Stale (keys only grow): back in at its true place.
-                        self.from_source.pop();
-                        self.source_heap.push(Reverse((current, node as u32)));
-                        continue;
-                    }
-                    if self.done[node] == self.round {
-                        continue;
-                    }
-                    return Some((key + source_potential, node, Some(Step::Take(vol))));
-                }
-                (Some(_), None) => unreachable!("a lone labelled node is always the closest"),
-            }
-        }
-    }
-
-    /// One Dijkstra on the compressed network, stopped at the sink, and, if the path improves
-    /// the cost, the augmentation along it.
-    fn augment_once(&mut self) -> bool {
-        let (source, sink) = (self.n, self.n + 1);
+    /// One shortest path from activity `source` to an end, then the potentials' update and
+    /// the augmentation along it.
+    fn search(&mut self, source: usize) {
         self.round += 1;
+        let round = self.round;
         self.heap.clear();
         self.settled.clear();
-        self.from_source.clear();
-        let mut d_sink = None;
-        while let Some((du, u, how)) = self.next_closest() {
-            if let Some(how) = how {
-                if self.seen[u] == self.round && self.dist[u] <= du {
-                    // Already labelled at least as close by a move; settled from there.
-                    self.seen[u] = self.round;
-                } else {
-                    self.seen[u] = self.round;
-                    self.dist[u] = du;
-                    self.step[u] = how;
-                }
-            }
-            let du = self.dist[u];
-            self.done[u] = self.round;
-            if u == sink {
-                d_sink = Some(du);
+        self.seen[source] = round;
+        self.dist[source] = C::from(0);
+        let mut best: Option<(C, End)> = None;
+        let mut next = Some((C::from(0), source));
+        while let Some((dx, x)) = next {
+            if best.is_some_and(|(d, _)| d <= dx) {
                 break;
             }
-            self.settled.push(u as u32);
-            let pu = self.potential[u];
-            for m in 0..self.members[u].len() {
-                let (vol, here) = self.members[u][m];
-                let here_units = self.arcs[here as usize].units;
-                let (lo, hi) = (
-                    self.arc_start[vol as usize],
-                    self.arc_start[vol as usize + 1],
-                );
-                for i in lo..hi {
-                    let arc = self.arcs[i];
-                    let to = arc.node as usize;
-                    if to == u || self.done[to] == self.round {
-                        continue;
+            self.done[x] = round;
+            self.settled.push(x as u32);
+            let px = self.potential[x];
+            let at = x as u32;
+            if let Some(arc) = self.best_free(x) {
+                let d = dx + px - C::from(arc.units);
+                debug_assert!(d >= dx, "negative reduced cost");
+                if best.is_none_or(|(b, _)| d < b) {
+                    best = Some((d, End::Free { at, arc }));
+                }
+            }
+            if let Some(cost) = self.empty_cost(x) {
+                let d = dx + px + cost;
+                debug_assert!(d >= dx, "negative reduced cost");
+                if best.is_none_or(|(b, _)| d < b) {
+                    best = Some((d, End::Empty { at }));
+                }
+            }
+            // Moves: x takes an assigned volunteer v from y, at reduced cost
+            // (π_x − score(x, v)) + (score(y, v) − π_y), where the second term is never negative
+            // (the sink → v → y residual path). So only volunteers scoring more at x than
+            // the path's current end can help, and those are exactly the assigned ones the
+            // heap has dropped, lying behind it in rising score order (any assigned one still
+            // inside scores no more than the heap's free top): walk them from the top down.
+            let Some((best_d, _)) = best else {
+                unreachable!("an activity on a path can always leave a place empty");
+            };
+            let (start, end) = (self.by_score_start[x], self.by_score_start[x + 1]);
+            for i in (start + self.free_len[x]..end).rev() {
+                let arc = self.by_score[i];
+                let bound = dx + px - C::from(arc.units);
+                if bound >= best_d {
+                    break;
+                }
+                let y = self.at[arc.to as usize];
+                if y == at || self.done[y as usize] == round {
+                    continue;
+                }
+                let y = y as usize;
+                let d = bound + C::from(self.at_arc[arc.to as usize].units) - self.potential[y];
+                debug_assert!(d >= bound, "negative reduced cost");
+                if self.seen[y] != round || d < self.dist[y] {
+                    self.seen[y] = round;
+                    self.dist[y] = d;
+                    self.step[y] = Step { from: at, arc };
+                    self.heap.push(Reverse((d, y as u32)));
+                }
+            }
+            next = loop {
+                match self.heap.pop() {
+                    Some(Reverse((d, y))) => {
+                        let y = y as usize;
+                        if self.done[y] != round && d == self.dist[y] {
+                            break Some((d, y));
+                        }
                     }
-                    // Leaving `u` gives back its score; joining `to` earns that one.
-                    let cost = Cost {
-                        slots: 0,
-                        score: here_units - arc.units,
-                    };
-                    let reduced = cost + pu - self.potential[to];
-                    debug_assert!(reduced >= ZERO, "negative reduced cost");
-                    self.label(
-                        to,
-                        du + reduced,
-                        Step::Move {
-                            from: u as u32,
-                            volunteer: vol,
-                        },
-                    );
+                    None => break None,
                 }
-            }
-            if let Some(cost) = self.exit_cost(u) {
-                let reduced = cost + pu - self.potential[sink];
-                debug_assert!(reduced >= ZERO, "negative reduced cost");
-                self.label(sink, du + reduced, Step::Finish { from: u as u32 });
-            }
+            };
         }
-        // Source arcs taken off the heap this search go back, at their new keys.
-        let restore = std::mem::take(&mut self.from_source);
-        let improves = d_sink.filter(|&d| d + self.potential[sink] - self.potential[source] < ZERO);
-        if let Some(d_sink) = improves {
-            // Potentials shifted by -d_sink everywhere (which changes no reduced cost): settled
-            // nodes move by their distance, the rest stay.
-            for &x in &self.settled {
-                let x = x as usize;
-                self.potential[x] = self.potential[x] + self.dist[x] - d_sink;
-            }
-            self.potential[source] = self.potential[source] - d_sink;
-            self.apply_path();
-        }
-        for &node in &restore {
-            if let Some((units, _)) = self.best_free(node as usize) {
-                let key = self.source_key(node as usize, units);
-                self.source_heap.push(Reverse((key, node)));
-            }
-        }
-        self.from_source = restore;
-        improves.is_some()
-    }
-
-    fn apply_path(&mut self) {
-        let mut at = self.n + 1;
-        loop {
-            match self.step[at] {
-                Step::Finish { from } => {
-                    let from = from as usize;
-                    if self.filled_min[from] < self.need[from] {
-                        self.filled_min[from] += 1;
-                    } else {
-                        self.filled_extra[from] += 1;
-                    }
-                    at = from;
-                }
-                Step::Move { from, volunteer } => {
-                    let members = &mut self.members[from as usize];
-                    if let Some(i) = members.iter().position(|m| m.0 == volunteer) {
-                        members.swap_remove(i);
-                    }
-                    self.assign(volunteer, at);
-                    at = from as usize;
-                }
-                Step::Take(volunteer) => {
-                    self.assign(volunteer, at);
-                    return;
-                }
-            }
-        }
-    }
-
-    fn assign(&mut self, vol: u32, node: usize) {
-        let (lo, hi) = (
-            self.arc_start[vol as usize],
-            self.arc_start[vol as usize + 1],
-        );
-        let Some(i) = (lo..hi).find(|&i| self.arcs[i].node as usize == node) else {
-            unreachable!("paths only use open pairs");
+        let Some((d_end, end)) = best else {
+            unreachable!("an activity with a place left to send can always leave it empty");
         };
-        self.assigned[vol as usize] = i as u32;
-        self.members[node].push((vol, i as u32));
+        // Settled activities move by their distance (all within d_end); the rest, free
+        // volunteers and the sink stay, which keeps every reduced cost non-negative.
+        for &x in &self.settled {
+            let x = x as usize;
+            self.potential[x] = self.potential[x] + self.dist[x] - d_end;
+        }
+        let mut at = match end {
+            End::Free { at, arc } => {
+                self.at[arc.to as usize] = at;
+                self.at_arc[arc.to as usize] = arc;
+                at
+            }
+            End::Empty { at } => {
+                self.empty[at as usize] += 1;
+                at
+            }
+        } as usize;
+        while at != source {
+            let Step { from, arc } = self.step[at];
+            // The volunteer leaves `at` for `from`.
+            self.at[arc.to as usize] = from;
+            self.at_arc[arc.to as usize] = arc;
+            at = from as usize;
+        }
     }
 }
 
