@@ -270,15 +270,6 @@ fn main() {
         );
         (login("bench.reader", STAFF_PASSWORD).await, ids)
     });
-    if db.is_postgres() {
-        // pgbench reads from planner statistics like the server does; both after ANALYZE.
-        let ok = Command::new("psql")
-            .args([&db.url, "-qc", "ANALYZE"])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "ANALYZE");
-    }
-
     let dir = db.dir.path();
     let one = wrk_script(dir, "one.lua", &token, Some(&ids));
     let page = wrk_script(dir, "page.lua", &token, None);
@@ -291,53 +282,36 @@ fn main() {
         max - min + 1
     );
 
-    wrk(&one, &one_url, warm_up);
-    let read = wrk(&one, &one_url, seconds);
-    report(
-        &format!("reads.{backend}.volunteer"),
+    let run = |key: &str, what: &str, script: &str, url: &str, pg_sql: &str| {
+        wrk(script, url, warm_up);
+        let run = wrk(script, url, seconds);
+        report(&format!("reads.{backend}.{key}"), what, &run);
+        if db.is_postgres() {
+            let tps = pgbench(&db.url, dir, &format!("{key}.sql"), pg_sql, seconds);
+            let query = pg_sql.lines().last().unwrap_or_default();
+            println!(
+                "  pgbench {query} {tps:.0} tps; ratio {:.3}x (load {})",
+                run.rps() / tps,
+                load_average()
+            );
+            result(&format!("reads.postgres.{key}.pgbench_tps"), tps, "tps");
+            result(&format!("reads.postgres.{key}.ratio"), run.rps() / tps, "x");
+        }
+    };
+    run(
+        "volunteer",
         "GET /volunteers/{id}",
-        &read,
+        &one,
+        &one_url,
+        &format!("\\set id random({min}, {max})\nSELECT * FROM volunteers WHERE id = :id;\n"),
     );
-    if db.is_postgres() {
-        let tps = pgbench(
-            &db.url,
-            dir,
-            "one.sql",
-            &format!("\\set id random({min}, {max})\nSELECT * FROM volunteers WHERE id = :id;\n"),
-            seconds,
-        );
-        println!(
-            "  pgbench SELECT * FROM volunteers WHERE id = :id: {tps:.0} tps; ratio {:.3}x (load {})",
-            read.rps() / tps,
-            load_average()
-        );
-        result("reads.postgres.volunteer.pgbench_tps", tps, "tps");
-        result("reads.postgres.volunteer.ratio", read.rps() / tps, "x");
-    }
-
-    wrk(&page, &page_url, warm_up);
-    let list = wrk(&page, &page_url, seconds);
-    report(
-        &format!("reads.{backend}.page"),
+    run(
+        "page",
         "GET /volunteers?limit=50",
-        &list,
+        &page,
+        &page_url,
+        "SELECT * FROM volunteers ORDER BY id LIMIT 50;\n",
     );
-    if db.is_postgres() {
-        let tps = pgbench(
-            &db.url,
-            dir,
-            "page.sql",
-            "SELECT * FROM volunteers ORDER BY id LIMIT 50;\n",
-            seconds,
-        );
-        println!(
-            "  pgbench SELECT * FROM volunteers ORDER BY id LIMIT 50: {tps:.0} tps; ratio {:.3}x (load {})",
-            list.rps() / tps,
-            load_average()
-        );
-        result("reads.postgres.page.pgbench_tps", tps, "tps");
-        result("reads.postgres.page.ratio", list.rps() / tps, "x");
-    }
 
     let _ = server.kill();
     let _ = server.wait();

@@ -86,13 +86,7 @@ URL=$(pg_fresh_db "$DB")
 
 mkdir -p "$WORK/data"
 start_server "$PORT" "$WORK/data" "$URL" "$WORK/server.log" SPRINGRAIN_ADMIN_PASSWORD="$ADMIN_PASSWORD"
-post() { curl -fsS -X POST "$BASE$1" -H 'Content-Type: application/json' "${@:3}" -d "$2"; }
-ADMIN=$(post /api/v1/auth/login "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .access_token)
-ORG=$(curl -fsS "$BASE/api/v1/organizations?kind=provincial_bureau&region_code=330000" \
-    -H "Authorization: Bearer $ADMIN" | jq -r '.items[0].id')
-post /api/v1/users "{\"username\":\"fault.staff\",\"password\":\"$STAFF_PASSWORD\",\"role\":\"bureau_admin\",\"organization_id\":$ORG}" \
-    -H "Authorization: Bearer $ADMIN" >/dev/null
-TOKEN=$(post /api/v1/auth/login "{\"username\":\"fault.staff\",\"password\":\"$STAFF_PASSWORD\"}" | jq -r .access_token)
+zhejiang_staff_login fault.staff
 
 # /health/ready probes, one every 100 ms, each given PROBE_TIMEOUT seconds to answer.
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-7}

@@ -46,13 +46,7 @@ DBFILE="$DATA/springrain.db"
 URL="sqlite://$DBFILE"
 mkdir -p "$DATA"
 start_server "$PORT" "$DATA" "$URL" "$WORK/server.log" SPRINGRAIN_ADMIN_PASSWORD="$ADMIN_PASSWORD"
-post() { curl -fsS -X POST "$BASE$1" -H 'Content-Type: application/json' "${@:3}" -d "$2"; }
-ADMIN=$(post /api/v1/auth/login "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .access_token)
-ORG=$(curl -fsS "$BASE/api/v1/organizations?kind=provincial_bureau&region_code=330000" \
-    -H "Authorization: Bearer $ADMIN" | jq -r '.items[0].id')
-post /api/v1/users "{\"username\":\"fault.staff\",\"password\":\"$STAFF_PASSWORD\",\"role\":\"bureau_admin\",\"organization_id\":$ORG}" \
-    -H "Authorization: Bearer $ADMIN" >/dev/null
-TOKEN=$(post /api/v1/auth/login "{\"username\":\"fault.staff\",\"password\":\"$STAFF_PASSWORD\"}" | jq -r .access_token)
+zhejiang_staff_login fault.staff
 
 say "importing $BATCHES batches of $BATCH_ROWS volunteers; kill -9 ${KILL_DELAY}s after sending batch $KILL_AT (load average $(load_average))"
 : >"$WORK/acked"

@@ -75,6 +75,21 @@ stop_server() {
     fi
 }
 
+post() { curl -fsS -X POST "$BASE$1" -H 'Content-Type: application/json' "${@:3}" -d "$2"; }
+
+# zhejiang_staff_login USERNAME: logs in as the first-start admin (ADMIN), finds the Zhejiang
+# bureau (ORG), creates a bureau admin USERNAME there and logs in as it (TOKEN). Needs BASE,
+# ADMIN_PASSWORD and STAFF_PASSWORD.
+zhejiang_staff_login() {
+    local user=$1
+    ADMIN=$(post /api/v1/auth/login "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .access_token)
+    ORG=$(curl -fsS "$BASE/api/v1/organizations?kind=provincial_bureau&region_code=330000" \
+        -H "Authorization: Bearer $ADMIN" | jq -r '.items[0].id')
+    post /api/v1/users "{\"username\":\"$user\",\"password\":\"$STAFF_PASSWORD\",\"role\":\"bureau_admin\",\"organization_id\":$ORG}" \
+        -H "Authorization: Bearer $ADMIN" >/dev/null
+    TOKEN=$(post /api/v1/auth/login "{\"username\":\"$user\",\"password\":\"$STAFF_PASSWORD\"}" | jq -r .access_token)
+}
+
 # wrk prints latencies as 1.23ms / 456.00us / 1.20s; these turn a percentile line into ms.
 pct_ms() {
     awk -v p="$2" '$1==p{v=$2; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v} else {sub(/s$/,"",v); print v*1000}}' "$1"

@@ -118,12 +118,13 @@ pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
             "group" => parts
                 .target_groups
                 .push(row.code.ok_or_else(|| unreadable("target group"))?),
+            // MAX over no granted award is NULL: no stars.
             "stars" => {
-                parts.stars = row
-                    .a
-                    .map(|s| int(Some(s), "stars"))
-                    .transpose()?
-                    .unwrap_or(0)
+                parts.stars = if row.a.is_some() {
+                    int(row.a, "stars")?
+                } else {
+                    0
+                }
             }
             "attestation" => {
                 parts.attestation = Some(AttestationRow {

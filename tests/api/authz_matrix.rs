@@ -64,11 +64,8 @@ const fn last(
     note: &'static str,
 ) -> Row {
     Row {
-        method,
-        path,
-        codes,
         late: true,
-        note,
+        ..r(method, path, codes, note)
     }
 }
 
