@@ -21,7 +21,8 @@ use serde_json::{Value, json};
 use springrain::domain::reference::SKILLS;
 use springrain::startup::Application;
 use support::{
-    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, percentile, result, synthetic_csv,
+    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, login, percentile, result,
+    synthetic_csv, zhejiang_bureau,
 };
 
 fn main() {
@@ -42,16 +43,8 @@ fn main() {
             .timeout(Duration::from_secs(600))
             .build()
             .unwrap();
-        let login: Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
-            .send().await.unwrap().json().await.unwrap();
-        let token = login["access_token"].as_str().unwrap().to_string();
-        let bureaus: Value = client
-            .get(format!("{base}/api/v1/organizations?kind=provincial_bureau&region_code=330000"))
-            .bearer_auth(&token)
-            .send().await.unwrap().json().await.unwrap();
-        let zhejiang = bureaus["items"][0]["id"].as_i64().unwrap();
+        let token = login(&client, &base, "admin", ADMIN_PASSWORD).await;
+        let zhejiang = zhejiang_bureau(&client, &base, &token).await;
 
         let mut rng = Rng(0x5eed_d15a);
         let import = |csv: String| {

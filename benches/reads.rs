@@ -28,8 +28,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::{
-    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, load_average, result, start_server,
-    synthetic_csv,
+    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, load_average, login, result,
+    start_server, synthetic_csv, zhejiang_bureau,
 };
 
 const STAFF_PASSWORD: &str = "Bench-bureau-reader-1";
@@ -197,38 +197,8 @@ fn main() {
             .timeout(Duration::from_secs(600))
             .build()
             .unwrap();
-        let login = |username: &'static str, password: &'static str| {
-            let client = client.clone();
-            let base = base.clone();
-            async move {
-                let body: Value = client
-                    .post(format!("{base}/api/v1/auth/login"))
-                    .json(&json!({"username": username, "password": password}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                body["access_token"]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("login {username}: {body}"))
-                    .to_string()
-            }
-        };
-        let admin = login("admin", ADMIN_PASSWORD).await;
-        let bureaus: Value = client
-            .get(format!(
-                "{base}/api/v1/organizations?kind=provincial_bureau&region_code=330000"
-            ))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let zhejiang = bureaus["items"][0]["id"].as_i64().unwrap();
+        let admin = login(&client, &base, "admin", ADMIN_PASSWORD).await;
+        let zhejiang = zhejiang_bureau(&client, &base, &admin).await;
 
         let csv = synthetic_csv(&mut Rng(0x5eed_4ead), 0, volunteers);
         let res = client
@@ -268,7 +238,10 @@ fn main() {
             "user: {}",
             res.text().await.unwrap()
         );
-        (login("bench.reader", STAFF_PASSWORD).await, ids)
+        (
+            login(&client, &base, "bench.reader", STAFF_PASSWORD).await,
+            ids,
+        )
     });
     let dir = db.dir.path();
     let one = wrk_script(dir, "one.lua", &token, Some(&ids));

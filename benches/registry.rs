@@ -15,11 +15,12 @@ mod support;
 
 use std::time::Instant;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use springrain::domain::reference::{LANGUAGES, SKILLS};
 use springrain::startup::Application;
 use support::{
-    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, percentile, result, synthetic_csv,
+    ADMIN_PASSWORD, BenchDatabase, Rng, backend_key, env_usize, login, percentile, result,
+    synthetic_csv, zhejiang_bureau,
 };
 
 fn main() {
@@ -39,27 +40,8 @@ fn main() {
         let base = format!("http://127.0.0.1:{}", app.port());
         actix_web::rt::spawn(app.run_until_stopped());
         let client = reqwest::Client::new();
-        let login: Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = login["access_token"].as_str().unwrap().to_string();
-
-        let bureaus: Value = client
-            .get(format!("{base}/api/v1/organizations?kind=provincial_bureau&region_code=330000"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let zhejiang = bureaus["items"][0]["id"].as_i64().unwrap();
+        let token = login(&client, &base, "admin", ADMIN_PASSWORD).await;
+        let zhejiang = zhejiang_bureau(&client, &base, &token).await;
 
         let started = Instant::now();
         let res = client

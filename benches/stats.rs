@@ -20,8 +20,8 @@ use std::time::Instant;
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use serde_json::{Value, json};
-use support::{ADMIN_PASSWORD, BenchDatabase, env_usize, percentile, start_server};
+use serde_json::Value;
+use support::{ADMIN_PASSWORD, BenchDatabase, env_usize, login, percentile, start_server};
 
 /// Resident set of process `pid`, in MB.
 fn rss_mb(pid: u32) -> f64 {
@@ -189,16 +189,7 @@ fn main() {
 
     actix_web::rt::System::new().block_on(async move {
         let client = reqwest::Client::new();
-        let login: Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = login["access_token"].as_str().unwrap().to_string();
+        let token = login(&client, &base, "admin", ADMIN_PASSWORD).await;
         println!("server VmRSS after one login (argon2id): {:.0} MB", rss_mb(pid));
 
         // The export first, on a fresh server: its memory is then the export's own, before the

@@ -201,3 +201,36 @@ impl Drop for BenchDatabase {
         }
     }
 }
+
+/// Logs in and returns the access token.
+pub async fn login(client: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
+    let body: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login {username}: {body}"))
+        .to_string()
+}
+
+/// The Zhejiang provincial bureau's id (reference data), where the benches import.
+pub async fn zhejiang_bureau(client: &reqwest::Client, base: &str, token: &str) -> i64 {
+    let bureaus: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/organizations?kind=provincial_bureau&region_code=330000"
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    bureaus["items"][0]["id"].as_i64().unwrap()
+}
