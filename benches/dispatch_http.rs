@@ -14,6 +14,10 @@
 
 mod support;
 
+// The server runs in this process: give it the allocator the `springrain` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! Knobs: `BENCH_READ_VOLUNTEERS` (20000), `BENCH_SECONDS` (15), `BENCH_WRK_THREADS` (2),
-//! `BENCH_WRK_CONNECTIONS` (32). `wrk` (and `pgbench` for PostgreSQL) must be on the PATH;
+//! `BENCH_WRK_CONNECTIONS` (32), `BENCH_KEEP` (set: keep the server and database up afterwards,
+//! for profiling). `wrk` (and `pgbench` for PostgreSQL) must be on the PATH;
 //! `scripts/bench-all.sh` installs them. Goals: a volunteer read at least 0.35x pgbench's
 //! primary-key SELECT, a 50-row page at least 0.6x pgbench's 50-row SELECT, no non-2xx
 //! responses, SQLite at least as fast as PostgreSQL.
@@ -286,6 +287,11 @@ fn main() {
         "SELECT * FROM volunteers ORDER BY id LIMIT 50;\n",
     );
 
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        // For profiling (perf, EXPLAIN): server and database stay up until this is killed.
+        println!("kept: {base} on {} with token {token}", db.url);
+        let _ = server.wait();
+    }
     let _ = server.kill();
     let _ = server.wait();
     drop(db);

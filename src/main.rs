@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use springrain::config::Settings;
 use springrain::startup::{AdminBootstrap, Application};
 
+// Requests allocate and free many short-lived buffers (rows, JSON) across threads; under
+// glibc malloc that was about a quarter of the read path's CPU (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str =
     "usage: springrain [serve | migrate | create-admin <username> | seed-demo [--volunteers N] [--seed S] | notify | openapi]
 

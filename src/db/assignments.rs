@@ -92,6 +92,15 @@ pub fn live_on_activity(conn: &mut DbConn, activity_id: i64) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// `(activity id, volunteer id)` of every live assignment on `activity_ids`.
+pub fn live_pairs_on(conn: &mut DbConn, activity_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    assignments::table
+        .filter(assignments::activity_id.eq_any(activity_ids))
+        .filter(assignments::status.eq_any(LIVE))
+        .select((assignments::activity_id, assignments::volunteer_id))
+        .load(conn)
+}
+
 /// Ids of activities the volunteer has (or had) an assignment on.
 pub fn activity_ids_of_volunteer(conn: &mut DbConn, volunteer_id: i64) -> QueryResult<Vec<i64>> {
     assignments::table

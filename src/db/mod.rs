@@ -17,6 +17,7 @@ pub mod login_throttles;
 pub mod notifications;
 pub mod organizations;
 pub mod plans;
+pub mod prepared;
 pub mod privacy;
 pub mod recognition;
 pub mod record_exchange;

@@ -32,7 +32,7 @@ struct PartRow {
     d: Option<i64>,
 }
 
-/// `$1` is the volunteer id in every branch (one parameter on both databases). The first
+/// `$1` is the volunteer id in every branch (see `db::prepared`: planned once per connection). The first
 /// branch types every column: PostgreSQL would otherwise type two NULLs as text before it
 /// meets the numbers of a later branch. Dates come
 /// back as ISO text on both. The order gives each part the order the API lists it in. Stars
@@ -80,10 +80,7 @@ fn int(value: Option<i64>, what: &str) -> QueryResult<i32> {
 }
 
 pub fn parts(conn: &mut DbConn, id: i64) -> QueryResult<VolunteerParts> {
-    let rows: Vec<PartRow> = diesel::sql_query(PARTS_SQL)
-        .into_boxed::<super::MultiBackend>()
-        .bind::<BigInt, _>(id)
-        .load(conn)?;
+    let rows: Vec<PartRow> = super::prepared::Prepared::by_id(PARTS_SQL, id).load(conn)?;
     let mut parts = VolunteerParts::default();
     let (mut consents, mut policies, mut matching, mut protected) = (0, 0, 0, 0);
     for row in rows {

@@ -3,13 +3,13 @@
 use super::reach::narrow_to_scope;
 use crate::auth::policy::{Action, Principal};
 use crate::db::audit::AuditEntry;
-use crate::db::volunteers::{VolunteerFilter, VolunteerRow};
+use crate::db::volunteers::{VolunteerFilter, VolunteerListing};
 use crate::db::{self, DbConn};
 use crate::error::ApiResult;
 
 /// A volunteer found, with its skills and languages.
 pub struct Found {
-    pub row: VolunteerRow,
+    pub row: VolunteerListing,
     pub skills: Vec<(String, i32)>,
     pub languages: Vec<(String, crate::domain::volunteer::Proficiency)>,
 }

@@ -2,6 +2,8 @@
 //! an activity, both from the one eligibility function and the scoring of `domain::matching`.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::rc::Rc;
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -215,19 +217,34 @@ pub fn rank_many(
 ) -> ApiResult<Vec<RankedPool>> {
     let mut wanted = Vec::with_capacity(activities.len());
     let mut rows: HashMap<i64, CandidateRow> = HashMap::new();
+    // A season's activities share sites and requirements (same skill, same day): each
+    // distinct site is read once and each distinct filter runs once.
+    let mut sites = HashMap::new();
+    let mut pools_by_filter: HashMap<VolunteerFilter, Rc<[i64]>> = HashMap::new();
     for activity in activities {
-        let site = db::activities::find_site(c, activity.site_id)?
-            .ok_or_else(|| ApiError::internal("site missing"))?;
-        let requirements = snapshots::activity_requirements(activity, &site)?;
+        let site = match sites.entry(activity.site_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => slot.insert(
+                db::activities::find_site(c, activity.site_id)?
+                    .ok_or_else(|| ApiError::internal("site missing"))?,
+            ),
+        };
+        let requirements = snapshots::activity_requirements(activity, site)?;
         let filter = pool_filter(reach, &requirements, include_ineligible);
-        let members: Vec<i64> = db::candidates::pool(c, &filter)?
-            .into_iter()
-            .map(|r| {
-                let id = r.id;
-                rows.entry(id).or_insert(r);
-                id
-            })
-            .collect();
+        let members = match pools_by_filter.entry(filter) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => {
+                let members: Rc<[i64]> = db::candidates::pool(c, slot.key())?
+                    .into_iter()
+                    .map(|r| {
+                        let id = r.id;
+                        rows.entry(id).or_insert(r);
+                        id
+                    })
+                    .collect();
+                slot.insert(members).clone()
+            }
+        };
         wanted.push((requirements, members));
     }
     let mut ids: Vec<i64> = rows.keys().copied().collect();

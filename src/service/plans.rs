@@ -186,21 +186,21 @@ fn propose(
         activities.push(activity);
     }
     let pools = rank_many(c, policy, reach, &activities, false, now)?;
+    // Someone already offered or confirmed on an activity is not planned there again.
+    let mut holding: HashSet<(i64, i64)> = HashSet::new();
+    for ids in req.activity_ids.chunks(1_000) {
+        holding.extend(db::assignments::live_pairs_on(c, ids)?);
+    }
     let mut loaded: Vec<(ActivityRow, RankedPool)> = Vec::with_capacity(activities.len());
     let mut batch = Vec::with_capacity(activities.len());
     let mut pairs = Vec::new();
     for (activity, mut pool) in activities.into_iter().zip(pools) {
         let id = activity.id;
-        // Someone already offered or confirmed here is not planned here again.
-        let holding: HashSet<i64> = db::assignments::live_on_activity(c, id)?
-            .iter()
-            .map(|a| a.volunteer_id)
-            .collect();
         pairs.extend(
             pool.ranking
                 .eligible
                 .iter()
-                .filter(|r| !holding.contains(&r.volunteer_id))
+                .filter(|r| !holding.contains(&(id, r.volunteer_id)))
                 .map(|r| CandidatePair {
                     activity_id: id,
                     volunteer_id: r.volunteer_id,

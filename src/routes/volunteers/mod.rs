@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::crypto::PersonalDataCipher;
-use crate::db::volunteers::{VolunteerParts, VolunteerRow};
+use crate::db::volunteers::{VolunteerListing, VolunteerParts, VolunteerRow};
 use crate::domain::identity::{age_band, age_on, restrict_id_mask};
 use crate::domain::volunteer::{Proficiency, VolunteerStatus};
 pub use crate::registry::edit::Reveal;
@@ -182,7 +182,7 @@ fn languages_dto(languages: Vec<(String, Proficiency)>) -> Vec<LanguageSkill> {
 }
 
 pub fn summary(
-    row: VolunteerRow,
+    row: VolunteerListing,
     skills: Vec<(String, i32)>,
     languages: Vec<(String, Proficiency)>,
     today: NaiveDate,
