@@ -7,12 +7,12 @@
 //! `'static` text, so diesel keys its statement cache by that text and plans it once per
 //! connection.
 
+use diesel::QueryResult;
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::RunQueryDsl;
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Untyped};
-use diesel::QueryResult;
 
 /// `sql` with every `$1` bound to `id`; rows are read by name (`QueryableByName`).
 #[derive(Debug, Clone, Copy)]
