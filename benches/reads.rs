@@ -128,7 +128,8 @@ fn wrk(script: &str, url: &str, seconds: usize) -> WrkRun {
 }
 
 /// pgbench's transactions per second (excluding connection time) for one custom script.
-fn pgbench(url: &str, dir: &Path, name: &str, sql: &str, seconds: usize) -> f64 {
+/// `extra`: more pgbench options (`-M prepared`).
+fn pgbench(url: &str, dir: &Path, name: &str, sql: &str, seconds: usize, extra: &[&str]) -> f64 {
     let path = dir.join(name);
     std::fs::write(&path, sql).unwrap();
     let clients = env_usize("BENCH_WRK_CONNECTIONS", 32).to_string();
@@ -142,8 +143,9 @@ fn pgbench(url: &str, dir: &Path, name: &str, sql: &str, seconds: usize) -> f64 
             &threads,
             "-T",
             &seconds.to_string(),
-            "-f",
         ])
+        .args(extra)
+        .arg("-f")
         .arg(&path)
         .arg(url)
         .output()
@@ -256,12 +258,13 @@ fn main() {
         max - min + 1
     );
 
-    let run = |key: &str, what: &str, script: &str, url: &str, pg_sql: &str| {
+    // Returns pgbench's rate on PostgreSQL.
+    let run = |key: &str, what: &str, script: &str, url: &str, pg_sql: &str| -> Option<f64> {
         wrk(script, url, warm_up);
         let run = wrk(script, url, seconds);
         report(&format!("reads.{backend}.{key}"), what, &run);
         if db.is_postgres() {
-            let tps = pgbench(&db.url, dir, &format!("{key}.sql"), pg_sql, seconds);
+            let tps = pgbench(&db.url, dir, &format!("{key}.sql"), pg_sql, seconds, &[]);
             let query = pg_sql.lines().last().unwrap_or_default();
             println!(
                 "  pgbench {query} {tps:.0} tps; ratio {:.3}x (load {})",
@@ -270,15 +273,35 @@ fn main() {
             );
             result(&format!("reads.postgres.{key}.pgbench_tps"), tps, "tps");
             result(&format!("reads.postgres.{key}.ratio"), run.rps() / tps, "x");
+            return Some(tps);
         }
+        None
     };
-    run(
+    let pk_tps = run(
         "volunteer",
         "GET /volunteers/{id}",
         &one,
         &one_url,
         &format!("\\set id random({min}, {max})\nSELECT * FROM volunteers WHERE id = :id;\n"),
     );
+    if db.is_postgres() {
+        // The database's own share: the two statements a volunteer read sends (its row, then
+        // its parts), prepared, straight from pgbench. No HTTP, no pool, no JSON: the ceiling
+        // of the read's ratio on this machine.
+        let parts = springrain::db::volunteer_parts::PARTS_SQL.replace("$1", ":id");
+        let sql = format!(
+            "\\set id random({min}, {max})\nSELECT * FROM volunteers WHERE id = :id;\n{parts};\n"
+        );
+        let tps = pgbench(&db.url, dir, "two.sql", &sql, seconds, &["-M", "prepared"]);
+        let reference = pk_tps.unwrap_or(f64::NAN);
+        println!(
+            "  pgbench, a volunteer read's two statements (prepared): {tps:.0} tps; {:.3}x the primary-key SELECT (load {})",
+            tps / reference,
+            load_average()
+        );
+        result("reads.postgres.volunteer.db_only_tps", tps, "tps");
+        result("reads.postgres.volunteer.db_only_ratio", tps / reference, "x");
+    }
     run(
         "page",
         "GET /volunteers?limit=50",

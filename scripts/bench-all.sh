@@ -140,6 +140,7 @@ echo "|---|---|---|---|"
 row "PostgreSQL: GET /volunteers/{id} / pgbench PK SELECT" "$(get reads.postgres.volunteer.ratio)" "×" ">=" 0.35 3
 info "  springrain req/s (p50 / p99 ms: $(fmt "$(get reads.postgres.volunteer.p50)") / $(fmt "$(get reads.postgres.volunteer.p99)"))" "$(get reads.postgres.volunteer.rps)" "" 0
 info "  pgbench tps" "$(get reads.postgres.volunteer.pgbench_tps)" "" 0
+info "  ceiling: the read's two statements in pgbench (prepared) / PK SELECT" "$(get reads.postgres.volunteer.db_only_ratio)" "×" 3
 row "PostgreSQL: GET /volunteers?limit=50 / pgbench 50-row SELECT" "$(get reads.postgres.page.ratio)" "×" ">=" 0.6 3
 info "  springrain req/s (p50 / p99 ms: $(fmt "$(get reads.postgres.page.p50)") / $(fmt "$(get reads.postgres.page.p99)"))" "$(get reads.postgres.page.rps)" "" 0
 info "  pgbench tps" "$(get reads.postgres.page.pgbench_tps)" "" 0

@@ -37,7 +37,7 @@ struct PartRow {
 /// meets the numbers of a later branch. Dates come
 /// back as ISO text on both. The order gives each part the order the API lists it in. Stars
 /// are the highest granted award (STAR-02): pending or refused applications do not count.
-const PARTS_SQL: &str = "\
+pub const PARTS_SQL: &str = "\
 SELECT CAST('skill' AS TEXT) AS part, skill_code AS code, CAST(NULL AS TEXT) AS extra, \
        CAST(level AS BIGINT) AS a, CAST(NULL AS BIGINT) AS b, CAST(NULL AS BIGINT) AS c, \
        CAST(NULL AS BIGINT) AS d \
