@@ -300,7 +300,11 @@ fn main() {
             load_average()
         );
         result("reads.postgres.volunteer.db_only_tps", tps, "tps");
-        result("reads.postgres.volunteer.db_only_ratio", tps / reference, "x");
+        result(
+            "reads.postgres.volunteer.db_only_ratio",
+            tps / reference,
+            "x",
+        );
     }
     run(
         "page",

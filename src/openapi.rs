@@ -253,6 +253,20 @@ fn complete(mut doc: OpenApi) -> OpenApi {
     let mut field_error_schemas = Vec::new();
     <Problem as ToSchema>::schemas(&mut field_error_schemas);
     components.schemas.extend(field_error_schemas);
+    // Enums used only as query parameters are referenced by name, but only bodies bring
+    // their schemas into the document: without these the references dangle.
+    for (name, schema) in [
+        (
+            crate::routes::commendations::CommendationStatus::name(),
+            <crate::routes::commendations::CommendationStatus as utoipa::PartialSchema>::schema(),
+        ),
+        (
+            crate::routes::identity_disputes::DisputeStatus::name(),
+            <crate::routes::identity_disputes::DisputeStatus as utoipa::PartialSchema>::schema(),
+        ),
+    ] {
+        components.schemas.insert(name.into_owned(), schema);
+    }
     merge_flattened_objects(components);
     for (path, item) in doc.paths.paths.iter_mut() {
         let replayable = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/auth/");
