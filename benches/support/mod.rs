@@ -202,17 +202,19 @@ impl Drop for BenchDatabase {
     }
 }
 
+/// Sends `request` and reads its JSON body.
+async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// Logs in and returns the access token.
 pub async fn login(client: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
-    let body: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = json_of(
+        client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": password})),
+    )
+    .await;
     body["access_token"]
         .as_str()
         .unwrap_or_else(|| panic!("login {username}: {body}"))
@@ -221,16 +223,13 @@ pub async fn login(client: &reqwest::Client, base: &str, username: &str, passwor
 
 /// The Zhejiang provincial bureau's id (reference data), where the benches import.
 pub async fn zhejiang_bureau(client: &reqwest::Client, base: &str, token: &str) -> i64 {
-    let bureaus: serde_json::Value = client
-        .get(format!(
-            "{base}/api/v1/organizations?kind=provincial_bureau&region_code=330000"
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let bureaus = json_of(
+        client
+            .get(format!(
+                "{base}/api/v1/organizations?kind=provincial_bureau&region_code=330000"
+            ))
+            .bearer_auth(token),
+    )
+    .await;
     bureaus["items"][0]["id"].as_i64().unwrap()
 }

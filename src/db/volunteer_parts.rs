@@ -32,10 +32,9 @@ struct PartRow {
     d: Option<i64>,
 }
 
-/// `$1` is the volunteer id in every branch (see `db::prepared`: planned once per connection). The first
-/// branch types every column: PostgreSQL would otherwise type two NULLs as text before it
-/// meets the numbers of a later branch. Dates come
-/// back as ISO text on both. The order gives each part the order the API lists it in. Stars
+/// `$1` is the volunteer id in every branch (`db::prepared`: planned once per connection).
+/// The first branch types every column: PostgreSQL would otherwise type two NULLs as text
+/// before it meets the numbers of a later branch. Dates come back as ISO text on both. The order gives each part the order the API lists it in. Stars
 /// are the highest granted award (STAR-02): pending or refused applications do not count.
 pub const PARTS_SQL: &str = "\
 SELECT CAST('skill' AS TEXT) AS part, skill_code AS code, CAST(NULL AS TEXT) AS extra, \

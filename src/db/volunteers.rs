@@ -573,11 +573,11 @@ const LARGE_SUBTREE: i64 = 5_000;
 /// sorted for a page of 50. For a large subtree, walking the primary key in id order finds a
 /// page after a few rows; for a small one the index and a small sort stay cheaper.
 fn subtrees_are_large(conn: &mut DbConn, f: &VolunteerFilter) -> QueryResult<bool> {
-    let paths: Vec<&String> = [&f.subtree, &f.organization_path]
+    let mut paths = [&f.subtree, &f.organization_path]
         .into_iter()
         .flatten()
-        .collect();
-    if paths.is_empty() {
+        .peekable();
+    if paths.peek().is_none() {
         return Ok(false);
     }
     for path in paths {

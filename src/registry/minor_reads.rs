@@ -19,29 +19,23 @@ pub trait ReadVolunteer {
     fn org_path(&self) -> &str;
 }
 
-impl ReadVolunteer for VolunteerRow {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn birth_date(&self) -> NaiveDate {
-        self.birth_date
-    }
-    fn org_path(&self) -> &str {
-        &self.org_path
-    }
+// A full row and a list row carry the same three columns.
+macro_rules! read_volunteer {
+    ($($row:ty),*) => {$(
+        impl ReadVolunteer for $row {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn birth_date(&self) -> NaiveDate {
+                self.birth_date
+            }
+            fn org_path(&self) -> &str {
+                &self.org_path
+            }
+        }
+    )*};
 }
-
-impl ReadVolunteer for VolunteerListing {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn birth_date(&self) -> NaiveDate {
-        self.birth_date
-    }
-    fn org_path(&self) -> &str {
-        &self.org_path
-    }
-}
+read_volunteer!(VolunteerRow, VolunteerListing);
 
 /// Whether the volunteer is a minor on `today`. An under-14's plain birth date is the end of
 /// the birth year (PI-01), never later than the real age allows, so no minor is missed.
