@@ -50,6 +50,8 @@ pub struct Settings {
     pub log_filter: String,
     pub cors_origins: Vec<String>,
     pub db_pool_size: Option<u32>,
+    /// HTTP worker threads (default: one per core).
+    pub http_workers: Option<usize>,
     pub db_timeout: Duration,
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_days: i64,
@@ -261,6 +263,17 @@ impl Settings {
             cors_origins,
             db_pool_size: match lookup("SPRINGRAIN_DB_POOL_SIZE") {
                 Some(_) => Some(parse_or(lookup, "SPRINGRAIN_DB_POOL_SIZE", 8)?),
+                None => None,
+            },
+            http_workers: match lookup("SPRINGRAIN_HTTP_WORKERS") {
+                Some(_) => Some(
+                    parse_or::<std::num::NonZeroUsize>(
+                        lookup,
+                        "SPRINGRAIN_HTTP_WORKERS",
+                        std::num::NonZeroUsize::MIN,
+                    )?
+                    .get(),
+                ),
                 None => None,
             },
             db_timeout: Duration::from_secs(parse_or(lookup, "SPRINGRAIN_DB_TIMEOUT_SECS", 5)?),

@@ -153,6 +153,7 @@ impl Application {
         );
 
         let app_state = state.clone();
+        let workers = state.settings.http_workers;
         let server = HttpServer::new(move || {
             let cors = state_cors(&app_state.settings.cors_origins);
             App::new()
@@ -181,11 +182,17 @@ impl Application {
                 .into_app()
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .default_service(web::to(routes::fallback::not_routed))
-        })
-        .listen(listener)
-        .map_err(|e| e.to_string())?
-        .shutdown_timeout(30)
-        .run();
+        });
+        // Each worker builds its own copy of the routes (a compiled pattern per path).
+        let server = match workers {
+            Some(n) => server.workers(n),
+            None => server,
+        };
+        let server = server
+            .listen(listener)
+            .map_err(|e| e.to_string())?
+            .shutdown_timeout(30)
+            .run();
 
         Ok(Application {
             port,

@@ -285,6 +285,7 @@ pub struct RecordCertificateRow {
     pub org_path: String,
     pub volunteer_name: String,
     pub id_type: String,
+    /// The restricted mask (first 6 and last character); see `id_number_masked_enc`.
     pub id_number_masked: String,
     pub volunteer_number: String,
     pub total_minutes: i32,
@@ -305,6 +306,9 @@ pub struct RecordCertificateRow {
     pub volunteer_name_enc: Option<String>,
     /// CRT-05: held by an undecided objection since then.
     pub objected_at: Option<NaiveDateTime>,
+    /// The documented mask (CRT-03), encrypted: in clear beside the birth date it would be the
+    /// whole number (PI-01).
+    pub id_number_masked_enc: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -331,6 +335,7 @@ pub struct NewRecordCertificate {
     pub issued_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub volunteer_name_enc: Option<String>,
+    pub id_number_masked_enc: Option<String>,
 }
 
 /// PI-06: a deregistered volunteer's certificates keep only the masked name (already the

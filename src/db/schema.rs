@@ -565,6 +565,7 @@ diesel::table! {
         created_at -> Timestamp,
         volunteer_name_enc -> Nullable<Text>,
         objected_at -> Nullable<Timestamp>,
+        id_number_masked_enc -> Nullable<Text>,
     }
 }
 

@@ -11,6 +11,11 @@
 //!
 //! The exact values are in `volunteer_protected_fields`; views that show them (the single
 //! read of a volunteer) decrypt them, lists and exports do not.
+//!
+//! Every ID number's clear mask is the restricted one (first 6 and last character): the
+//! documented mask (first 6 and last 4) beside the clear birth date would be the whole number.
+//! Readers entitled to the documented mask get it from the encrypted number (a volunteer) or
+//! an encrypted snapshot (a certificate).
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -20,7 +25,7 @@ use crate::db::privacy::ProtectedFieldsRow;
 use crate::db::schema::{guardian_consents, record_certificates, volunteers};
 use crate::db::volunteers::{GuardianConsentRow, VolunteerRow};
 use crate::db::{self, DbConn};
-use crate::domain::identity::mask_name;
+use crate::domain::identity::{mask_id_number, mask_name, restrict_id_mask};
 use crate::domain::volunteer::{NewVolunteer, under_14_on};
 
 /// The plain birth date kept for an under-14: 31 December of the birth year.
@@ -87,6 +92,29 @@ pub fn relationship(cipher: &PersonalDataCipher, row: &GuardianConsentRow) -> St
         .and_then(|e| cipher.decrypt(e).ok())
         .or_else(|| row.relationship.clone())
         .unwrap_or_default()
+}
+
+/// A volunteer's documented ID mask (`110105********002X`), from the encrypted number; the
+/// clear restricted mask when the number was erased (PI-06) or cannot be read.
+pub fn documented_id_mask(
+    cipher: &PersonalDataCipher,
+    clear_mask: &str,
+    id_number_enc: Option<&str>,
+) -> String {
+    id_number_enc
+        .and_then(|e| cipher.decrypt(e).ok())
+        .map(|number| mask_id_number(&number))
+        .unwrap_or_else(|| restrict_id_mask(clear_mask))
+}
+
+/// The documented mask a certificate was issued with (CRT-03), from its encrypted snapshot.
+pub fn certificate_id_mask(
+    cipher: &PersonalDataCipher,
+    clear_mask: &str,
+    enc: Option<&str>,
+) -> String {
+    enc.and_then(|e| cipher.decrypt(e).ok())
+        .unwrap_or_else(|| restrict_id_mask(clear_mask))
 }
 
 /// The full name on a record certificate, for its holder and issuer; the masked form when
@@ -162,6 +190,22 @@ pub fn encrypt_backlog(
             .set((
                 record_certificates::volunteer_name_enc.eq(cipher.encrypt(&name)),
                 record_certificates::volunteer_name.eq(mask_name(&name)),
+            ))
+            .execute(conn)?;
+    }
+    // Certificates issued before the clear ID mask was restricted.
+    let masks: Vec<(i64, String)> = record_certificates::table
+        .filter(record_certificates::id_number_masked_enc.is_null())
+        .select((
+            record_certificates::id,
+            record_certificates::id_number_masked,
+        ))
+        .load(conn)?;
+    for (id, documented) in masks {
+        changed += diesel::update(record_certificates::table.find(id))
+            .set((
+                record_certificates::id_number_masked_enc.eq(cipher.encrypt(&documented)),
+                record_certificates::id_number_masked.eq(restrict_id_mask(&documented)),
             ))
             .execute(conn)?;
     }

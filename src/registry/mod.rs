@@ -22,7 +22,7 @@ use crate::db::volunteers::{
     LanguageRow, NewGuardianConsentRow, NewVolunteerRow, SkillRow, VolunteerRow,
 };
 use crate::db::{self, DbConn};
-use crate::domain::identity::{IdDocument, mask_name};
+use crate::domain::identity::{IdDocument, mask_name, restrict_id_mask};
 use crate::domain::volunteer::{GuardianConsent, NewVolunteer, VolunteerStatus, volunteer_number};
 use crate::error::{ApiError, ErrorCode};
 
@@ -159,7 +159,8 @@ pub fn new_row(
         name_enc: cipher.encrypt(&v.name),
         id_type: v.id.id_type.as_str().to_string(),
         id_number_enc: Some(cipher.encrypt(&v.id.number)),
-        id_number_masked: v.id.masked(),
+        // PI-01: the restricted mask; the documented one comes from `id_number_enc`.
+        id_number_masked: restrict_id_mask(&v.id.number),
         id_hash: Some(id_hash(cipher, &v.id)),
         birth_date: match child {
             true => at_rest::coarse_birth_date(v.birth_date),

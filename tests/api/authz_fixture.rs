@@ -10,7 +10,7 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use springrain::db::schema::assignments;
+use springrain::db::schema::{assignments, organizations, training_base_events, training_sessions};
 
 use crate::dispatch::{activity, reschedule};
 use crate::helpers::{STAFF_PASSWORD, TestApp, resident_id, volunteer_body};
@@ -234,6 +234,23 @@ pub async fn build(app: &TestApp) -> Fixture {
         .await;
         side.set("trainees", id_of(&trainee));
     }
+    // A training-base certificate on each side, for the public check of its number: a
+    // trainee of an event of its own that has already taken place (nominations close when an
+    // event starts, so the dates move after the nomination).
+    let zhejiang = fx.inside.id("bureau");
+    for (host, mobile, inside) in [
+        (zhejiang, "13900006666", true),
+        (fujian, "13900007777", false),
+    ] {
+        if let Some(number) = certified_trainee(app, &admin, &xj.bureau_admin, host, mobile).await {
+            let side = if inside {
+                &mut fx.inside
+            } else {
+                &mut fx.outside
+            };
+            side.set("tb-certificate-number", number);
+        }
+    }
     fx.tokens = [
         Some(admin),
         Some(zj.bureau_admin),
@@ -452,6 +469,29 @@ async fn province(app: &TestApp, admin: &str, p: &Province, fx: &mut Fixture) ->
     if let Some(number) = certificate["number"].as_str() {
         s.set("certificate-number", number);
     }
+    // Enough verified hours for the first star (100 h, STAR-01): the application a bureau
+    // grants or rejects.
+    let city_path: String = {
+        let mut conn = app.state.pool.get().unwrap();
+        organizations::table
+            .find(city_id)
+            .select(organizations::path)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    crate::records::add_minutes_for(app, volunteer, past, city_id, &city_path, 6_000, 0);
+    let stars = must(
+        app,
+        &volunteer_token,
+        &format!("/api/v1/volunteers/{volunteer}/star-applications"),
+        json!({}),
+        StatusCode::CREATED,
+    )
+    .await;
+    s.set(
+        "star-applications",
+        stars["awards"][0]["id"].as_i64().unwrap_or(0),
+    );
     let correction = must(
         app,
         &volunteer_token,
@@ -509,6 +549,57 @@ async fn province(app: &TestApp, admin: &str, p: &Province, fx: &mut Fixture) ->
     )
     .await;
     s.set("enrollments", id_of(&enrollment));
+    // A passed course, and so a training certificate (of the other volunteer, whose
+    // enrolment no row acts on): a session that has ended, graded by its organiser.
+    let ended = must(
+        app,
+        &coordinator,
+        &format!("/api/v1/courses/{}/sessions", id_of(&course)),
+        json!({"starts_at": "2030-03-02T01:00:00Z", "ends_at": "2030-03-02T05:00:00Z", "region_code": p.district,
+            "place": "图书馆报告厅", "capacity": 5, "trainer": "李老师"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let graded = must(
+        app,
+        &coordinator,
+        &format!("/api/v1/sessions/{}/enrollments", id_of(&ended)),
+        json!({"volunteer_id": s.id("other-volunteer")}),
+        StatusCode::CREATED,
+    )
+    .await;
+    {
+        let start = (Utc::now() - Duration::days(2)).naive_utc();
+        let mut conn = app.state.pool.get().unwrap();
+        diesel::update(training_sessions::table.find(id_of(&ended)))
+            .set((
+                training_sessions::starts_at.eq(start),
+                training_sessions::ends_at.eq(start + Duration::hours(4)),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    must(
+        app,
+        &coordinator,
+        &format!("/api/v1/enrollments/{}/result", id_of(&graded)),
+        json!({"attended": true, "passed": true, "score": 90}),
+        StatusCode::OK,
+    )
+    .await;
+    let certificates = get_ok(
+        app,
+        &coordinator,
+        &format!(
+            "/api/v1/volunteers/{}/training-certificates",
+            s.id("other-volunteer")
+        ),
+    )
+    .await;
+    s.set(
+        "training-certificates",
+        certificates[0]["id"].as_i64().unwrap_or(0),
+    );
     let link = get_ok(
         app,
         &coordinator,
@@ -669,6 +760,63 @@ async fn province(app: &TestApp, admin: &str, p: &Province, fx: &mut Fixture) ->
             volunteer: volunteer_token,
         },
     )
+}
+
+/// A trainee nominated by Xinjiang's bureau to a two-day event of `host`, present, and
+/// certified by the ministry on the event's last day: the certificate's number.
+async fn certified_trainee(
+    app: &TestApp,
+    admin: &str,
+    nominator: &str,
+    host: i64,
+    mobile: &str,
+) -> Option<String> {
+    let event = must(
+        app,
+        admin,
+        "/api/v1/training-base/events",
+        json!({"title": "结业研修班", "place": "省文化馆", "starts_on": "2030-09-01", "ends_on": "2030-09-02",
+            "capacity": 5, "invited_provinces": ["65"], "organization_id": host}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let trainee = must(
+        app,
+        nominator,
+        &format!("/api/v1/training-base/events/{}/trainees", id_of(&event)),
+        json!({"name": "古丽", "mobile": mobile, "work_unit": "乡镇综合文化站", "post": "干事", "region_code": "650102"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    {
+        let today = app.state.clock.today();
+        let mut conn = app.state.pool.get().unwrap();
+        diesel::update(training_base_events::table.find(id_of(&event)))
+            .set((
+                training_base_events::starts_on.eq(today - Duration::days(1)),
+                training_base_events::ends_on.eq(today),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let trainee = id_of(&trainee);
+    must(
+        app,
+        admin,
+        &format!("/api/v1/training-base/trainees/{trainee}/attendance"),
+        json!({"attended": true}),
+        StatusCode::OK,
+    )
+    .await;
+    let issued = must(
+        app,
+        admin,
+        &format!("/api/v1/training-base/trainees/{trainee}/certificate"),
+        json!({}),
+        StatusCode::OK,
+    )
+    .await;
+    issued["certificate_no"].as_str().map(str::to_string)
 }
 
 async fn activity_date(app: &TestApp, token: &str, id: i64) -> String {

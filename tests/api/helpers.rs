@@ -183,6 +183,9 @@ pub async fn spawn_app(backend: Backend, overrides: &[(&str, &str)]) -> Option<(
         ("SPRINGRAIN_JWT_SECRET", JWT_SECRET.to_string()),
         ("SPRINGRAIN_AUTH_RATE_PER_MINUTE", "100000".to_string()),
         ("SPRINGRAIN_LOG", "warn".to_string()),
+        // One worker is plenty for a test's requests, and each worker builds the whole
+        // route table at start-up (the suite starts some 400 servers).
+        ("SPRINGRAIN_HTTP_WORKERS", "1".to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

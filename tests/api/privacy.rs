@@ -175,8 +175,140 @@ async fn no_role_without_reveal_can_rebuild_an_id_number(app: TestApp) {
         own[0]["id_number_masked"],
         format!("{}********{}", &id_number[..6], &id_number[14..])
     );
+    // Nor can a reader of the database: the birth date is there in clear (age rules), so no
+    // column may hold the documented mask — the volunteer's and the certificate's clear masks
+    // are the restricted one, the documented one is only encrypted.
+    let documented = springrain::domain::identity::mask_id_number(&id_number);
+    let restricted = springrain::domain::identity::restrict_id_mask(&id_number);
+    assert!(
+        !app.database_contains(&documented),
+        "the database holds the documented mask {documented} in clear"
+    );
+    assert!(
+        app.database_contains(&restricted),
+        "the check itself can find the restricted mask"
+    );
 }
 db_test!(no_role_without_reveal_can_rebuild_an_id_number);
+
+/// Rows written before the clear mask was restricted: the migration restricts volunteers'
+/// masks (plain SQL), the start-up backlog moves certificates' documented masks into the
+/// encrypted column. Readers entitled to the documented mask still get it afterwards.
+async fn masks_stored_before_the_restriction_are_restricted(app: TestApp) {
+    use diesel::prelude::*;
+    use springrain::db::schema::{record_certificates, volunteers};
+
+    let s = confirmed(&app).await;
+    let id_number = resident_id("330106", "19900101", 1);
+    let documented = springrain::domain::identity::mask_id_number(&id_number);
+    let restricted = springrain::domain::identity::restrict_id_mask(&id_number);
+    let hz_path = format!("/1/{}/{}/", s.w.t.zhejiang, s.w.t.hangzhou);
+    add_minutes(&app, &s, s.w.t.hangzhou, &hz_path, 125, 0);
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{}/record-certificates", s.volunteer),
+            &s.w.t.hz_coordinator,
+            &json!({"person_in_charge": "张主任", "handler": "李干事", "contact": "0571-88888888"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let stored = |conn: &mut springrain::db::DbConn| -> (String, String, Option<String>) {
+        let volunteer: String = volunteers::table
+            .find(s.volunteer)
+            .select(volunteers::id_number_masked)
+            .first(conn)
+            .unwrap();
+        let (certificate, enc) = record_certificates::table
+            .filter(record_certificates::volunteer_id.eq(s.volunteer))
+            .select((
+                record_certificates::id_number_masked,
+                record_certificates::id_number_masked_enc,
+            ))
+            .first(conn)
+            .unwrap();
+        (volunteer, certificate, enc)
+    };
+    let mut conn = app.state.pool.get().unwrap();
+    // Back to how the rows were stored before.
+    diesel::update(volunteers::table.find(s.volunteer))
+        .set(volunteers::id_number_masked.eq(&documented))
+        .execute(&mut *conn)
+        .unwrap();
+    diesel::update(record_certificates::table)
+        .set((
+            record_certificates::id_number_masked.eq(&documented),
+            record_certificates::id_number_masked_enc.eq(None::<String>),
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+    // The migration's statement on volunteers, as the migration runs it on this backend.
+    let backend = match &*conn {
+        springrain::db::DbConn::Sqlite(_) => "sqlite",
+        #[allow(unreachable_patterns)]
+        _ => "postgres",
+    };
+    let up = std::fs::read_to_string(format!(
+        "{}/migrations/{backend}/2026-12-05-000031_id_mask_at_rest/up.sql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let code: String = up
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let update = code
+        .split(';')
+        .find(|statement| statement.contains("UPDATE volunteers"))
+        .expect("the migration restricts volunteers' masks");
+    diesel::sql_query(update).execute(&mut *conn).unwrap();
+    let changed = springrain::registry::at_rest::encrypt_backlog(
+        &mut conn,
+        &app.state.cipher,
+        app.state.clock.today(),
+    )
+    .unwrap();
+    assert!(changed >= 1, "the backlog restricted the certificate");
+    let (volunteer, certificate, enc) = stored(&mut conn);
+    assert_eq!(
+        (volunteer.as_str(), certificate.as_str()),
+        (restricted.as_str(), restricted.as_str())
+    );
+    assert!(enc.is_some_and(|e| !e.contains(&documented)));
+    drop(conn);
+    // Those who may see the documented mask still see it, from the encrypted values.
+    let profile: Value = app
+        .get(
+            &format!("/api/v1/volunteers/{}", s.volunteer),
+            &s.w.t.zj_admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["id_number_masked"], documented.as_str());
+    let own: Value = app
+        .get(
+            &format!("/api/v1/volunteers/{}/record-certificates", s.volunteer),
+            &s.me,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own[0]["id_number_masked"], documented.as_str());
+    let coordinator: Value = app
+        .get(
+            &format!("/api/v1/volunteers/{}/record-certificates", s.volunteer),
+            &s.w.t.hz_coordinator,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(coordinator[0]["id_number_masked"], restricted.as_str());
+}
+db_test!(masks_stored_before_the_restriction_are_restricted);
 
 #[test]
 fn the_documented_mask_with_a_known_birth_date_is_the_number() {

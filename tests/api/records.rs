@@ -512,6 +512,28 @@ pub fn add_minutes(
     s: &Served,
     org_id: i64,
     org_path: &str,
+    minutes: i32,
+    day0: i64,
+) {
+    add_minutes_for(
+        app,
+        s.volunteer,
+        s.activity,
+        org_id,
+        org_path,
+        minutes,
+        day0,
+    );
+}
+
+/// `minutes` of verified service by `volunteer` on `activity`, recorded by `org_id`, as
+/// completed assignments of at most 10 hours a day from 2025-01-01 + `day0` days.
+pub fn add_minutes_for(
+    app: &TestApp,
+    volunteer: i64,
+    activity: i64,
+    org_id: i64,
+    org_path: &str,
     mut minutes: i32,
     day0: i64,
 ) {
@@ -522,8 +544,8 @@ pub fn add_minutes(
         let start = at("2025-01-01 00:00") + Duration::days(day);
         let assignment: i64 = diesel::insert_into(assignments::table)
             .values((
-                assignments::activity_id.eq(s.activity),
-                assignments::volunteer_id.eq(s.volunteer),
+                assignments::activity_id.eq(activity),
+                assignments::volunteer_id.eq(volunteer),
                 assignments::org_path.eq(org_path),
                 assignments::status.eq("completed"),
                 assignments::starts_at.eq(start),
@@ -541,8 +563,8 @@ pub fn add_minutes(
                 service_records::version.eq(1),
                 service_records::is_current.eq(true),
                 service_records::assignment_id.eq(assignment),
-                service_records::volunteer_id.eq(s.volunteer),
-                service_records::activity_id.eq(s.activity),
+                service_records::volunteer_id.eq(volunteer),
+                service_records::activity_id.eq(activity),
                 service_records::organization_id.eq(org_id),
                 service_records::org_path.eq(org_path),
                 service_records::activity_title.eq("历史服务"),

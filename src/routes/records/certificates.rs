@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::hours;
 use crate::auth::policy::Principal;
 use crate::db::records::RecordCertificateRow;
-use crate::domain::identity::mask_name;
+use crate::domain::identity::{mask_name, restrict_id_mask};
 use crate::error::ApiResult;
 use crate::registry::reach::PersonalView;
 use crate::routes::common::extract;
@@ -72,7 +72,14 @@ impl RecordCertificateResponse {
             volunteer_id: c.volunteer_id,
             volunteer_name,
             id_type: c.id_type,
-            id_number_masked: view.id_mask(&c.id_number_masked),
+            id_number_masked: match view {
+                PersonalView::MayReveal => crate::registry::at_rest::certificate_id_mask(
+                    cipher,
+                    &c.id_number_masked,
+                    c.id_number_masked_enc.as_deref(),
+                ),
+                PersonalView::Restricted => restrict_id_mask(&c.id_number_masked),
+            },
             volunteer_number: c.volunteer_number,
             total_minutes: c.total_minutes,
             content_summary: c.content_summary,

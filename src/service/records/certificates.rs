@@ -2,7 +2,8 @@
 //! records of a volunteer, asked for by the volunteer, revoked by the issuer, verified by
 //! anyone from the number. Also professional qualifications recorded on a volunteer.
 
-use crate::domain::identity::mask_name;
+use crate::domain::identity::{mask_name, restrict_id_mask};
+use crate::registry::at_rest::documented_id_mask;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rand::Rng;
 use serde::Deserialize;
@@ -157,7 +158,13 @@ pub fn issue_certificate(
             volunteer_name: mask_name(&full_name),
             volunteer_name_enc: Some(cipher.encrypt(&full_name)),
             id_type: v.id_type.clone(),
-            id_number_masked: v.id_number_masked.clone(),
+            // PI-01: the documented mask (CRT-03) only encrypted; the clear column restricted.
+            id_number_masked: restrict_id_mask(&v.id_number_masked),
+            id_number_masked_enc: Some(cipher.encrypt(&documented_id_mask(
+                cipher,
+                &v.id_number_masked,
+                v.id_number_enc.as_deref(),
+            ))),
             volunteer_number: v.volunteer_number.clone().unwrap_or_default(),
             total_minutes: total,
             record_keys: serde_json::to_string(&keys).map_err(ApiError::internal)?,
