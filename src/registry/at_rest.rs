@@ -94,27 +94,15 @@ pub fn relationship(cipher: &PersonalDataCipher, row: &GuardianConsentRow) -> St
         .unwrap_or_default()
 }
 
-/// A volunteer's documented ID mask (`110105********002X`), from the encrypted number; the
-/// clear restricted mask when the number was erased (PI-06) or cannot be read.
+/// A volunteer's documented ID mask (`110105********002X`), from the encrypted number; none
+/// when the number was erased (PI-06) or cannot be read.
 pub fn documented_id_mask(
     cipher: &PersonalDataCipher,
-    clear_mask: &str,
     id_number_enc: Option<&str>,
-) -> String {
+) -> Option<String> {
     id_number_enc
         .and_then(|e| cipher.decrypt(e).ok())
         .map(|number| mask_id_number(&number))
-        .unwrap_or_else(|| restrict_id_mask(clear_mask))
-}
-
-/// The documented mask a certificate was issued with (CRT-03), from its encrypted snapshot.
-pub fn certificate_id_mask(
-    cipher: &PersonalDataCipher,
-    clear_mask: &str,
-    enc: Option<&str>,
-) -> String {
-    enc.and_then(|e| cipher.decrypt(e).ok())
-        .unwrap_or_else(|| restrict_id_mask(clear_mask))
 }
 
 /// The full name on a record certificate, for its holder and issuer; the masked form when
@@ -181,31 +169,38 @@ pub fn encrypt_backlog(
             ))
             .execute(conn)?;
     }
-    let names: Vec<(i64, String)> = record_certificates::table
-        .filter(record_certificates::volunteer_name_enc.is_null())
-        .select((record_certificates::id, record_certificates::volunteer_name))
-        .load(conn)?;
-    for (id, name) in names {
-        changed += diesel::update(record_certificates::table.find(id))
-            .set((
-                record_certificates::volunteer_name_enc.eq(cipher.encrypt(&name)),
-                record_certificates::volunteer_name.eq(mask_name(&name)),
-            ))
-            .execute(conn)?;
-    }
-    // Certificates issued before the clear ID mask was restricted.
-    let masks: Vec<(i64, String)> = record_certificates::table
-        .filter(record_certificates::id_number_masked_enc.is_null())
+    // Certificates issued before their full name, or their documented ID mask, was kept
+    // encrypted only: one pass over them, each column moved once.
+    type Certificate = (i64, String, Option<String>, String, Option<String>);
+    let certificates: Vec<Certificate> = record_certificates::table
+        .filter(
+            record_certificates::volunteer_name_enc
+                .is_null()
+                .or(record_certificates::id_number_masked_enc.is_null()),
+        )
         .select((
             record_certificates::id,
+            record_certificates::volunteer_name,
+            record_certificates::volunteer_name_enc,
             record_certificates::id_number_masked,
+            record_certificates::id_number_masked_enc,
         ))
         .load(conn)?;
-    for (id, documented) in masks {
+    for (id, name, name_enc, mask, mask_enc) in certificates {
+        let (name_enc, name) = match name_enc {
+            Some(enc) => (enc, name),
+            None => (cipher.encrypt(&name), mask_name(&name)),
+        };
+        let (mask_enc, mask) = match mask_enc {
+            Some(enc) => (enc, mask),
+            None => (cipher.encrypt(&mask), restrict_id_mask(&mask)),
+        };
         changed += diesel::update(record_certificates::table.find(id))
             .set((
-                record_certificates::id_number_masked_enc.eq(cipher.encrypt(&documented)),
-                record_certificates::id_number_masked.eq(restrict_id_mask(&documented)),
+                record_certificates::volunteer_name_enc.eq(name_enc),
+                record_certificates::volunteer_name.eq(name),
+                record_certificates::id_number_masked_enc.eq(mask_enc),
+                record_certificates::id_number_masked.eq(mask),
             ))
             .execute(conn)?;
     }

@@ -37,6 +37,16 @@ impl PersonalView {
             PersonalView::Restricted => restrict_id_mask(documented),
         }
     }
+
+    /// The ID mask this reader sees where only the restricted mask is stored in clear (PI-01):
+    /// a reader who may reveal gets the documented one `documented` recovers from encrypted
+    /// data, or the restricted one when there is none (erased, PI-06).
+    pub fn id_mask_from(self, clear: &str, documented: impl FnOnce() -> Option<String>) -> String {
+        match self {
+            PersonalView::MayReveal => documented().unwrap_or_else(|| restrict_id_mask(clear)),
+            PersonalView::Restricted => restrict_id_mask(clear),
+        }
+    }
 }
 
 /// Volunteers: a caller sees those its `ReadVolunteers` scope covers, and (HRS-06) a

@@ -10,7 +10,7 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use springrain::db::schema::{assignments, organizations, training_base_events, training_sessions};
+use springrain::db::schema::{assignments, organizations, training_base_events};
 
 use crate::dispatch::{activity, reschedule};
 use crate::helpers::{STAFF_PASSWORD, TestApp, resident_id, volunteer_body};
@@ -568,17 +568,7 @@ async fn province(app: &TestApp, admin: &str, p: &Province, fx: &mut Fixture) ->
         StatusCode::CREATED,
     )
     .await;
-    {
-        let start = (Utc::now() - Duration::days(2)).naive_utc();
-        let mut conn = app.state.pool.get().unwrap();
-        diesel::update(training_sessions::table.find(id_of(&ended)))
-            .set((
-                training_sessions::starts_at.eq(start),
-                training_sessions::ends_at.eq(start + Duration::hours(4)),
-            ))
-            .execute(&mut *conn)
-            .unwrap();
-    }
+    crate::training::end_session(app, id_of(&ended));
     must(
         app,
         &coordinator,

@@ -29,7 +29,7 @@ async fn national_course(app: &TestApp, token: &str, code: &str) -> i64 {
 }
 
 /// Moves a session into the past, as if it had taken place (tests cannot wait for the clock).
-fn end_session(app: &TestApp, id: i64) {
+pub fn end_session(app: &TestApp, id: i64) {
     let mut conn = app.state.pool.get().unwrap();
     let start = chrono::Utc::now().naive_utc() - chrono::Duration::days(2);
     diesel::update(training_sessions::table.find(id))

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::hours;
 use crate::auth::policy::Principal;
 use crate::db::records::RecordCertificateRow;
-use crate::domain::identity::{mask_name, restrict_id_mask};
+use crate::domain::identity::mask_name;
 use crate::error::ApiResult;
 use crate::registry::reach::PersonalView;
 use crate::routes::common::extract;
@@ -72,14 +72,12 @@ impl RecordCertificateResponse {
             volunteer_id: c.volunteer_id,
             volunteer_name,
             id_type: c.id_type,
-            id_number_masked: match view {
-                PersonalView::MayReveal => crate::registry::at_rest::certificate_id_mask(
-                    cipher,
-                    &c.id_number_masked,
-                    c.id_number_masked_enc.as_deref(),
-                ),
-                PersonalView::Restricted => restrict_id_mask(&c.id_number_masked),
-            },
+            // The documented mask it was issued with (CRT-03) is an encrypted snapshot.
+            id_number_masked: view.id_mask_from(&c.id_number_masked, || {
+                c.id_number_masked_enc
+                    .as_deref()
+                    .and_then(|e| cipher.decrypt(e).ok())
+            }),
             volunteer_number: c.volunteer_number,
             total_minutes: c.total_minutes,
             content_summary: c.content_summary,

@@ -299,14 +299,9 @@ pub fn full(
         status_reason: row.status_reason,
         name,
         id_type: row.id_type,
-        id_number_masked: match view {
-            PersonalView::MayReveal => crate::registry::at_rest::documented_id_mask(
-                cipher,
-                &row.id_number_masked,
-                row.id_number_enc.as_deref(),
-            ),
-            PersonalView::Restricted => restrict_id_mask(&row.id_number_masked),
-        },
+        id_number_masked: view.id_mask_from(&row.id_number_masked, || {
+            crate::registry::at_rest::documented_id_mask(cipher, row.id_number_enc.as_deref())
+        }),
         mobile_masked: row.mobile_masked,
         birth_date: may_reveal.then_some(exact.birth_date),
         sex: exact.sex.unwrap_or_default(),

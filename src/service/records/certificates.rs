@@ -160,11 +160,12 @@ pub fn issue_certificate(
             id_type: v.id_type.clone(),
             // PI-01: the documented mask (CRT-03) only encrypted; the clear column restricted.
             id_number_masked: restrict_id_mask(&v.id_number_masked),
-            id_number_masked_enc: Some(cipher.encrypt(&documented_id_mask(
-                cipher,
-                &v.id_number_masked,
-                v.id_number_enc.as_deref(),
-            ))),
+            id_number_masked_enc: Some(
+                cipher.encrypt(
+                    &documented_id_mask(cipher, v.id_number_enc.as_deref())
+                        .unwrap_or_else(|| restrict_id_mask(&v.id_number_masked)),
+                ),
+            ),
             volunteer_number: v.volunteer_number.clone().unwrap_or_default(),
             total_minutes: total,
             record_keys: serde_json::to_string(&keys).map_err(ApiError::internal)?,
